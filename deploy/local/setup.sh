@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Creates .venv/ at the repository root with every service's dependencies and the dev tools.
+# Idempotent: re-installs only when pyproject.toml changed since the last successful run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PY=${PYTHON:-}
+if [ -z "$PY" ]; then
+  if command -v python3.11 >/dev/null; then PY=python3.11; else PY=python3; fi
+fi
+"$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' \
+  || { echo "Python 3.11 is required (found $($PY --version 2>&1)); set PYTHON=/path/to/python3.11"; exit 1; }
+
+stamp=.venv/.setup-stamp
+want=$(cat pyproject.toml deploy/local/setup.sh | sha256sum | cut -c1-16)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/python ]; then
+  echo "setup: .venv is up to date"
+  exit 0
+fi
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip uv
+# A CPU build of torch is taken from /opt/wheels when one lies there; PyPI's Linux torch is
+# otherwise the only one reachable (a CUDA build: large, but it runs on CPU).
+find_links=()
+[ -d /opt/wheels ] && find_links=(--find-links /opt/wheels)
+VIRTUAL_ENV=$PWD/.venv .venv/bin/uv pip install --python .venv/bin/python "${find_links[@]}" \
+  -e '.[all,dev]'
+echo "$want" > "$stamp"
+echo "setup: .venv ready ($(.venv/bin/python --version))"

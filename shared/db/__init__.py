@@ -1,0 +1,1 @@
+"""PostgreSQL helpers shared by the services: pool factory and migration runner."""
