@@ -50,3 +50,23 @@ TOPICS: tuple[Topic, ...] = (NEEDS, CANDIDATES, REFERENTS, MATCHES, ALERTS, FEED
 def all_topics() -> list[Topic]:
     """The declared topics followed by the dead-letter topics of the consumed ones."""
     return [*TOPICS, *(t.dlq for t in TOPICS if t.dead_letter)]
+
+
+def _main() -> None:
+    """`python -m shared.topics ensure [BOOTSTRAP]`: create the missing topics."""
+    import asyncio
+    import sys
+
+    from shared.kafka.admin import ensure_topics
+    from shared.settings import load_base_settings
+
+    args = sys.argv[1:]
+    if not args or args[0] != "ensure":
+        sys.exit("usage: python -m shared.topics ensure [BOOTSTRAP]")
+    bootstrap = args[1] if len(args) > 1 else load_base_settings().kafka_bootstrap
+    for report in asyncio.run(ensure_topics(bootstrap)):
+        print(f"  topic {report.name:<28} {report.action}")
+
+
+if __name__ == "__main__":
+    _main()

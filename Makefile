@@ -1,0 +1,64 @@
+# The two commands that do all set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+ROME_DIR ?= ../shared/data/rome
+COMMUNES_FILE ?= ../shared/data/geo/communes_31.csv
+
+.PHONY: help setup prereqs stack-up stack-down stack-status migrate referential asyncapi \
+        lint unit integration test demo clean-stack
+
+help:
+	@echo "make demo        set up everything, start the stack and run the demo scenario"
+	@echo "make test        lint, unit tests, then integration tests on the real stack"
+	@echo "make setup       create .venv with every service's dependencies"
+	@echo "make stack-up | stack-down | stack-status   Kafka, PostgreSQL and the services"
+	@echo "make migrate     apply the SQL migrations of every component"
+	@echo "make referential import ROME 4.0 and the communes (ROME_DIR=, COMMUNES_FILE=)"
+	@echo "make asyncapi    write the AsyncAPI documents under docs/asyncapi/"
+
+prereqs:
+	@bash deploy/local/prereqs.sh
+
+setup: prereqs
+	@bash deploy/local/setup.sh
+
+stack-up: setup
+	@bash deploy/local/stack.sh up
+
+stack-down:
+	@bash deploy/local/stack.sh down
+
+stack-status:
+	@bash deploy/local/stack.sh status
+
+MIGRATIONS := referential=shared/referential/migrations \
+	$(foreach d,$(wildcard services/*/migrations),$(word 2,$(subst /, ,$(d)))=$(d))
+
+migrate: setup
+	@$(PY) -m shared.db migrate $(MIGRATIONS)
+
+referential: setup
+	@$(PY) -m shared.referential import-rome $(ROME_DIR)
+	@$(PY) -m shared.referential import-communes $(COMMUNES_FILE)
+
+asyncapi: setup
+	@bash deploy/asyncapi/generate.sh
+
+lint: setup
+	@$(PY) -m ruff check .
+	@$(PY) -m mypy
+
+unit: setup
+	@$(PY) -m pytest tests/unit -q
+
+integration: setup
+	@bash deploy/local/test.sh integration
+
+test: setup
+	@bash deploy/local/test.sh all
+
+demo: setup
+	@bash deploy/local/demo.sh
+
+clean-stack: stack-down
+	rm -rf .stack

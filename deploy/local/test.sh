@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The test run of `make test` and CI: lint, unit tests, then the integration tiers on the real
+# stack. Starts Kafka and PostgreSQL when none answers, and stops only what it started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=.venv/bin/python
+what=${1:-all}
+t0=$SECONDS
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# pytest exits 5 when it collected nothing: that is a failure here too, never a silent pass.
+run_pytest() { "$PY" -m pytest "$@"; }
+
+if [ "$what" = all ]; then
+  echo "== lint (ruff, mypy)"
+  "$PY" -m ruff check .
+  "$PY" -m mypy
+  echo "== unit tests"
+  run_pytest tests/unit -q
+fi
+
+started=0
+if ! port_open 9092 || ! port_open 55432; then
+  echo "== starting the stack for the integration tests"
+  STACK_SERVICES=0 bash deploy/local/stack.sh up
+  started=1
+fi
+stop_stack() { if [ "$started" = 1 ]; then bash deploy/local/stack.sh down; fi; }
+trap stop_stack EXIT
+
+echo "== integration tests (real Kafka and PostgreSQL)"
+run_pytest tests/integration -q -m "not recovery"
+if compgen -G "tests/e2e/test_*.py" >/dev/null; then
+  echo "== end-to-end tests (the services as separate processes)"
+  run_pytest tests/e2e -q
+fi
+echo "== broker recovery (SIGKILL, then stack-up)"
+run_pytest tests/integration -q -m recovery
+echo "== all tests passed in $((SECONDS - t0)) s"

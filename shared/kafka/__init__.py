@@ -1,0 +1,1 @@
+"""Kafka helpers shared by the services: topic administration, producer settings, dead letters."""
