@@ -46,24 +46,31 @@ def discover(directory: Path) -> list[Migration]:
     return found
 
 
-async def migrate(conn: asyncpg.Connection, *, schema: str, directory: Path) -> list[str]:
+async def migrate(
+    conn: asyncpg.Connection,
+    *,
+    schema: str,
+    directory: Path,
+    version_table: str = "schema_migrations",
+) -> list[str]:
     """Apply the pending migrations of `directory` into `schema`; return the names applied."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
-        raise MigrationError(f"invalid schema name {schema!r}")
+    for name in (schema, version_table):
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise MigrationError(f"invalid identifier {name!r}")
     migrations = discover(directory)
     applied_now: list[str] = []
-    await conn.execute("select pg_advisory_lock(hashtext($1))", f"migrate:{schema}")
+    await conn.execute("select pg_advisory_lock(hashtext($1))", f"migrate:{schema}.{version_table}")
     try:
         await conn.execute(f"create schema if not exists {schema}")
         await conn.execute(
-            f"""create table if not exists {schema}.schema_migrations (
+            f"""create table if not exists {schema}.{version_table} (
                    version integer primary key,
                    name text not null,
                    checksum text not null,
                    applied_at timestamptz not null default now())"""
         )
         rows = await conn.fetch(
-            f"select version, name, checksum from {schema}.schema_migrations"  # noqa: S608
+            f"select version, name, checksum from {schema}.{version_table}"  # noqa: S608
         )
         done = {r["version"]: r for r in rows}
         for m in migrations:
@@ -77,7 +84,7 @@ async def migrate(conn: asyncpg.Connection, *, schema: str, directory: Path) -> 
                 await conn.execute(f"set local search_path to {schema}, public")
                 await conn.execute(m.sql)
                 await conn.execute(
-                    f"insert into {schema}.schema_migrations (version, name, checksum)"  # noqa: S608
+                    f"insert into {schema}.{version_table} (version, name, checksum)"  # noqa: S608
                     " values ($1, $2, $3)",
                     m.version,
                     m.name,
@@ -85,5 +92,7 @@ async def migrate(conn: asyncpg.Connection, *, schema: str, directory: Path) -> 
                 )
             applied_now.append(m.name)
     finally:
-        await conn.execute("select pg_advisory_unlock(hashtext($1))", f"migrate:{schema}")
+        await conn.execute(
+            "select pg_advisory_unlock(hashtext($1))", f"migrate:{schema}.{version_table}"
+        )
     return applied_now

@@ -1,0 +1,144 @@
+"""Publishes the outbox to Kafka, in order, surviving Kafka and PostgreSQL outages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from shared.outbox.store import _schema, channel
+
+log = logging.getLogger("spie.outbox")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str,
+        bootstrap: str,
+        batch_size: int = 500,
+        poll_seconds: float = 1.0,
+        max_backoff_seconds: float = 10.0,
+    ) -> None:
+        self.dsn = dsn
+        self.schema = _schema(schema)
+        self.bootstrap = bootstrap
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.max_backoff = max_backoff_seconds
+        self.published = 0
+        self._wake = asyncio.Event()
+        self._producer: AIOKafkaProducer | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relay until `stop` is set; every failure is logged and retried with backoff."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                await self._run_leader(stop)
+                backoff = 0.5
+            except (TimeoutError, OSError, KafkaError, asyncpg.PostgresError) as exc:
+                log.warning(
+                    "outbox relay of %s paused: %s; retry in %.1fs",
+                    self.schema,
+                    type(exc).__name__,
+                    backoff,
+                )
+                await self._close_producer()
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+        await self._close_producer()
+
+    async def _run_leader(self, stop: asyncio.Event) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            # One active relay per schema keeps the order per key across replicas.
+            while not await conn.fetchval(
+                "select pg_try_advisory_lock(hashtext($1))", f"outbox:{self.schema}"
+            ):
+                if await _sleep_or_stop(stop, self.poll_seconds * 5):
+                    return
+            await conn.add_listener(channel(self.schema), self._on_notify)
+            while not stop.is_set():
+                sent = await self.relay_once(conn)
+                if sent < self.batch_size:
+                    await self._wait_for_work(stop)
+        finally:
+            await conn.close()
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def _wait_for_work(self, stop: asyncio.Event) -> None:
+        self._wake.clear()
+        waiters = {asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())}
+        _, pending = await asyncio.wait(
+            waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in pending:
+            task.cancel()
+
+    async def relay_once(self, conn: asyncpg.Connection) -> int:
+        """Publish one batch of pending rows, in id order; mark them once Kafka acknowledged."""
+        async with conn.transaction():
+            rows = await conn.fetch(
+                f"select id, topic, key, value, headers from {self.schema}.outbox"  # noqa: S608
+                " where published_at is null order by id limit $1 for update",
+                self.batch_size,
+            )
+            if not rows:
+                return 0
+            producer = await self._ensure_producer()
+            futures = [
+                await producer.send(
+                    r["topic"],
+                    key=r["key"],
+                    value=r["value"],
+                    headers=[(k, str(v).encode()) for k, v in (r["headers"] or {}).items()],
+                )
+                for r in rows
+            ]
+            await asyncio.gather(*futures)
+            await conn.execute(
+                f"update {self.schema}.outbox set published_at = now()"  # noqa: S608
+                " where id = any($1::bigint[])",
+                [r["id"] for r in rows],
+            )
+        self.published += len(rows)
+        return len(rows)
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.bootstrap,
+                enable_idempotence=True,
+                acks="all",
+                request_timeout_ms=15_000,
+                linger_ms=2,
+            )
+            await producer.start()
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            try:
+                await producer.stop()
+            except KafkaError:
+                log.debug("producer stop failed while Kafka is away")
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep, waking early when stopped; True when stopped."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True

@@ -1,0 +1,75 @@
+"""Writing to the outbox, always inside the caller's transaction."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import asyncpg
+
+from shared.contracts import TOPIC_OF_EVENT, Event, encode_event
+from shared.db.migrate import migrate
+from shared.kafka.broker import event_headers
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _schema(schema: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
+        raise ValueError(f"invalid schema name {schema!r}")
+    return schema
+
+
+def channel(schema: str) -> str:
+    return f"outbox_{_schema(schema)}"
+
+
+async def install(conn: asyncpg.Connection, *, schema: str) -> None:
+    """Create the outbox table in the service's schema (its own version table)."""
+    await migrate(conn, schema=schema, directory=MIGRATIONS, version_table="outbox_migrations")
+
+
+async def enqueue(
+    conn: asyncpg.Connection,
+    *,
+    schema: str,
+    topic: str,
+    key: bytes | None,
+    value: bytes | None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    row_id: int = await conn.fetchval(
+        f"insert into {_schema(schema)}.outbox (topic, key, value, headers)"  # noqa: S608
+        " values ($1, $2, $3, $4) returning id",
+        topic,
+        key,
+        value,
+        headers or {},
+    )
+    # Delivered at commit only, so the relay never wakes before the row is visible.
+    await conn.execute("select pg_notify($1, '')", channel(schema))
+    return row_id
+
+
+async def enqueue_event(conn: asyncpg.Connection, *, schema: str, event: Event) -> int:
+    return await enqueue(
+        conn,
+        schema=schema,
+        topic=TOPIC_OF_EVENT[type(event)].name,
+        key=event.key(),
+        value=encode_event(event),
+        headers=event_headers(event),
+    )
+
+
+async def enqueue_tombstone(
+    conn: asyncpg.Connection, *, schema: str, topic: str, key: bytes
+) -> int:
+    return await enqueue(conn, schema=schema, topic=topic, key=key, value=None)
+
+
+async def pending_count(conn: asyncpg.Connection, *, schema: str) -> int:
+    count: int = await conn.fetchval(
+        f"select count(*) from {_schema(schema)}.outbox where published_at is null"  # noqa: S608
+    )
+    return count

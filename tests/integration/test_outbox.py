@@ -1,0 +1,112 @@
+"""Events written with the change that caused them reach Kafka once, in order, even late."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.contracts import NeedClosed, decode_event
+from shared.db.pool import connect
+from shared.outbox import OutboxRelay, enqueue, enqueue_event, install, pending_count
+
+
+async def _topic(bootstrap: str, name: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(name, 3, replication_factor=1)])
+    finally:
+        await admin.close()
+
+
+async def _read_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes, bytes | None]]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=f"check-{uuid.uuid4().hex[:6]}",
+    )
+    await consumer.start()
+    got: list[tuple[bytes, bytes | None]] = []
+    try:
+        while len(got) < expected:
+            batch = await asyncio.wait_for(consumer.getmany(timeout_ms=1000), timeout=30)
+            got += [(r.key, r.value) for records in batch.values() for r in records]
+        extra = await consumer.getmany(timeout_ms=1500)  # anything beyond is a duplicate
+        got += [(r.key, r.value) for records in extra.values() for r in records]
+    finally:
+        await consumer.stop()
+    return got
+
+
+def _closed(need_id: uuid.UUID, version: int) -> NeedClosed:
+    return NeedClosed(
+        producer="test",
+        payload={
+            "need_id": need_id,
+            "version": version,
+            "federation": "GEIQ",
+            "reason": "cancelled",
+        },
+    )
+
+
+async def test_events_written_while_kafka_is_unreachable_go_out_once_when_it_is_back(
+    dsn: str, kafka_bootstrap: str, unique: str
+) -> None:
+    schema, topic = f"t_{unique}", f"test.outbox.{unique}"
+    await _topic(kafka_bootstrap, topic)
+    conn = await connect(dsn)
+    try:
+        await install(conn, schema=schema)
+        need_ids = [uuid.uuid4() for _ in range(5)]
+        events = [_closed(n, v) for v in range(1, 11) for n in need_ids]  # 50 events
+        for event in events:
+            async with conn.transaction():
+                await enqueue_event(conn, schema=schema, event=event)
+        # A relay that cannot reach Kafka publishes nothing and keeps every event pending.
+        down = OutboxRelay(dsn, schema=schema, bootstrap="127.0.0.1:1", poll_seconds=0.2)
+        stop = asyncio.Event()
+        task = asyncio.create_task(down.run(stop))
+        await asyncio.sleep(2)
+        stop.set()
+        await task
+        assert down.published == 0
+        assert await pending_count(conn, schema=schema) == 50
+        await conn.execute(f"update {schema}.outbox set topic = $1", topic)
+
+        up = OutboxRelay(dsn, schema=schema, bootstrap=kafka_bootstrap, poll_seconds=0.2)
+        stop = asyncio.Event()
+        task = asyncio.create_task(up.run(stop))
+        records = await _read_all(kafka_bootstrap, topic, expected=50)
+        stop.set()
+        await task
+        assert await pending_count(conn, schema=schema) == 0
+    finally:
+        await conn.execute(f"drop schema {schema} cascade")
+        await conn.close()
+
+    decoded = [decode_event(v) for _, v in records if v is not None]
+    assert len(decoded) == 50
+    assert len({e.event_id for e in decoded}) == 50
+    for need_id in need_ids:
+        versions = [e.payload.version for e in decoded if e.payload.need_id == need_id]
+        assert versions == list(range(1, 11))  # in order per need
+
+
+async def test_a_rolled_back_change_publishes_nothing(dsn: str, unique: str) -> None:
+    schema = f"t_{unique}"
+    conn = await connect(dsn)
+    try:
+        await install(conn, schema=schema)
+        tx = conn.transaction()
+        await tx.start()
+        await enqueue(conn, schema=schema, topic="x", key=b"k", value=b"v")
+        await tx.rollback()
+        assert await pending_count(conn, schema=schema) == 0
+    finally:
+        await conn.execute(f"drop schema {schema} cascade")
+        await conn.close()
