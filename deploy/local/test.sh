@@ -8,6 +8,10 @@ what=${1:-all}
 t0=$SECONDS
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+KAFKA_PORT=${SPIE_KAFKA_PORT:-9092}
+PG_PORT=${SPIE_PG_PORT:-55432}
+export SPIE_KAFKA_BOOTSTRAP=${SPIE_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
+export SPIE_DATABASE_URL=${SPIE_DATABASE_URL:-postgresql://postgres@127.0.0.1:$PG_PORT/spie}
 
 # pytest exits 5 when it collected nothing: that is a failure here too, never a silent pass.
 run_pytest() { "$PY" -m pytest "$@"; }
@@ -21,7 +25,7 @@ if [ "$what" = all ]; then
 fi
 
 started=0
-if ! port_open 9092 || ! port_open 55432; then
+if ! port_open "$KAFKA_PORT" || ! port_open "$PG_PORT"; then
   echo "== starting the stack for the integration tests"
   STACK_SERVICES=0 bash deploy/local/stack.sh up
   started=1
