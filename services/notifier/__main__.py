@@ -1,0 +1,3 @@
+from services.notifier.entrypoints.cli import cli
+
+cli()

@@ -1,0 +1,141 @@
+"""PostgreSQL storage of alerts (the inbox), erasures and feedback."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from ..domain.errors import AlertNotFound
+from ..domain.model import Alert, Referent
+
+_SELECT = """select a.*, c.name as claimed_by_name, c.structure as claimed_by_structure
+              from notifier.alerts a
+              left join notifier.referents c on c.referent_id = a.claimed_by"""
+
+
+def _alert(row: asyncpg.Record) -> Alert:
+    fields = set(Alert.__dataclass_fields__)
+    return Alert(**{k: row[k] for k in row.keys() if k in fields})
+
+
+async def insert_alert(conn: asyncpg.Connection, *, alert: Alert) -> bool:
+    """False when the match or the (need, candidate) pair was already alerted."""
+    status: str = await conn.execute(
+        """insert into notifier.alerts (alert_id, match_id, need_id, candidate_id, referent_id,
+               structure, shared_with, explanation, need, distance_km, created_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           on conflict do nothing""",
+        alert.alert_id,
+        alert.match_id,
+        alert.need_id,
+        alert.candidate_id,
+        alert.referent_id,
+        alert.structure,
+        alert.shared_with,
+        alert.explanation,
+        alert.need,
+        alert.distance_km,
+        alert.created_at,
+    )
+    return status.endswith(" 1")
+
+
+async def get_alert(conn: asyncpg.Connection, *, alert_id: UUID) -> Alert:
+    row = await conn.fetchrow(f"{_SELECT} where a.alert_id = $1", alert_id)
+    if row is None:
+        raise AlertNotFound(str(alert_id))
+    return _alert(row)
+
+
+async def lock_visible_alert(
+    conn: asyncpg.Connection, *, alert_id: UUID, referent: Referent
+) -> Alert:
+    """The alert, locked for a decision, if the référent may see it (own or shared with them)."""
+    found = await conn.fetchval(
+        """select alert_id from notifier.alerts where alert_id = $1
+             and (referent_id = $2 or $3 = any(shared_with)) for update""",
+        alert_id,
+        referent.referent_id,
+        referent.structure,
+    )
+    if found is None:
+        raise AlertNotFound(str(alert_id))
+    return await get_alert(conn, alert_id=alert_id)
+
+
+async def inbox(conn: asyncpg.Connection, *, referent: Referent, limit: int = 200) -> list[Alert]:
+    rows = await conn.fetch(
+        f"""{_SELECT} where a.referent_id = $1 or $2 = any(a.shared_with)
+            order by a.created_at desc, a.alert_id limit $3""",
+        referent.referent_id,
+        referent.structure,
+        limit,
+    )
+    return [_alert(r) for r in rows]
+
+
+async def unplanned_alerts(conn: asyncpg.Connection, *, referent_id: UUID) -> list[Alert]:
+    rows = await conn.fetch(
+        f"{_SELECT} where a.referent_id = $1 and not a.planned and a.redacted_at is null"
+        " for update of a",
+        referent_id,
+    )
+    return [_alert(r) for r in rows]
+
+
+async def mark_planned(conn: asyncpg.Connection, *, alert_id: UUID) -> None:
+    await conn.execute("update notifier.alerts set planned = true where alert_id = $1", alert_id)
+
+
+async def record_decision(
+    conn: asyncpg.Connection,
+    *,
+    alert_id: UUID,
+    referent_id: UUID,
+    decision: str,
+    reason: str | None,
+) -> None:
+    await conn.execute(
+        """update notifier.alerts set claimed_by = coalesce(claimed_by, $2), decision = $3,
+               reason = $4, decided_at = now() where alert_id = $1""",
+        alert_id,
+        referent_id,
+        decision,
+        reason,
+    )
+    await conn.execute(
+        "insert into notifier.feedback (alert_id, referent_id, decision, reason)"
+        " values ($1, $2, $3, $4)",
+        alert_id,
+        referent_id,
+        decision,
+        reason,
+    )
+
+
+async def is_erased(conn: asyncpg.Connection, *, candidate_hash: str, version: int) -> bool:
+    erased_version = await conn.fetchval(
+        "select version from notifier.erased_candidates where candidate_hash = $1",
+        candidate_hash,
+    )
+    return erased_version is not None and version <= erased_version
+
+
+async def redact_candidate(
+    conn: asyncpg.Connection, *, candidate_id: UUID, candidate_hash: str, version: int
+) -> list[UUID]:
+    """Redact the candidate's alerts; return the ids of the alerts touched."""
+    await conn.execute(
+        """insert into notifier.erased_candidates (candidate_hash, version) values ($1, $2)
+           on conflict (candidate_hash) do update
+               set version = greatest(notifier.erased_candidates.version, excluded.version)""",
+        candidate_hash,
+        version,
+    )
+    rows = await conn.fetch(
+        """update notifier.alerts set candidate_id = null, explanation = null,
+               redacted_at = now() where candidate_id = $1 returning alert_id""",
+        candidate_id,
+    )
+    return [r["alert_id"] for r in rows]

@@ -1,0 +1,123 @@
+"""The durable delivery queue: rows claimed with FOR UPDATE SKIP LOCKED by the workers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from shared.contracts import AlertChannel
+
+from ..domain.model import Alert, Delivery, DeliveryPlan, DeliveryStatus
+
+
+def _delivery(row: asyncpg.Record) -> Delivery:
+    return Delivery(
+        delivery_id=row["delivery_id"],
+        alert_id=row["alert_id"],
+        referent_id=row["referent_id"],
+        channel=AlertChannel(row["channel"]),
+        due_at=row["due_at"],
+        digest=row["digest"],
+        attempts=row["attempts"],
+    )
+
+
+async def add_deliveries(
+    conn: asyncpg.Connection, *, alert: Alert, plans: list[DeliveryPlan]
+) -> None:
+    await conn.executemany(
+        """insert into notifier.deliveries
+               (delivery_id, alert_id, referent_id, channel, digest, due_at)
+           values ($1, $2, $3, $4, $5, $6) on conflict (alert_id, channel) do nothing""",
+        [
+            (uuid.uuid4(), alert.alert_id, alert.referent_id, p.channel.value, p.digest, p.due_at)
+            for p in plans
+        ],
+    )
+
+
+async def claim_due(conn: asyncpg.Connection, *, now: datetime) -> Delivery | None:
+    """One due delivery, locked until the caller's transaction ends (skipped by other workers)."""
+    row = await conn.fetchrow(
+        """select * from notifier.deliveries where status = 'pending' and due_at <= $1
+           order by due_at limit 1 for update skip locked""",
+        now,
+    )
+    return _delivery(row) if row else None
+
+
+async def claim_digest(
+    conn: asyncpg.Connection, *, referent_id: UUID, now: datetime
+) -> list[Delivery]:
+    """Every due digest e-mail of the référent, so that one message groups them."""
+    rows = await conn.fetch(
+        """select * from notifier.deliveries where status = 'pending' and due_at <= $2
+             and referent_id = $1 and channel = 'email' and digest
+           order by due_at, created_at for update skip locked""",
+        referent_id,
+        now,
+    )
+    return [_delivery(r) for r in rows]
+
+
+async def finish(
+    conn: asyncpg.Connection,
+    *,
+    delivery_ids: list[UUID],
+    status: DeliveryStatus,
+    error: str | None = None,
+) -> None:
+    await conn.execute(
+        """update notifier.deliveries set status = $2, last_error = $3, attempts = attempts + 1,
+               sent_at = case when $2 = 'sent' then now() end
+           where delivery_id = any($1::uuid[])""",
+        delivery_ids,
+        status.value,
+        error,
+    )
+
+
+async def postpone(
+    conn: asyncpg.Connection,
+    *,
+    delivery_id: UUID,
+    until: datetime,
+    error: str | None = None,
+    attempted: bool = False,
+) -> None:
+    await conn.execute(
+        """update notifier.deliveries set due_at = $2, last_error = coalesce($3, last_error),
+               attempts = attempts + $4::int where delivery_id = $1""",
+        delivery_id,
+        until,
+        error,
+        1 if attempted else 0,
+    )
+
+
+async def cancel_for_alerts(conn: asyncpg.Connection, *, alert_ids: list[UUID]) -> list[Delivery]:
+    rows = await conn.fetch(
+        """update notifier.deliveries set status = 'cancelled', last_error = 'profil supprimé'
+           where alert_id = any($1::uuid[]) and status = 'pending' returning *""",
+        alert_ids,
+    )
+    return [_delivery(r) for r in rows]
+
+
+async def record_webhook_dead_letter(
+    conn: asyncpg.Connection, *, delivery: Delivery, url: str, attempts: int, reason: str
+) -> None:
+    await conn.execute(
+        """insert into notifier.webhook_dead_letters
+               (delivery_id, alert_id, referent_id, url, attempts, reason)
+           values ($1, $2, $3, $4, $5, $6)""",
+        delivery.delivery_id,
+        delivery.alert_id,
+        delivery.referent_id,
+        url,
+        attempts,
+        reason[:1000],
+    )

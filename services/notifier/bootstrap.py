@@ -1,0 +1,75 @@
+"""The one place that builds the notifier's real adapters, or takes fakes in tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+
+from shared.db.migrate import migrate
+from shared.db.pool import create_pool
+from shared.outbox import install
+
+from .adapters.db import connection
+from .adapters.smtp import SmtpSender
+from .adapters.webhook import WebhookSender
+from .delivery import Channels, EmailSender, WebhookPoster
+from .handlers import SCHEMA, Clock
+from .settings import NotifierSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Notifier:
+    settings: NotifierSettings
+    pool: asyncpg.Pool
+    channels: Channels
+    clock: Clock
+
+    @property
+    def hash_key(self) -> bytes:
+        return self.settings.signing_key
+
+
+async def prepare_database(pool: asyncpg.Pool) -> None:
+    async with connection(pool) as conn:
+        await migrate(conn, schema=SCHEMA, directory=MIGRATIONS)
+        await install(conn, schema=SCHEMA)
+
+
+async def bootstrap(
+    settings: NotifierSettings,
+    *,
+    pool: asyncpg.Pool | None = None,
+    email: EmailSender | None = None,
+    webhook: WebhookPoster | None = None,
+    clock: Clock | None = None,
+) -> Notifier:
+    pool = pool or await create_pool(settings.dsn, max_size=settings.delivery_workers + 6)
+    await prepare_database(pool)
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    email = email or SmtpSender(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=password,
+        timeout=settings.smtp_timeout_seconds,
+    )
+    webhook = webhook or WebhookSender(
+        key=settings.webhook_key,
+        attempts=settings.webhook_attempts,
+        backoff_seconds=settings.webhook_backoff_seconds,
+        timeout=settings.webhook_timeout_seconds,
+    )
+    clock = clock or utcnow
+    channels = Channels(email=email, webhook=webhook, public_url=settings.public_url, clock=clock)
+    return Notifier(settings=settings, pool=pool, channels=channels, clock=clock)

@@ -1,0 +1,178 @@
+"""Working the delivery queue: one due delivery (or one référent's digest) per transaction.
+
+The row stays locked (FOR UPDATE SKIP LOCKED) while it is sent and is marked in the same
+transaction, so a crash before the commit leaves it pending (sent again after restart, with the
+same Message-ID / X-Spie-Delivery for the receiver to drop) and never loses it; the window for
+such a resend is the few milliseconds between the server's answer and the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+import aiosmtplib
+import asyncpg
+
+from shared.contracts import AlertChannel
+
+from .adapters import alerts_repo, deliveries_repo, referents_repo
+from .adapters.db import connection
+from .adapters.smtp import EmailRejected
+from .adapters.webhook import WebhookFailed
+from .domain import messages
+from .domain.model import Delivery, DeliveryStatus, Referent
+from .domain.schedule import decide
+from .handlers import Clock, alert_sent
+
+log = logging.getLogger("spie.notifier.delivery")
+MAX_EMAIL_ATTEMPTS = 10
+TRANSIENT_SMTP = (OSError, TimeoutError, aiosmtplib.SMTPException)
+_ALERT_STATUS = {
+    DeliveryStatus.SENT: "sent",
+    DeliveryStatus.SUPPRESSED: "suppressed",
+    DeliveryStatus.CANCELLED: "suppressed",
+    DeliveryStatus.FAILED: "failed",
+}
+
+
+class EmailSender(Protocol):
+    async def send(self, *, to: str, subject: str, body: str, message_id: str) -> None: ...
+
+
+class WebhookPoster(Protocol):
+    async def post(self, url: str, body: bytes, *, delivery_id: str) -> None: ...
+
+
+@dataclass
+class Channels:
+    email: EmailSender
+    webhook: WebhookPoster
+    public_url: str
+    clock: Clock
+
+
+async def deliver_next(pool: asyncpg.Pool, channels: Channels) -> bool:
+    """Handle one due delivery; False when none is due."""
+    delivery: Delivery | None = None
+    async with connection(pool) as conn:
+        try:
+            async with conn.transaction():
+                delivery = await deliveries_repo.claim_due(conn, now=channels.clock())
+                if delivery is None:
+                    return False
+                referent = await referents_repo.get_referent(conn, referent_id=delivery.referent_id)
+                await _deliver(conn, delivery, referent, channels)
+        except asyncpg.DataError as exc:
+            # This row cannot be sent as stored: record why rather than block the queue on it.
+            if delivery is None:
+                raise
+            log.exception("delivery failed", extra={"fields": {"id": str(delivery.delivery_id)}})
+            async with conn.transaction():
+                await _close(conn, [delivery], DeliveryStatus.FAILED, type(exc).__name__)
+    return True
+
+
+async def _deliver(
+    conn: asyncpg.Connection, delivery: Delivery, referent: Referent | None, ch: Channels
+) -> None:
+    now = ch.clock()
+    if referent is None:
+        await _close(conn, [delivery], DeliveryStatus.SUPPRESSED, "référent inconnu")
+        return
+    decision = decide(delivery.channel, referent.preferences, active=referent.active, now=now)
+    if decision.action == "postpone" and decision.until is not None:
+        await deliveries_repo.postpone(conn, delivery_id=delivery.delivery_id, until=decision.until)
+    elif decision.action == "suppress":
+        await _close(conn, [delivery], DeliveryStatus.SUPPRESSED, decision.reason)
+    elif delivery.channel is AlertChannel.WEBHOOK:
+        await _webhook(conn, delivery, referent, ch)
+    else:
+        group = [delivery]
+        if delivery.digest:
+            group += await deliveries_repo.claim_digest(
+                conn, referent_id=referent.referent_id, now=now
+            )
+        await _email(conn, group, referent, ch)
+
+
+async def _close(
+    conn: asyncpg.Connection, group: list[Delivery], status: DeliveryStatus, detail: str | None
+) -> None:
+    await deliveries_repo.finish(
+        conn,
+        delivery_ids=[d.delivery_id for d in group],
+        status=status,
+        error=None if status is DeliveryStatus.SENT else detail,
+    )
+    for d in group:
+        alert = await alerts_repo.get_alert(conn, alert_id=d.alert_id)
+        await alert_sent(
+            conn, alert, d.channel, _ALERT_STATUS[status], digest=d.digest, detail=detail
+        )
+
+
+async def _email(
+    conn: asyncpg.Connection, group: list[Delivery], referent: Referent, ch: Channels
+) -> None:
+    alerts = [await alerts_repo.get_alert(conn, alert_id=d.alert_id) for d in group]
+    if group[0].digest:
+        text = messages.digest_email(alerts, referent, ch.public_url)
+        message_id = f"<digest-{group[0].delivery_id}@spie31>"
+    else:
+        text = messages.alert_email(alerts[0], referent, ch.public_url)
+        message_id = f"<alert-{group[0].delivery_id}@spie31>"
+    try:
+        await ch.email.send(
+            to=referent.email, subject=text.subject, body=text.body, message_id=message_id
+        )
+    except EmailRejected as exc:
+        await _close(conn, group, DeliveryStatus.FAILED, f"refusé : {exc}")
+        return
+    except TRANSIENT_SMTP as exc:
+        await _retry_later(conn, group, type(exc).__name__, ch)
+        return
+    await _close(conn, group, DeliveryStatus.SENT, None)
+
+
+async def _retry_later(
+    conn: asyncpg.Connection, group: list[Delivery], reason: str, ch: Channels
+) -> None:
+    """The mail server is away: try again later with growing delays, give up after a while."""
+    if group[0].attempts + 1 >= MAX_EMAIL_ATTEMPTS:
+        await _close(
+            conn,
+            group,
+            DeliveryStatus.FAILED,
+            f"abandon après {MAX_EMAIL_ATTEMPTS} essais : {reason}",
+        )
+        return
+    delay = timedelta(seconds=min(30 * 2 ** group[0].attempts, 3600))
+    for d in group:
+        await deliveries_repo.postpone(
+            conn,
+            delivery_id=d.delivery_id,
+            until=ch.clock() + delay,
+            error=reason,
+            attempted=True,
+        )
+
+
+async def _webhook(
+    conn: asyncpg.Connection, delivery: Delivery, referent: Referent, ch: Channels
+) -> None:
+    url = str(referent.preferences.webhook_url)
+    alert = await alerts_repo.get_alert(conn, alert_id=delivery.alert_id)
+    body = json.dumps(messages.webhook_payload(alert, ch.public_url), ensure_ascii=False).encode()
+    try:
+        await ch.webhook.post(url, body, delivery_id=str(delivery.delivery_id))
+    except WebhookFailed as exc:
+        await deliveries_repo.record_webhook_dead_letter(
+            conn, delivery=delivery, url=url, attempts=exc.attempts, reason=exc.reason
+        )
+        await _close(conn, [delivery], DeliveryStatus.FAILED, exc.reason)
+        return
+    await _close(conn, [delivery], DeliveryStatus.SENT, None)

@@ -1,0 +1,92 @@
+"""The words of an alert: e-mail subject and body, digest, webhook payload. The notifier never
+receives a candidate's name: a référent knows the person by the profile's pseudonymous id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import labels
+from .model import Alert, Referent
+
+FOOTER = (
+    "Vous décidez : SPIE Haute-Garonne ne contacte jamais la personne ni l'employeur.\n"
+    "-- \nSPIE Haute-Garonne - service public de l'insertion et de l'emploi"
+)
+
+
+@dataclass(frozen=True)
+class EmailText:
+    subject: str
+    body: str
+
+
+def inbox_link(public_url: str, alert: Alert) -> str:
+    return f"{public_url.rstrip('/')}/boite#alerte-{alert.alert_id}"
+
+
+def subject(alert: Alert) -> str:
+    need = alert.need
+    contract = labels.CONTRACTS.get(str(need["contract_type"]), str(need["contract_type"]))
+    return (
+        f"Nouvelle piste : {need['title']} à {labels.commune(need)} "
+        f"({contract}, {labels.hours(float(need['hours_per_week']))})"
+    )
+
+
+def need_block(alert: Alert) -> str:
+    need = alert.need
+    contract = labels.CONTRACTS.get(str(need["contract_type"]), str(need["contract_type"]))
+    lines = [
+        f"{need['title']} - {need['employer_name']} ({need['federation']})",
+        f"Lieu : {labels.commune(need)}, {labels.distance(alert.distance_km)} du domicile",
+        f"Contrat : {contract}, {labels.hours(float(need['hours_per_week']))} par semaine",
+        f"Horaires : {labels.schedules(list(need.get('schedules') or []))}",
+    ]
+    start = labels.french_date(need.get("start_date"))
+    if start:
+        lines.append(f"Début : {start}")
+    lines.append(f"Profil concerné : réf. {alert.candidate_id}")
+    lines.append(f"Pourquoi cette piste : {alert.explanation}")
+    return "\n".join(lines)
+
+
+def alert_email(alert: Alert, referent: Referent, public_url: str) -> EmailText:
+    body = (
+        f"Bonjour {referent.name},\n\n"
+        "Une offre correspond à un profil que vous accompagnez.\n\n"
+        f"{need_block(alert)}\n\n"
+        "Voir la piste et dire ce que vous en faites :\n"
+        f"{inbox_link(public_url, alert)}\n\n{FOOTER}\n"
+    )
+    return EmailText(subject(alert), body)
+
+
+def digest_email(alerts: list[Alert], referent: Referent, public_url: str) -> EmailText:
+    count = len(alerts)
+    plural = "s" if count > 1 else ""
+    blocks = "\n\n".join(
+        f"{i}. {need_block(a)}\n   {inbox_link(public_url, a)}" for i, a in enumerate(alerts, 1)
+    )
+    body = (
+        f"Bonjour {referent.name},\n\n"
+        f"Voici {count} nouvelle{plural} piste{plural} pour les profils que vous accompagnez.\n\n"
+        f"{blocks}\n\nVotre boîte de pistes : {public_url.rstrip('/')}/boite\n\n{FOOTER}\n"
+    )
+    return EmailText(f"Vos pistes du jour : {count} nouvelle{plural} piste{plural}", body)
+
+
+def webhook_payload(alert: Alert, public_url: str) -> dict[str, Any]:
+    return {
+        "type": "spie.alert",
+        "alert_id": str(alert.alert_id),
+        "match_id": str(alert.match_id),
+        "need_id": str(alert.need_id),
+        "candidate_id": str(alert.candidate_id),
+        "referent_id": str(alert.referent_id),
+        "explanation": alert.explanation,
+        "distance_km": alert.distance_km,
+        "need": alert.need,
+        "inbox_url": inbox_link(public_url, alert),
+        "created_at": alert.created_at.isoformat(),
+    }

@@ -1,0 +1,1 @@
+"""How the world reaches the notifier: Kafka subscribers, the inbox page, the CLI."""

@@ -1,0 +1,119 @@
+"""The notifier's process: FastAPI (inbox, health) and FastStream subscribers in one lifespan,
+with the outbox relay and the delivery workers as background tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
+from shared.contracts import AlertSent, MatchFeedbackGiven
+from shared.http import health_router, kafka_reachable
+from shared.kafka.broker import make_broker
+from shared.logs import configure_logging
+from shared.outbox import OutboxRelay
+from shared.topics import ALERTS, FEEDBACK
+
+from ..bootstrap import Notifier, bootstrap
+from ..handlers import SCHEMA
+from ..settings import NotifierSettings, load_settings
+from . import web
+from .subscribers import register
+from .workers import delivery_worker
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _broker(settings: NotifierSettings) -> tuple[KafkaBroker, dict[str, Notifier]]:
+    broker = make_broker(settings.kafka_bootstrap, client_id="notifier")
+    holder: dict[str, Notifier] = {}
+    register(broker, lambda: holder["notifier"], group=settings.consumer_group)
+    return broker, holder
+
+
+def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAPI:
+    """The ASGI app; `fakes` go to bootstrap (email=, webhook=, clock=, pool=) in tests."""
+    settings = settings or load_settings()
+    broker, holder = _broker(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        notifier = await bootstrap(settings, **fakes)
+        holder["notifier"] = app.state.notifier = notifier
+        stop = asyncio.Event()
+        relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
+        tasks = [asyncio.create_task(relay.run(stop), name="outbox-relay")] + [
+            asyncio.create_task(
+                delivery_worker(
+                    notifier.pool,
+                    notifier.channels,
+                    stop,
+                    poll_seconds=settings.delivery_poll_seconds,
+                ),
+                name=f"delivery-{i}",
+            )
+            for i in range(settings.delivery_workers)
+        ]
+        try:
+            await broker.start()
+            yield
+        finally:
+            stop.set()
+            await broker.stop()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await notifier.pool.close()
+
+    app = FastAPI(title="SPIE notifier", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.broker = broker
+
+    async def postgres() -> None:
+        await app.state.notifier.pool.fetchval("select 1")
+
+    async def kafka() -> None:
+        await kafka_reachable(settings.kafka_bootstrap)
+
+    app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def create_asyncapi_app() -> FastStream:
+    """What the notifier consumes and publishes, for `faststream docs gen --factory`."""
+    settings = NotifierSettings()
+    broker, _ = _broker(settings)
+    broker.publisher(
+        ALERTS.name,
+        title="notifier:alerts",
+        schema=AlertSent,
+        description="One per alert and channel, through the outbox.",
+    )
+    broker.publisher(
+        FEEDBACK.name,
+        title="notifier:feedback",
+        schema=MatchFeedbackGiven,
+        description="A référent's decision on a match, through the outbox.",
+    )
+    return FastStream(broker, specification=AsyncAPI(broker, title="SPIE notifier", version="1"))
+
+
+def configure(settings: NotifierSettings) -> None:
+    configure_logging("notifier", settings.log_level)
+
+
+def paris(value: datetime) -> str:
+    from ..domain.schedule import PARIS
+
+    return value.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+
+
+web.templates.env.filters["paris"] = paris

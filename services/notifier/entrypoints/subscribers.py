@@ -1,0 +1,151 @@
+"""Kafka subscribers of the notifier (consumer group `notifier`).
+
+Ack policy, the same for the three topics: NACK_ON_ERROR with auto-commit off. The handlers are
+idempotent (unique constraints, newest-event-wins upserts), so redelivery is harmless, while an
+alert must never be lost. A message that cannot be understood goes to `<topic>.dlq` with the
+reason and is acknowledged; a transient failure (PostgreSQL away) is retried with backoff, and if
+it persists the message is nacked (the consumer seeks back) and read again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from uuid import UUID
+
+import asyncpg
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from shared.contracts import (
+    MatchFound,
+    ProfileErased,
+    ProfileUpserted,
+    ReferentUpserted,
+    UnknownEventError,
+    decode_event,
+)
+from shared.topics import CANDIDATES, MATCHES, REFERENTS, Topic
+
+from .. import handlers
+from ..bootstrap import Notifier
+
+log = logging.getLogger("spie.notifier.consumer")
+TRANSIENT = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+)
+GetNotifier = Callable[[], Notifier]
+
+
+class DeadLetter(Exception):
+    """This message can never be processed: the reason goes with it to the .dlq topic."""
+
+
+async def send_to_dlq(broker: KafkaBroker, record: ConsumerRecord, reason: str) -> None:
+    headers = {
+        "dlq_reason": reason[:1000],
+        "dlq_service": "notifier",
+        "source_topic": record.topic,
+        "source_partition": str(record.partition),
+        "source_offset": str(record.offset),
+    }
+    await broker.publish(
+        record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
+    )
+    log.warning(
+        "dead-lettered",
+        extra={"fields": {"topic": record.topic, "offset": record.offset, "reason": reason[:200]}},
+    )
+
+
+async def _process(
+    broker: KafkaBroker, message: KafkaMessage, work: Callable[[ConsumerRecord], Awaitable[object]]
+) -> None:
+    record: ConsumerRecord = message.raw_message
+    try:
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(TRANSIENT),
+            stop=stop_after_delay(30),
+            wait=wait_exponential(multiplier=0.5, max=5),
+            reraise=True,
+        ):
+            with attempt:
+                await work(record)
+    except DeadLetter as exc:
+        await send_to_dlq(broker, record, str(exc))
+    except UnknownEventError as exc:
+        await send_to_dlq(broker, record, str(exc))
+    except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
+        # The database refuses this content: it will refuse it again on every retry.
+        await send_to_dlq(broker, record, f"refused by the database: {type(exc).__name__}")
+
+
+def _decode(record: ConsumerRecord, *expected: type) -> object:
+    event = decode_event(record.value or b"")
+    if not isinstance(event, expected):
+        raise DeadLetter(f"unexpected {event.event_type} on {record.topic}")
+    return event
+
+
+def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") -> None:
+    def subscriber(topic: Topic) -> Callable[..., object]:
+        return broker.subscriber(
+            topic.name,
+            group_id=group,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"notifier:{topic.name}",
+        )
+
+    async def match(record: ConsumerRecord) -> None:
+        event = _decode(record, MatchFound)
+        assert isinstance(event, MatchFound)
+        n = get()
+        await handlers.handle_match_found(event, pool=n.pool, hash_key=n.hash_key, clock=n.clock)
+
+    async def referent(record: ConsumerRecord) -> None:
+        event = _decode(record, ReferentUpserted)
+        assert isinstance(event, ReferentUpserted)
+        await handlers.handle_referent_upserted(event, pool=get().pool, clock=get().clock)
+
+    async def candidate(record: ConsumerRecord) -> None:
+        n = get()
+        if record.value is None:  # tombstone: the key names the erased candidate
+            try:
+                candidate_id = UUID((record.key or b"").decode())
+            except ValueError as exc:
+                raise DeadLetter("tombstone whose key is not a candidate id") from exc
+            await handlers.handle_profile_erased(
+                candidate_id, None, pool=n.pool, hash_key=n.hash_key
+            )
+            return
+        event = _decode(record, ProfileErased, ProfileUpserted)
+        if isinstance(event, ProfileErased):
+            await handlers.handle_profile_erased(
+                event.payload.candidate_id,
+                event.payload.version,
+                pool=n.pool,
+                hash_key=n.hash_key,
+            )
+
+    @subscriber(MATCHES)
+    async def on_match(message: KafkaMessage) -> None:
+        await _process(broker, message, match)
+
+    @subscriber(REFERENTS)
+    async def on_referent(message: KafkaMessage) -> None:
+        await _process(broker, message, referent)
+
+    @subscriber(CANDIDATES)
+    async def on_candidate(message: KafkaMessage) -> None:
+        await _process(broker, message, candidate)

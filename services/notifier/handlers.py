@@ -1,0 +1,188 @@
+"""What the notifier does with each event and each référent's action.
+
+Every change and the events it causes (AlertSent, MatchFeedbackGiven) are written in one
+transaction, the events through the outbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from shared.contracts import (
+    AlertChannel,
+    AlertSent,
+    MatchFeedbackGiven,
+    MatchFound,
+    ReferentUpserted,
+)
+from shared.outbox import enqueue_event
+
+from .adapters import alerts_repo, deliveries_repo, referents_repo
+from .adapters.db import connection, transaction
+from .domain.feedback import check_may_act, parse_decision
+from .domain.model import Alert, Referent
+from .domain.schedule import plan_deliveries
+
+SCHEMA = "notifier"
+PRODUCER = "notifier"
+Clock = Callable[[], datetime]
+
+
+def candidate_hash(key: bytes, candidate_id: UUID) -> str:
+    """Keyed, so the erasure list cannot be turned back into ids."""
+    return hmac.new(key, f"candidate:{candidate_id}".encode(), hashlib.sha256).hexdigest()
+
+
+async def alert_sent(
+    conn: asyncpg.Connection,
+    alert: Alert,
+    channel: AlertChannel,
+    status: str,
+    *,
+    referent_id: UUID | None = None,
+    digest: bool = False,
+    detail: str | None = None,
+) -> None:
+    event = AlertSent(
+        producer=PRODUCER,
+        payload={
+            "alert_id": alert.alert_id,
+            "match_id": alert.match_id,
+            "referent_id": referent_id or alert.referent_id,
+            "channel": channel,
+            "status": status,
+            "digest": digest,
+            "detail": detail,
+        },
+    )
+    await enqueue_event(conn, schema=SCHEMA, event=event)
+
+
+async def _plan(conn: asyncpg.Connection, alert: Alert, referent: Referent, now: datetime) -> None:
+    plans = plan_deliveries(now, referent.preferences, active=referent.active)
+    await deliveries_repo.add_deliveries(conn, alert=alert, plans=plans)
+    await alerts_repo.mark_planned(conn, alert_id=alert.alert_id)
+
+
+async def handle_match_found(
+    event: MatchFound, *, pool: asyncpg.Pool, hash_key: bytes, clock: Clock
+) -> bool:
+    """Record the alert once per (need, candidate); False when it is a replay or erased."""
+    p = event.payload
+    now = clock()
+    alert = Alert(
+        alert_id=uuid.uuid4(),
+        match_id=p.match_id,
+        need_id=p.need_id,
+        candidate_id=p.candidate_id,
+        referent_id=p.referent_id,
+        structure=p.structure,
+        shared_with=[s for s in p.shared_with if s != p.structure],
+        explanation=p.explanation,
+        need=p.need.model_dump(mode="json"),
+        distance_km=p.score_parts.distance_km,
+        created_at=now,
+    )
+    async with transaction(pool) as conn:
+        hashed = candidate_hash(hash_key, p.candidate_id)
+        if await alerts_repo.is_erased(conn, candidate_hash=hashed, version=p.profile_version):
+            return False
+        if not await alerts_repo.insert_alert(conn, alert=alert):
+            return False
+        await alert_sent(conn, alert, AlertChannel.INBOX, "sent")
+        referent = await referents_repo.get_referent(conn, referent_id=p.referent_id)
+        if referent is not None:  # otherwise planned when ReferentUpserted arrives
+            await _plan(conn, alert, referent, now)
+    return True
+
+
+async def handle_referent_upserted(
+    event: ReferentUpserted, *, pool: asyncpg.Pool, clock: Clock
+) -> int:
+    """Keep the référent; plan the alerts that waited for them. Returns how many."""
+    p = event.payload
+    referent = Referent(
+        referent_id=p.referent_id,
+        structure=p.structure,
+        name=p.name,
+        email=str(p.email),
+        active=p.active,
+        preferences=p.preferences,
+    )
+    async with transaction(pool) as conn:
+        stored = await referents_repo.upsert_referent(
+            conn, referent=referent, occurred_at=event.occurred_at
+        )
+        if not stored:
+            return 0
+        waiting = await alerts_repo.unplanned_alerts(conn, referent_id=p.referent_id)
+        for alert in waiting:
+            await _plan(conn, alert, referent, clock())
+    return len(waiting)
+
+
+async def handle_profile_erased(
+    candidate_id: UUID, version: int | None, *, pool: asyncpg.Pool, hash_key: bytes
+) -> int:
+    """Redact the candidate's alerts and cancel what was still to be sent.
+
+    A bare tombstone carries no version: then every version stays blocked (erasure wins).
+    """
+    async with transaction(pool) as conn:
+        alert_ids = await alerts_repo.redact_candidate(
+            conn,
+            candidate_id=candidate_id,
+            candidate_hash=candidate_hash(hash_key, candidate_id),
+            version=version if version is not None else 2**31 - 1,
+        )
+        for delivery in await deliveries_repo.cancel_for_alerts(conn, alert_ids=alert_ids):
+            alert = await alerts_repo.get_alert(conn, alert_id=delivery.alert_id)
+            await alert_sent(conn, alert, delivery.channel, "suppressed", detail="profil supprimé")
+    return len(alert_ids)
+
+
+async def give_feedback(
+    *, pool: asyncpg.Pool, referent: Referent, alert_id: UUID, decision: str, reason: str | None
+) -> Alert:
+    """A référent's action: claims a shared match, is recorded, becomes MatchFeedbackGiven."""
+    chosen, why = parse_decision(decision, reason)
+    async with transaction(pool) as conn:
+        alert = await alerts_repo.lock_visible_alert(conn, alert_id=alert_id, referent=referent)
+        check_may_act(alert, referent.referent_id)
+        await alerts_repo.record_decision(
+            conn,
+            alert_id=alert_id,
+            referent_id=referent.referent_id,
+            decision=chosen.value,
+            reason=why,
+        )
+        event = MatchFeedbackGiven(
+            producer=PRODUCER,
+            payload={
+                "match_id": alert.match_id,
+                "need_id": alert.need_id,
+                "candidate_id": alert.candidate_id,
+                "referent_id": referent.referent_id,
+                "decision": chosen,
+                "reason": why,
+            },
+        )
+        await enqueue_event(conn, schema=SCHEMA, event=event)
+        return await alerts_repo.get_alert(conn, alert_id=alert_id)
+
+
+async def list_inbox(*, pool: asyncpg.Pool, referent: Referent) -> list[Alert]:
+    async with connection(pool) as conn:
+        return await alerts_repo.inbox(conn, referent=referent)
+
+
+async def find_referent(*, pool: asyncpg.Pool, referent_id: UUID) -> Referent | None:
+    async with connection(pool) as conn:
+        return await referents_repo.get_referent(conn, referent_id=referent_id)
