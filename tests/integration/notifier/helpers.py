@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import email
-from email import policy
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage, Message
 from typing import Any
 
@@ -90,7 +90,7 @@ class SmtpInbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], Message]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(
             (
                 list(envelope.rcpt_tos),
@@ -108,9 +108,9 @@ def body_of(message: Message) -> str:
     return str(message.get_content())
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 30) -> Any:
+async def eventually(check: Callable[[], Awaitable[Any]], *, within: float = 30) -> Any:
     """Poll until `check` returns something truthy."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         result = await check()
         if result:
@@ -140,10 +140,10 @@ class TopicWatcher:
             await self.consumer.position(tp)
 
     async def find(
-        self, predicate: Callable[[ConsumerRecord], bool], *, timeout: float = 30, count: int = 1
+        self, predicate: Callable[[ConsumerRecord], bool], *, within: float = 30, count: int = 1
     ) -> list[ConsumerRecord]:
         assert self.consumer is not None
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while True:
             found = [r for r in self.records if predicate(r)]
             if len(found) >= count:

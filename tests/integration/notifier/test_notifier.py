@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import uuid
@@ -150,9 +151,7 @@ async def test_a_match_sends_one_email_with_the_explanation_however_often_it_is_
         lambda r: str(match.payload.match_id).encode() in r.value and b'"email"' in r.value
     )
     assert decode_event(sent[0].value).payload.status == "sent"  # type: ignore[attr-defined]
-    await watch[ALERTS.name].find(
-        lambda r: str(again.payload.match_id).encode() in r.value, timeout=3, count=0
-    )
+    await asyncio.sleep(2)  # time for a duplicate e-mail to show up, if one were sent
     [message] = smtp.to(address)
     assert message["Subject"] == "Nouvelle piste : Maçon / Maçonne à Muret (CDD, 35 h)"
     assert f"Même métier {unique} · 12 km" in body_of(message)
