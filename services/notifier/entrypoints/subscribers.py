@@ -119,14 +119,13 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
         await handlers.handle_referent_upserted(event, pool=get().pool, clock=get().clock)
 
     async def candidate(record: ConsumerRecord) -> None:
-        n = get()
         if record.value is None:  # tombstone: the key names the erased candidate
             try:
                 candidate_id = UUID((record.key or b"").decode())
             except ValueError as exc:
                 raise DeadLetter("tombstone whose key is not a candidate id") from exc
             await handlers.handle_profile_erased(
-                candidate_id, None, pool=n.pool, hash_key=n.hash_key
+                candidate_id, None, pool=get().pool, hash_key=get().hash_key
             )
             return
         event = _decode(record, ProfileErased, ProfileUpserted)
@@ -134,8 +133,8 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
             await handlers.handle_profile_erased(
                 event.payload.candidate_id,
                 event.payload.version,
-                pool=n.pool,
-                hash_key=n.hash_key,
+                pool=get().pool,
+                hash_key=get().hash_key,
             )
 
     @subscriber(MATCHES)
