@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks (and, as root on Debian/Ubuntu, installs) the system parts the local stack needs:
-# Python 3.11, Java 17+, Maven, PostgreSQL 15. Otherwise says exactly what is missing.
+# Python 3.11, Java 17+, Maven, PostgreSQL 15, Chromium (browser test). Otherwise says exactly what is missing.
 set -euo pipefail
 
 missing=()
@@ -10,6 +10,8 @@ command -v java >/dev/null || missing+=("java:openjdk-17-jre-headless")
 command -v mvn >/dev/null || missing+=("mvn:maven")
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=("postgresql-15:postgresql-15")
 command -v curl >/dev/null || missing+=("curl:curl")
+# The inbox's browser test drives Debian's Chromium (no browser download by Playwright).
+[ -x /usr/bin/chromium ] || missing+=("chromium:chromium")
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 

@@ -14,7 +14,7 @@ class NotifierSettings(BaseServiceSettings):
         description="Address of the inbox as référents reach it; used in e-mails and links.",
     )
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_port: int = Field(default=1025, ge=1, le=65535)  # the local stack's mail sink
     smtp_from: str = "SPIE Haute-Garonne <alertes@spie31.invalid>"
     smtp_starttls: bool = False
     smtp_username: str | None = None
