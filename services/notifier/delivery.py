@@ -1,9 +1,10 @@
 """Working the delivery queue: one due delivery (or one référent's digest) per transaction.
 
-The row stays locked (FOR UPDATE SKIP LOCKED) while it is sent and is marked in the same
-transaction, so a crash before the commit leaves it pending (sent again after restart, with the
-same Message-ID / X-Spie-Delivery for the receiver to drop) and never loses it; the window for
-such a resend is the few milliseconds between the server's answer and the commit.
+The row stays locked (FOR UPDATE SKIP LOCKED) while it is sent, and is marked sent in the same
+transaction before the send, so a crash at any point before the COMMIT leaves it pending and it is
+sent after restart: never lost. A resend needs a crash between the server's "250 OK" and the
+COMMIT (about a millisecond); the Message-ID / X-Spie-Delivery stay the same so that a receiver
+can drop it. Exactly-once delivery over SMTP is not possible; this is the narrowest window.
 """
 
 from __future__ import annotations
@@ -93,9 +94,7 @@ async def _deliver(
     else:
         group = [delivery]
         if delivery.digest:
-            group += await deliveries_repo.claim_digest(
-                conn, referent_id=referent.referent_id, now=now
-            )
+            group += await deliveries_repo.claim_digest(conn, first=delivery, now=now)
         await _email(conn, group, referent, ch)
 
 
@@ -126,16 +125,17 @@ async def _email(
         text = messages.alert_email(alerts[0], referent, ch.public_url)
         message_id = f"<alert-{group[0].delivery_id}@spie31>"
     try:
-        await ch.email.send(
-            to=referent.email, subject=text.subject, body=text.body, message_id=message_id
-        )
+        # Marked sent first, in a savepoint undone if sending fails: once the server has
+        # accepted the message, only the COMMIT remains before the delivery is settled.
+        async with conn.transaction():
+            await _close(conn, group, DeliveryStatus.SENT, None)
+            await ch.email.send(
+                to=referent.email, subject=text.subject, body=text.body, message_id=message_id
+            )
     except EmailRejected as exc:
         await _close(conn, group, DeliveryStatus.FAILED, f"refusé : {exc}")
-        return
     except TRANSIENT_SMTP as exc:
         await _retry_later(conn, group, type(exc).__name__, ch)
-        return
-    await _close(conn, group, DeliveryStatus.SENT, None)
 
 
 async def _retry_later(
@@ -168,11 +168,11 @@ async def _webhook(
     alert = await alerts_repo.get_alert(conn, alert_id=delivery.alert_id)
     body = json.dumps(messages.webhook_payload(alert, ch.public_url), ensure_ascii=False).encode()
     try:
-        await ch.webhook.post(url, body, delivery_id=str(delivery.delivery_id))
+        async with conn.transaction():  # as for e-mail: settled but for the COMMIT once sent
+            await _close(conn, [delivery], DeliveryStatus.SENT, None)
+            await ch.webhook.post(url, body, delivery_id=str(delivery.delivery_id))
     except WebhookFailed as exc:
         await deliveries_repo.record_webhook_dead_letter(
             conn, delivery=delivery, url=url, attempts=exc.attempts, reason=exc.reason
         )
         await _close(conn, [delivery], DeliveryStatus.FAILED, exc.reason)
-        return
-    await _close(conn, [delivery], DeliveryStatus.SENT, None)

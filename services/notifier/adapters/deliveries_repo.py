@@ -50,15 +50,19 @@ async def claim_due(conn: asyncpg.Connection, *, now: datetime) -> Delivery | No
 
 
 async def claim_digest(
-    conn: asyncpg.Connection, *, referent_id: UUID, now: datetime
+    conn: asyncpg.Connection, *, first: Delivery, now: datetime
 ) -> list[Delivery]:
-    """Every due digest e-mail of the référent, so that one message groups them."""
+    """The référent's other due digest e-mails, so that one message groups them all.
+
+    `first` is excluded by id: SKIP LOCKED does not skip rows this transaction already locked.
+    """
     rows = await conn.fetch(
         """select * from notifier.deliveries where status = 'pending' and due_at <= $2
-             and referent_id = $1 and channel = 'email' and digest
+             and referent_id = $1 and channel = 'email' and digest and delivery_id <> $3
            order by due_at, created_at for update skip locked""",
-        referent_id,
+        first.referent_id,
         now,
+        first.delivery_id,
     )
     return [_delivery(r) for r in rows]
 

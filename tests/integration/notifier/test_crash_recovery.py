@@ -1,0 +1,116 @@
+"""The notifier SIGKILLed in the middle of a batch of 200 alerts, then restarted: every e-mail
+arrives, none twice. The notifier runs as its own process, with one delivery worker, and is killed
+while it is talking to the SMTP server (what a worker spends its time on)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from shared.kafka.broker import make_broker, publish_event
+
+from .helpers import SmtpInbox, eventually, match_event, referent_event
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[3]
+BATCH = 200
+
+
+class KillingInbox(SmtpInbox):
+    """Kills the notifier when the message after the `after`-th is half-way through."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+        self.pid: int | None = None
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.pid is not None and len(self.messages) >= self.after:
+            os.kill(self.pid, signal.SIGKILL)
+            self.pid = None
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_notifier(smtp_port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "SPIE_HTTP_PORT": str(free_port()),
+        "SPIE_SMTP_PORT": str(smtp_port),
+        "SPIE_CONSUMER_GROUP": "notifier-crash-test",
+        "SPIE_DELIVERY_WORKERS": "1",
+        "SPIE_DELIVERY_POLL_SECONDS": "0.2",
+    }
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "services.notifier", "serve"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+async def test_a_notifier_killed_mid_batch_delivers_every_email_once_after_restart(
+    kafka_bootstrap: str, tmp_path: Path, unique: str
+) -> None:
+    smtp_port = free_port()
+    inbox = KillingInbox(after=60)
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    log = tmp_path / "notifier.log"
+    process = start_notifier(smtp_port, log)
+    inbox.pid = process.pid
+    try:
+        referent_id = uuid.uuid4()
+        broker = make_broker(kafka_bootstrap, client_id=f"crash-{unique}")
+        await broker.start()
+        try:
+            await publish_event(broker, referent_event(referent_id, f"CD31-{unique}", "Claire"))
+            for i in range(BATCH):
+                await publish_event(
+                    broker, match_event(referent_id, f"CD31-{unique}", explanation=f"piste {i}")
+                )
+        finally:
+            await broker.stop()
+        address = f"{referent_id.hex[:12]}@example.org"
+        await eventually(lambda: _now(process.poll() is not None), within=120)
+        assert len(inbox.to(address)) >= 60, "killed before the batch was half-way"
+        process = start_notifier(smtp_port, log)
+        await eventually(lambda: _now(len(inbox.to(address)) >= BATCH), within=180)
+        await asyncio.sleep(3)  # time for a duplicate to show up, if one were sent
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        controller.stop()
+    received = inbox.to(address)
+    bodies = {_why(m) for m in received}
+    assert len(received) == BATCH, log.read_text()[-3000:]
+    assert bodies == {f"piste {i}" for i in range(BATCH)}
+
+
+def _why(message: Any) -> str:
+    body: str = message.get_content()
+    return body.split("Pourquoi cette piste : ")[1].splitlines()[0]
+
+
+async def _now(value: Any) -> Any:
+    return value

@@ -1,0 +1,88 @@
+"""A référent in daily-digest mode gets one e-mail at the digest hour grouping the day's
+matches (handlers and delivery queue on the real PostgreSQL, a fake clock and mail server)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from services.notifier.bootstrap import prepare_database
+from services.notifier.delivery import Channels, deliver_next
+from services.notifier.domain.schedule import PARIS
+from services.notifier.handlers import handle_match_found, handle_referent_upserted
+from shared.db.pool import create_pool
+
+from .helpers import match_event, referent_event
+
+pytestmark = pytest.mark.integration
+KEY = b"test-key"
+
+
+@dataclass
+class FakeMail:
+    sent: list[dict[str, str]] = field(default_factory=list)
+
+    async def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        self.sent.append({"to": to, "subject": subject, "body": body})
+
+
+class NoWebhook:
+    async def post(self, url: str, body: bytes, *, delivery_id: str) -> None:
+        raise AssertionError("no webhook configured")
+
+
+@pytest_asyncio.fixture
+async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    p = await create_pool(dsn)
+    await prepare_database(p)
+    yield p
+    await p.close()
+
+
+async def test_the_days_matches_arrive_in_one_digest_at_the_digest_hour(
+    pool: asyncpg.Pool, unique: str
+) -> None:
+    found_at = datetime(2026, 11, 27, 10, tzinfo=PARIS)
+    referent_id = uuid.uuid4()
+    await handle_referent_upserted(
+        referent_event(
+            referent_id,
+            f"CD31-{unique}",
+            "Claire",
+            mode="daily_digest",
+            digest_hour=8,
+            quiet_start="20:00",
+            quiet_end="07:00",
+        ),
+        pool=pool,
+        clock=lambda: found_at,
+    )
+    for hour in range(3):
+        await handle_match_found(
+            match_event(referent_id, f"CD31-{unique}", explanation=f"digest {unique} {hour}"),
+            pool=pool,
+            hash_key=KEY,
+            clock=lambda h=hour: found_at + timedelta(hours=h),  # type: ignore[misc]
+        )
+    mail = FakeMail()
+
+    async def drain(at: datetime) -> None:
+        channels = Channels(
+            email=mail, webhook=NoWebhook(), public_url="http://x", clock=lambda: at
+        )
+        while await deliver_next(pool, channels):
+            pass
+
+    await drain(datetime(2026, 11, 28, 7, 59, tzinfo=PARIS))
+    mine = [m for m in mail.sent if unique in m["body"]]
+    assert mine == []  # nothing before the digest hour
+    await drain(datetime(2026, 11, 28, 8, 0, 5, tzinfo=PARIS).astimezone(UTC))
+    [digest] = [m for m in mail.sent if unique in m["body"]]
+    assert digest["subject"] == "Vos pistes du jour : 3 nouvelles pistes"
+    assert all(f"digest {unique} {h}" in digest["body"] for h in range(3))
