@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -65,6 +66,9 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         ]
         try:
             await broker.start()
+            # FastStream's access logger (set up at start) prints two plain-text lines per
+            # message; its warnings are enough next to the service's own JSON logs.
+            logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
             yield
         finally:
             stop.set()
