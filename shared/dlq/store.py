@@ -21,10 +21,8 @@ async def read_dead_letters(bootstrap: str, dlq_topic: str) -> list[DeadLetter]:
 async def _read_all(
     consumer: AIOKafkaConsumer, dlq_topic: str, *, from_committed: bool
 ) -> list[DeadLetter]:
+    await consumer.topics()  # a fresh client knows no topic until it loads the metadata
     partitions = consumer.partitions_for_topic(dlq_topic) or set()
-    if not partitions:
-        await consumer._client.force_metadata_update()  # a fresh client knows no topic yet
-        partitions = consumer.partitions_for_topic(dlq_topic) or set()
     tps = [TopicPartition(dlq_topic, p) for p in sorted(partitions)]
     consumer.assign(tps)
     ends = await consumer.end_offsets(tps)
