@@ -60,12 +60,13 @@ async def consumer_lag(bootstrap: str, group: str, topics: list[str]) -> dict[st
     await consumer.start()
     try:
         committed = await admin.list_consumer_group_offsets(group)
-        await consumer.topics()  # loads the metadata, so partitions_for_topic knows them
-        tps = [tp for tp in committed if tp.topic in topics]
-        for topic in topics:
-            for p in consumer.partitions_for_topic(topic) or ():
-                if TopicPartition(topic, p) not in committed:
-                    tps.append(TopicPartition(topic, p))
+        described = await admin.describe_topics(topics)
+        tps = [
+            TopicPartition(d["topic"], p["partition"])
+            for d in described
+            if d.get("error_code", 0) == 0
+            for p in d["partitions"]
+        ]
         ends = await consumer.end_offsets(tps) if tps else {}
         lag: dict[str, int] = dict.fromkeys(topics, 0)
         for tp in tps:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.dlq.records import DeadLetter, parse_dead_letter
 
@@ -13,25 +14,34 @@ async def read_dead_letters(bootstrap: str, dlq_topic: str) -> list[DeadLetter]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        return await _read_all(consumer, dlq_topic, from_committed=False)
+        return await _read_all(consumer, bootstrap, dlq_topic, from_committed=False)
     finally:
         await consumer.stop()
 
 
+async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(
+        p["partition"] for d in described if d.get("error_code", 0) == 0 for p in d["partitions"]
+    )
+
+
 async def _read_all(
-    consumer: AIOKafkaConsumer, dlq_topic: str, *, from_committed: bool
+    consumer: AIOKafkaConsumer, bootstrap: str, dlq_topic: str, *, from_committed: bool
 ) -> list[DeadLetter]:
-    await consumer.topics()  # a fresh client knows no topic until it loads the metadata
-    partitions = consumer.partitions_for_topic(dlq_topic) or set()
-    tps = [TopicPartition(dlq_topic, p) for p in sorted(partitions)]
+    tps = [TopicPartition(dlq_topic, p) for p in await partitions_of(bootstrap, dlq_topic)]
     consumer.assign(tps)
     ends = await consumer.end_offsets(tps)
+    # Explicit seeks: seek_to_beginning can race with the default "latest" reset after assign.
+    begins = await consumer.beginning_offsets(tps)
     for tp in tps:
         committed = await consumer.committed(tp) if from_committed else None
-        if committed is None:
-            await consumer.seek_to_beginning(tp)
-        else:
-            consumer.seek(tp, committed)
+        consumer.seek(tp, max(committed or 0, begins[tp]))
     letters: list[DeadLetter] = []
     while await _behind(consumer, tps, ends):
         batch = await consumer.getmany(*tps, timeout_ms=1000)
@@ -61,7 +71,7 @@ async def replay_dead_letters(
     await consumer.start()
     await producer.start()
     try:
-        letters = await _read_all(consumer, dlq_topic, from_committed=True)
+        letters = await _read_all(consumer, bootstrap, dlq_topic, from_committed=True)
         chosen = [d for d in letters if only_offset is None or d.dlq_offset == only_offset]
         for d in chosen:
             headers = [*d.passthrough_headers, ("dlq.replayed_from", str(d.dlq_offset).encode())]
