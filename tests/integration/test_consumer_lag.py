@@ -5,21 +5,17 @@ from __future__ import annotations
 import asyncio
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from shared.kafka.admin import ensure_topics
 from shared.metrics import consumer_lag
+from shared.topics import Topic
 
 
 async def test_lag_counts_the_messages_a_group_has_not_committed(
     kafka_bootstrap: str, unique: str
 ) -> None:
     topic, group = f"test.lag.{unique}", f"lag-{unique}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, 2, 1)])
-    finally:
-        await admin.close()
+    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=2)])
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
     await producer.start()
     try:

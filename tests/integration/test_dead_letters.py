@@ -5,22 +5,18 @@ from __future__ import annotations
 import asyncio
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from shared.dlq.sender import send_to_dead_letter
 from shared.dlq.store import read_dead_letters, replay_dead_letters
+from shared.kafka.admin import ensure_topics
+from shared.topics import Topic
 
 
 async def test_a_poison_message_is_listed_with_its_reason_and_replayed_once(
     kafka_bootstrap: str, unique: str
 ) -> None:
     topic = f"test.dlq.{unique}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, 1, 1), NewTopic(f"{topic}.dlq", 1, 1)])
-    finally:
-        await admin.close()
+    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=1), Topic(f"{topic}.dlq", 1)])
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
     await producer.start()
     consumer = AIOKafkaConsumer(

@@ -5,22 +5,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from shared.contracts import NeedClosed, decode_event
+from shared.kafka.admin import ensure_topics
 from shared.kafka.broker import make_broker, publish_event
-from shared.topics import NEEDS, all_topics
+from shared.topics import NEEDS, Topic, all_topics
 
 
 async def _create_topic(bootstrap: str, name: str, partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
-    finally:
-        await admin.close()
+    await ensure_topics(bootstrap, [Topic(name, partitions=partitions)])
 
 
 def _closed(need_id: uuid.UUID, version: int) -> NeedClosed:
