@@ -32,13 +32,27 @@ class CandidatesTopic:
         self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
         self.records: list[tuple[bytes, bytes | None]] = []
 
-    async def start(self) -> None:
+    async def start(self, from_offsets: dict[int, int] | None = None) -> None:
         await self.consumer.start()
         parts = [TopicPartition(topics.CANDIDATES.name, p) for p in range(6)]
         self.consumer.assign(parts)
+        if from_offsets is not None:
+            for part in parts:
+                self.consumer.seek(part, from_offsets[part.partition])
+            return
         await self.consumer.seek_to_end(*parts)
         for part in parts:  # resolve the end offsets now, before anything is published
             await self.consumer.position(part)
+
+    async def drain(self, seconds: float) -> None:
+        """Read whatever else arrives for `seconds` (duplicates would show up here)."""
+        end = asyncio.get_running_loop().time() + seconds
+        while asyncio.get_running_loop().time() < end:
+            batch = await self.consumer.getmany(timeout_ms=300)
+            self.records += [(r.key, r.value) for rs in batch.values() for r in rs]
+
+    async def positions(self) -> dict[int, int]:
+        return {p.partition: await self.consumer.position(p) for p in self.consumer.assignment()}
 
     async def of(
         self, key: str, *, until: Callable[[list[bytes | None]], bool], within: float = 30
