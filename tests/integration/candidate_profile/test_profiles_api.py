@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -221,3 +222,18 @@ async def test_without_a_valid_token_nothing_is_served(client: httpx.AsyncClient
     assert (await client.get("/profiles")).status_code == 401
     bad = {"Authorization": "Bearer spie_not-a-token"}
     assert (await client.get("/profiles", headers=bad)).status_code == 401
+
+
+async def test_a_profile_unchanged_for_two_years_is_erased_as_inactive(
+    client: httpx.AsyncClient, login: Login, candidates: CandidatesTopic, services: Services,
+    unique: str,
+) -> None:  # fmt: skip
+    headers = await login(f"CD{unique}")
+    body = profile_body(f"Rose{unique}", consent=_consent())
+    created = (await client.post("/profiles", json=body, headers=headers)).json()
+    await services.pool.execute(
+        "update profiles.profiles set updated_at = now() - interval '731 days'"
+        " where candidate_id = $1",
+        uuid.UUID(created["candidate_id"]),
+    )
+    await _assert_erased_everywhere(client, services, candidates, headers, created, "inactive")
