@@ -31,6 +31,7 @@ KAFKA_PORT=${SPIE_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${SPIE_KAFKA_CONTROLLER_PORT:-9093}
 PG_PORT=${SPIE_PG_PORT:-55432}
 SERVICE_PORT_BASE=${SPIE_SERVICE_PORT_BASE:-8000}
+SMTP_PORT=${SPIE_SMTP_PORT:-1025}  # the development mail sink the notifier sends to
 DB_NAME=spie
 PG_URL="postgresql://postgres@$HOST:$PG_PORT/$DB_NAME"
 KAFKA_READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-60}
@@ -61,6 +62,7 @@ signature() {
   case $1 in
     kafka) echo "kafka.Kafka $KAFKA_DIR/server.properties" ;;
     postgres) echo "-D $PG_DATA " ;;
+    mailsink) echo "-m deploy.local.mailsink --port $SMTP_PORT" ;;
     *) echo "-m services.$1 serve" ;;
   esac
 }
@@ -418,6 +420,7 @@ topics_ensure() {
 services_up() {
   if [ "${STACK_SERVICES:-1}" = 0 ]; then say "services: skipped (STACK_SERVICES=0)"; return 0; fi
   local spec name port watch=()
+  mailsink_up
   for spec in "${SERVICES[@]}"; do
     name=${spec%%:*}; port=${spec#*:}
     if [ ! -f "services/$name/__main__.py" ]; then
@@ -430,6 +433,7 @@ services_up() {
     launch "$name" "$LOGS/$name.log" env SPIE_HTTP_PORT="$port" \
       SPIE_KAFKA_BOOTSTRAP="${SPIE_KAFKA_BOOTSTRAP:-$HOST:$KAFKA_PORT}" \
       SPIE_DATABASE_URL="${SPIE_DATABASE_URL:-$PG_URL}" \
+      SPIE_SMTP_HOST="${SPIE_SMTP_HOST:-$HOST}" SPIE_SMTP_PORT="$SMTP_PORT" \
       "$PY" -m "services.$name" serve
     say "$name: started (pid $(read_pid "$name"))"
   done
@@ -464,6 +468,19 @@ services_down() {
     spec=${SERVICES[i]}
     if [ -f "$(pidfile "${spec%%:*}")" ]; then stop_part "${spec%%:*}"; fi
   done
+  if [ -f "$(pidfile mailsink)" ]; then stop_part mailsink; fi
+}
+# A development SMTP server keeping each alert as .stack/mail/*.eml (the notifier's default).
+mailsink_up() {
+  [ -x "$PY" ] || return 0
+  check_running mailsink && return 0
+  require_free_ports mailsink "$SMTP_PORT"
+  launch mailsink "$LOGS/mailsink.log" "$PY" -m deploy.local.mailsink --port "$SMTP_PORT" \
+    --dir "$STACK/mail"
+  local i
+  for ((i = 0; i < 40; i++)); do port_busy "$SMTP_PORT" && break; sleep 0.25; done
+  port_busy "$SMTP_PORT" || { log_tail "$LOGS/mailsink.log"; die "mailsink did not start"; }
+  say "mailsink: started on $HOST:$SMTP_PORT, messages in $(rel "$STACK")/mail/"
 }
 
 # ---------------------------------------------------------------- commands
@@ -479,6 +496,7 @@ ports_of() {
   case $1 in
     kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;;
     postgres) echo "$PG_PORT" ;;
+    mailsink) echo "$SMTP_PORT" ;;
     *) local s; for s in "${SERVICES[@]}"; do [ "${s%%:*}" = "$1" ] && echo "${s#*:}"; done ;;
   esac
 }
@@ -502,6 +520,9 @@ summary() {
       printf '  %-18s %s\n' "$name" "http://$HOST:${spec#*:}"
     fi
   done
+  if [ "$(part_state mailsink)" = running ]; then
+    printf '  %-18s %s\n' "mail sink" "smtp://$HOST:$SMTP_PORT -> $(rel "$STACK")/mail/"
+  fi
   printf '  %-18s %s\n' logs "$(rel "$LOGS")/" stop "bash deploy/local/stack.sh down"
 }
 
@@ -522,6 +543,7 @@ cmd_down() {
   lock
   local parts=() spec
   for spec in "${SERVICES[@]}"; do [ -f "$(pidfile "${spec%%:*}")" ] && parts+=("${spec%%:*}"); done
+  [ -f "$(pidfile mailsink)" ] && parts+=(mailsink)
   [ -f "$(pidfile kafka)" ] && parts+=(kafka)
   { [ -f "$(pidfile postgres)" ] || [ -f "$PG_DATA/postmaster.pid" ]; } && parts+=(postgres)
   services_down
@@ -539,6 +561,7 @@ cmd_status() {
   row() { printf '%-18s %-8s %-45s %-8s %s\n' "$1" "$(read_pid "$1")" "$2" "$3" "$(rel "$LOGS/$1.log")"; }
   row kafka "$HOST:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT)" "$(part_state kafka)"
   row postgres "$PG_URL" "$(part_state postgres)"
+  row mailsink "smtp://$HOST:$SMTP_PORT" "$(part_state mailsink)"
   for spec in "${SERVICES[@]}"; do
     name=${spec%%:*}; state=$(part_state "$name")
     [ "$state" = stopped ] && [ ! -f "services/$name/__main__.py" ] && state=absent

@@ -10,6 +10,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from shared.db.pool import connect
 from shared.outbox.store import _schema, channel
 
 log = logging.getLogger("spie.outbox")
@@ -56,7 +57,7 @@ class OutboxRelay:
         await self._close_producer()
 
     async def _run_leader(self, stop: asyncio.Event) -> None:
-        conn = await asyncpg.connect(self.dsn)
+        conn = await connect(self.dsn)
         try:
             # One active relay per schema keeps the order per key across replicas.
             while not await conn.fetchval(

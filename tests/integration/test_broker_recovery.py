@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.kafka.admin import ensure_topics
+from shared.topics import Topic
 
 pytestmark = pytest.mark.recovery
 
@@ -69,12 +71,7 @@ async def test_acknowledged_messages_survive_a_broker_sigkill(
     kafka_bootstrap: str, unique: str
 ) -> None:
     topic = f"test.recovery.{unique}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, 1, replication_factor=1)])
-    finally:
-        await admin.close()
+    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=1)])
 
     sent = [(f"key-{i % 10}".encode(), f"message-{i:03d}".encode()) for i in range(COUNT)]
     producer = AIOKafkaProducer(

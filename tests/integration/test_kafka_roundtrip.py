@@ -5,21 +5,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
 from shared.contracts import NeedClosed, decode_event
+from shared.kafka.admin import ensure_topics
 from shared.kafka.broker import make_broker, publish_event
-from shared.topics import NEEDS, all_topics
+from shared.topics import NEEDS, Topic, all_topics
 
 
 async def _create_topic(bootstrap: str, name: str, partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
-    finally:
-        await admin.close()
+    await ensure_topics(bootstrap, [Topic(name, partitions=partitions)])
 
 
 def _closed(need_id: uuid.UUID, version: int) -> NeedClosed:
@@ -58,7 +55,7 @@ async def test_an_envelope_round_trips_through_a_consumer_group(
     broker: KafkaBroker = make_broker(kafka_bootstrap, client_id=f"test-{unique}")
 
     @broker.subscriber(topic, group_id=f"group-{unique}", auto_offset_reset="earliest")
-    async def on_event(event: NeedClosed, message) -> None:  # type: ignore[no-untyped-def]
+    async def on_event(event: NeedClosed, message: KafkaMessage) -> None:
         received.append(event)
         keys.append(message.raw_message.key)
         if len(received) == len(sent):

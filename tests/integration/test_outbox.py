@@ -6,20 +6,12 @@ import asyncio
 import uuid
 
 from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from shared.contracts import NeedClosed, decode_event
 from shared.db.pool import connect
+from shared.kafka.admin import ensure_topics
 from shared.outbox import OutboxRelay, enqueue, enqueue_event, install, pending_count
-
-
-async def _topic(bootstrap: str, name: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(name, 3, replication_factor=1)])
-    finally:
-        await admin.close()
+from shared.topics import Topic
 
 
 async def _read_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes, bytes | None]]:
@@ -58,7 +50,7 @@ async def test_events_written_while_kafka_is_unreachable_go_out_once_when_it_is_
     dsn: str, kafka_bootstrap: str, unique: str
 ) -> None:
     schema, topic = f"t_{unique}", f"test.outbox.{unique}"
-    await _topic(kafka_bootstrap, topic)
+    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=3)])
     conn = await connect(dsn)
     try:
         await install(conn, schema=schema)

@@ -1,0 +1,1 @@
+"""Candidate profiles: référents' API, the consent ledger, erasure, access by structure."""

@@ -1,0 +1,1 @@
+"""Plain models and rules of candidate profiles: no I/O, no framework."""

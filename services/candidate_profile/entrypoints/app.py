@@ -1,0 +1,107 @@
+"""The HTTP app (FastAPI) and the AsyncAPI description of what the service publishes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
+from services.candidate_profile.bootstrap import Services, bootstrap
+from services.candidate_profile.entrypoints import routes_consent, routes_profiles, routes_referents
+from services.candidate_profile.entrypoints.errors import install_error_handlers
+from services.candidate_profile.entrypoints.tasks import retention_loop
+from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_settings
+from shared import topics
+from shared.contracts import ProfileErased, ProfileUpserted, ReferentUpserted
+from shared.http import health_router, kafka_reachable
+from shared.outbox import OutboxRelay
+
+
+def create_app(settings: ProfileSettings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await bootstrap(settings)
+        app.state.services = services
+        stop = asyncio.Event()
+        relay = OutboxRelay(
+            settings.dsn,
+            schema=SCHEMA,
+            bootstrap=settings.kafka_bootstrap,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+        app.state.relay = relay
+        tasks = [
+            asyncio.create_task(relay.run(stop), name="outbox-relay"),
+            asyncio.create_task(retention_loop(services, stop), name="retention"),
+        ]
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks)
+            await services.pool.close()
+
+    app = FastAPI(
+        title="SPIE Haute-Garonne: candidate profiles",
+        version="1",
+        description="Référents keep consented candidate profiles; only what matching needs "
+        "leaves, and only while consent for matching holds.",
+        lifespan=lifespan,
+    )
+
+    async def database() -> None:
+        services: Services = app.state.services
+        async with services.pool.acquire() as conn:
+            await conn.fetchval("select 1")
+
+    async def kafka() -> None:
+        await kafka_reachable(settings.kafka_bootstrap)
+
+    app.include_router(health_router({"postgres": database, "kafka": kafka}))
+    app.include_router(routes_profiles.router)
+    app.include_router(routes_consent.router)
+    app.include_router(routes_referents.router)
+    install_error_handlers(app)
+    return app
+
+
+def create_asyncapi_app() -> FastStream:
+    """What the service publishes (through its outbox), for `faststream docs gen --factory`."""
+    broker = KafkaBroker("127.0.0.1:9092")
+    broker.publisher(
+        topics.CANDIDATES.name,
+        title=f"{topics.CANDIDATES.name}:ProfileUpserted",
+        description="A consented profile, minimised for matching (no name, contact or notes). "
+        "Key: candidate_id. Compacted.",
+        schema=ProfileUpserted,
+    )
+    broker.publisher(
+        topics.CANDIDATES.name,
+        title=f"{topics.CANDIDATES.name}:ProfileErased",
+        description="Consent withdrawn or expired, profile deleted or inactive: erase it. "
+        "Followed by a tombstone (null value, same key).",
+        schema=ProfileErased,
+    )
+    broker.publisher(
+        topics.REFERENTS.name,
+        title=topics.REFERENTS.name,
+        description="A référent created or changed: name, e-mail, alert preferences. "
+        "Key: referent_id. Compacted.",
+        schema=ReferentUpserted,
+    )
+    return FastStream(
+        broker,
+        specification=AsyncAPI(
+            broker,
+            title="candidate_profile",
+            version="1",
+            description="Events published by the candidate profile service.",
+        ),
+    )

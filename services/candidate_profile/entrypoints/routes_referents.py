@@ -1,0 +1,29 @@
+"""The calling référent: who they are, and how they want their alerts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.candidate_profile.entrypoints.deps import ReferentDep, ServicesDep
+from services.candidate_profile.entrypoints.schemas import ReferentOut
+from services.candidate_profile.handlers import referents
+from shared.contracts import AlertPreferences
+
+router = APIRouter(prefix="/referents/me", tags=["referents"])
+
+
+@router.get("", response_model=ReferentOut, responses={401: {"description": "No valid token"}})
+async def me(actor: ReferentDep) -> ReferentOut:
+    return ReferentOut.model_validate(actor.model_dump())
+
+
+@router.put(
+    "/preferences", response_model=ReferentOut, responses={401: {"description": "No valid token"}}
+)
+async def set_preferences(
+    body: AlertPreferences, actor: ReferentDep, services: ServicesDep
+) -> ReferentOut:
+    """Publishes ReferentUpserted so that the notifier follows."""
+    async with services.transaction() as conn:
+        referent = await referents.set_preferences(conn, actor=actor, preferences=body)
+    return ReferentOut.model_validate(referent.model_dump())

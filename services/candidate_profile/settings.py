@@ -1,0 +1,34 @@
+"""Settings of the candidate profile service, read once at start (prefix SPIE_)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from shared.settings import BaseServiceSettings
+
+SCHEMA = "profiles"
+
+
+class ProfileSettings(BaseServiceSettings):
+    http_port: int = Field(default=8002, ge=1, le=65535)
+    http_host: str = "127.0.0.1"
+    retention_every_seconds: float = Field(
+        default=300.0, gt=0, description="How often expired consents and old data are erased."
+    )
+    inactivity_days: int = Field(
+        default=730, ge=1, description="A profile unchanged this long is erased."
+    )
+    token_days: int = Field(default=90, ge=1, le=3650, description="Life of a bearer token.")
+    outbox_keep_seconds: float = Field(
+        default=600.0, ge=0, description="Published outbox rows are deleted after this delay."
+    )
+    idempotency_keep_hours: float = Field(default=24.0, ge=0)
+    relay_poll_seconds: float = Field(default=1.0, gt=0)
+
+    @property
+    def pepper(self) -> str:
+        return self.secret_key.get_secret_value()
+
+
+def load_settings() -> ProfileSettings:
+    return ProfileSettings()
