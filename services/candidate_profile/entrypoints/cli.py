@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, TypeVar
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from services.candidate_profile.domain.referents import Referent
 from services.candidate_profile.entrypoints.tasks import retention_once
 from services.candidate_profile.handlers import referents
 from services.candidate_profile.settings import load_settings
+from shared.login_token import issue_login_token
 from shared.logs import configure_logging
 
 cli = typer.Typer(add_completion=False, help="The candidate profile service.")
@@ -70,7 +72,19 @@ def create_referent(
 
     referent, token = _in_transaction(work)
     typer.echo(f"referent_id {referent.referent_id}", err=True)
+    typer.echo(f"inbox sign-in token {_inbox_token(referent.referent_id, expires_days)}", err=True)
     typer.echo(token)
+
+
+def _inbox_token(referent_id: UUID, expires_days: int | None) -> str:
+    """The notifier's inbox verifies this one alone (shared SPIE_SECRET_KEY, nothing looked up)."""
+    settings = load_settings()
+    days = expires_days or settings.token_days
+    return issue_login_token(
+        settings.secret_key.get_secret_value().encode(),
+        referent_id,
+        datetime.now(UTC) + timedelta(days=days),
+    )
 
 
 @cli.command("issue-token")
