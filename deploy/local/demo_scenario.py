@@ -1,0 +1,466 @@
+"""The demo: a realistic Haute-Garonne morning played through the public APIs of the four services.
+
+BTP 31, the GEIQ and the CCI post needs (one by CSV upload, one with a compliance flag, one
+probable duplicate); référents of three structures create consented profiles; the matcher
+proposes; the notifier alerts; one candidate withdraws consent. Prints a summary and exits 0
+only if the scenario's alerts arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from shared.contracts import AlertSent, MatchFound, decode_event
+from shared.dlq.store import partitions_of
+from shared.settings import load_base_settings
+from shared.topics import ALERTS, MATCHES
+
+BASE = int(os.environ.get("SPIE_SERVICE_PORT_BASE", "8000"))
+INTAKE = f"http://127.0.0.1:{BASE + 1}"
+PROFILES = f"http://127.0.0.1:{BASE + 2}"
+MATCHER = f"http://127.0.0.1:{BASE + 3}"
+INBOX = f"http://127.0.0.1:{BASE + 4}"
+console = Console()
+
+
+@dataclass
+class Referent:
+    structure: str
+    name: str
+    referent_id: str = ""
+    token: str = ""
+    inbox_token: str = ""
+
+
+@dataclass
+class Demo:
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
+    keys: dict[str, str] = field(default_factory=dict)
+    referents: dict[str, Referent] = field(default_factory=dict)
+    needs: list[dict[str, Any]] = field(default_factory=list)
+    profiles: dict[str, str] = field(default_factory=dict)  # label -> candidate_id
+
+
+def cli(module: str, *args: str) -> tuple[str, str]:
+    done = subprocess.run(  # noqa: S603 - our own CLI, fixed arguments
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout, done.stderr
+
+
+def create_keys(demo: Demo) -> None:
+    for federation in ("BTP31", "GEIQ", "CCI"):
+        out, _ = cli(
+            "services.employer_intake", "create-api-key", federation, "--label", f"démo {demo.run}"
+        )
+        demo.keys[federation] = out.strip().splitlines()[-1]
+
+
+def create_referents(demo: Demo) -> None:
+    people = {"CD31": "Claire Dupuy", "FT31": "Mehdi Benali", "MLT": "Sophie Garcia"}
+    for structure, name in people.items():
+        ref = Referent(structure, name)
+        email = f"{name.split()[0].lower()}.{demo.run}@{structure.lower()}.demo.fr"
+        out, err = cli(
+            "services.candidate_profile",
+            "create-referent",
+            "--structure",
+            structure,
+            "--email",
+            email,
+            "--name",
+            name,
+        )
+        ref.token = out.strip().splitlines()[-1]
+        for line in err.splitlines():
+            if line.startswith("referent_id "):
+                ref.referent_id = line.split()[-1]
+            if line.startswith("inbox sign-in token "):
+                ref.inbox_token = line.split()[-1]
+        demo.referents[structure] = ref
+
+
+CSV_BTP31 = """external_ref,employer_name,siret,title,description,rome_code,skills,commune_insee,\
+contract_type,hours_per_week,positions,driving_licence_required,schedules,start_date,\
+open_to_beginners
+BTP31-{run}-1,Bâtir Garonne,44306184100047,Maçon / Maçonne,Rénovation de logements sociaux \
+à Muret,,lecture de plans|coulage de béton|montage de murs,31395,CDD,35,2,oui,day|early_morning,\
+{start},oui
+BTP31-{run}-2,Coffrages du Volvestre,51234567800019,Coffreur bancheur / Coffreuse bancheuse,\
+Voiles béton sur chantier de collège,,coffrage|lecture de plans,31555,INTERIM,39,1,non,day,\
+{start},non
+"""
+
+
+def need(
+    employer: str,
+    siret: str,
+    title: str,
+    desc: str,
+    skills: list[str],
+    commune: str,
+    contract: str,
+    hours: float,
+    schedules: list[str],
+    **extra: Any,
+) -> dict[str, Any]:
+    start = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+    return {
+        "employer_name": employer,
+        "siret": siret,
+        "title": title,
+        "description": desc,
+        "skills": skills,
+        "commune_insee": commune,
+        "contract_type": contract,
+        "hours_per_week": hours,
+        "schedules": schedules,
+        "start_date": start,
+        **extra,
+    }
+
+
+async def post_needs(demo: Demo, http: httpx.AsyncClient) -> None:
+    start = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+    csv = CSV_BTP31.format(run=demo.run, start=start).encode()
+    r = await http.post(
+        f"{INTAKE}/needs/bulk",
+        content=csv,
+        headers={"X-API-Key": demo.keys["BTP31"], "Content-Type": "text/csv"},
+    )
+    r.raise_for_status()
+    report = r.json()
+    demo.needs += [{"federation": "BTP31", "via": "CSV", **n} for n in _stored(report)]
+    posts = [
+        (
+            "GEIQ",
+            need(
+                "GEIQ Propreté Occitanie",
+                "39876543200015",
+                "Agent / Agente de propreté",
+                "Nettoyage de bureaux à Colomiers. Homme uniquement, moins de 30 ans.",
+                ["nettoyage des locaux", "utilisation d'autolaveuse"],
+                "31149",
+                "IAE",
+                26,
+                ["early_morning"],
+                open_to_beginners=True,
+            ),
+        ),
+        (
+            "CCI",
+            need(
+                "LogiSud Entrepôts",
+                "81234567900027",
+                "Préparateur / Préparatrice de commandes",
+                "Préparation sur terminal radio, entrepôt de Blagnac.",
+                ["préparation de commandes", "cariste"],
+                "31069",
+                "CDI",
+                35,
+                ["day"],
+                open_to_beginners=True,
+            ),
+        ),
+        (
+            "GEIQ",
+            need(
+                "LogiSud Entrepôts",
+                "81234567900027",
+                "Préparatrice de commandes",
+                "Même entrepôt, poste en alternance.",
+                ["préparation de commandes"],
+                "31069",
+                "ALTERNANCE",
+                35,
+                ["day"],
+            ),
+        ),
+        (
+            "CCI",
+            need(
+                "Brasserie du Capitole",
+                "90123456700011",
+                "Commis / Commise de cuisine",
+                "Restaurant du centre de Toulouse, service du midi.",
+                ["mise en place", "règles d'hygiène HACCP"],
+                "31555",
+                "CDD",
+                30,
+                ["day"],
+                open_to_beginners=True,
+            ),
+        ),
+    ]
+    for federation, body in posts:
+        r = await http.post(
+            f"{INTAKE}/needs",
+            json=body,
+            headers={
+                "X-API-Key": demo.keys[federation],
+                "Idempotency-Key": f"{demo.run}-{body['title']}-{federation}",
+            },
+        )
+        r.raise_for_status()
+        demo.needs.append({"federation": federation, "via": "API", **r.json()})
+
+
+def _stored(report: dict[str, Any]) -> list[dict[str, Any]]:
+    for key in ("stored", "needs", "created"):
+        if isinstance(report.get(key), list):
+            return [n if isinstance(n, dict) else {"need_id": n} for n in report[key]]
+    return []
+
+
+PROFILES_DATA = [
+    (
+        "CD31",
+        "Samira",
+        ["Maçonne"],
+        "4 ans de gros œuvre en intérim, murs en parpaings.",
+        ["lecture de plans", "montage de murs"],
+        "31395",
+        25,
+        True,
+        ["night"],
+    ),
+    (
+        "CD31",
+        "Karim",
+        ["Coffreur bancheur"],
+        "Coffrage de voiles et de poteaux.",
+        ["coffrage", "lecture de plans"],
+        "31555",
+        30,
+        True,
+        [],
+    ),
+    (
+        "FT31",
+        "Julie",
+        ["Agente d'entretien"],
+        "Ménage en collectivité, 2 ans.",
+        ["nettoyage des locaux"],
+        "31149",
+        15,
+        False,
+        ["night"],
+    ),
+    (
+        "FT31",
+        "Marc",
+        ["Préparateur de commandes"],
+        "Cariste CACES 1, préparation en entrepôt.",
+        ["préparation de commandes", "cariste"],
+        "31069",
+        20,
+        False,
+        ["weekend"],
+    ),
+    (
+        "MLT",
+        "Inès",
+        ["Commis de cuisine"],
+        "CAP cuisine, stage en brasserie.",
+        ["mise en place"],
+        "31555",
+        10,
+        False,
+        ["night"],
+    ),
+    (
+        "MLT",
+        "Yanis",
+        ["Aide-maçon"],
+        "Premier emploi recherché dans le bâtiment.",
+        ["montage de murs"],
+        "31483",
+        10,
+        False,
+        [],
+    ),
+]
+
+
+async def create_profiles(demo: Demo, http: httpx.AsyncClient) -> None:
+    expires = (datetime.now(UTC) + timedelta(days=365)).isoformat()
+    for structure, first, jobs, exp, skills, commune, km, licence, unavailable in PROFILES_DATA:
+        body = {
+            "first_name": first,
+            "desired_jobs": jobs,
+            "experience": exp,
+            "skills": skills,
+            "commune_insee": commune,
+            "mobility_km": km,
+            "has_driving_licence": licence,
+            "unavailable_schedules": unavailable,
+            "notes": "Profil de démonstration.",
+            "consent": {"purposes": ["matching"], "expires_at": expires},
+        }
+        ref = demo.referents[structure]
+        r = await http.post(
+            f"{PROFILES}/profiles", json=body, headers={"Authorization": f"Bearer {ref.token}"}
+        )
+        r.raise_for_status()
+        demo.profiles[first] = r.json()["candidate_id"]
+
+
+async def withdraw(demo: Demo, http: httpx.AsyncClient, first: str, structure: str) -> None:
+    ref = demo.referents[structure]
+    r = await http.post(
+        f"{PROFILES}/profiles/{demo.profiles[first]}/consent/withdraw",
+        json={"purposes": ["matching"]},
+        headers={"Authorization": f"Bearer {ref.token}"},
+    )
+    r.raise_for_status()
+
+
+class TopicWatch:
+    """Reads MatchFound and AlertSent published since the demo started."""
+
+    def __init__(self, bootstrap: str, since_ms: int) -> None:
+        self.bootstrap, self.since_ms = bootstrap, since_ms
+        self.matches: list[MatchFound] = []
+        self.alerts: list[AlertSent] = []
+
+    async def poll(self) -> None:
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            self.matches = [
+                e for e in await self._read(consumer, MATCHES.name) if isinstance(e, MatchFound)
+            ]
+            self.alerts = [
+                e for e in await self._read(consumer, ALERTS.name) if isinstance(e, AlertSent)
+            ]
+        finally:
+            await consumer.stop()
+
+    async def _read(self, consumer: AIOKafkaConsumer, topic: str) -> list[Any]:
+        parts = await partitions_of(self.bootstrap, topic)
+        tps = [TopicPartition(topic, p) for p in parts]
+        consumer.assign(tps)
+        starts = await consumer.offsets_for_times(dict.fromkeys(tps, self.since_ms))
+        ends = await consumer.end_offsets(tps)
+        events = []
+        for tp in tps:
+            begin = starts[tp].offset if starts[tp] else ends[tp]
+            consumer.seek(tp, begin)
+            while begin < ends[tp]:
+                batch = await consumer.getmany(tp, timeout_ms=1000)
+                for r in batch.get(tp, []):
+                    begin = r.offset + 1
+                    if r.value is not None:
+                        events.append(decode_event(r.value))
+                if not batch:
+                    break
+        return events
+
+
+async def main() -> int:
+    settings = load_base_settings()
+    demo = Demo()
+    t0 = time.time()
+    watch = TopicWatch(settings.kafka_bootstrap, int(t0 * 1000) - 1000)
+    with console.status("Fédérations et référents…"):
+        create_keys(demo)
+        create_referents(demo)
+    async with httpx.AsyncClient(timeout=30) as http:
+        with console.status("Besoins des employeurs (CSV et API)…"):
+            await post_needs(demo, http)
+        with console.status("Profils des personnes accompagnées…"):
+            await create_profiles(demo, http)
+        our_needs = {str(n["need_id"]) for n in demo.needs}
+        ours = set(demo.profiles.values())
+        deadline = time.time() + float(os.environ.get("DEMO_WAIT_SECONDS", "90"))
+        with console.status("Rapprochements et alertes…"):
+            while time.time() < deadline:
+                await watch.poll()
+                matched = {
+                    str(m.payload.match_id)
+                    for m in watch.matches
+                    if str(m.payload.need_id) in our_needs
+                }
+                alerted = {str(a.payload.match_id) for a in watch.alerts}
+                if matched and matched <= alerted:
+                    break
+                await asyncio.sleep(2)
+        await withdraw(demo, http, "Karim", "CD31")
+        await asyncio.sleep(3)
+        await watch.poll()
+    return summary(demo, watch, our_needs, ours, time.time() - t0)
+
+
+def summary(
+    demo: Demo, watch: TopicWatch, our_needs: set[str], ours: set[str], elapsed: float
+) -> int:
+    matches = [m for m in watch.matches if str(m.payload.need_id) in our_needs]
+    match_ids = {str(m.payload.match_id) for m in matches}
+    alerts = [a for a in watch.alerts if str(a.payload.match_id) in match_ids]
+    table = Table(title=f"SPIE Haute-Garonne — démonstration {demo.run} ({elapsed:.0f} s)")
+    table.add_column("quoi")
+    table.add_column("résultat")
+    flagged = [n for n in demo.needs if n.get("compliance_flags")]
+    duplicates = [n for n in demo.needs if n.get("duplicate_of")]
+    table.add_row(
+        "besoins publiés",
+        f"{len(demo.needs)} (dont {sum(n['via'] == 'CSV' for n in demo.needs)} par CSV)",
+    )
+    table.add_row(
+        "signalés (L1132-1 / L1142-1)",
+        "; ".join(
+            f"{n['title']}: " + ", ".join(f["sentence"] for f in n["compliance_flags"])
+            for n in flagged
+        )
+        or "aucun",
+    )
+    table.add_row("doublons probables", ", ".join(n["title"] for n in duplicates) or "aucun")
+    table.add_row("profils consentis", f"{len(ours)} (3 structures), 1 retrait de consentement")
+    table.add_row("rapprochements (MatchFound)", str(len(matches)))
+    for channel in ("email", "inbox", "webhook"):
+        sent = [a for a in alerts if a.payload.channel.value == channel]
+        table.add_row(f"alertes {channel}", str(len(sent)))
+    console.print(table)
+    if matches:
+        best = max(matches, key=lambda m: m.payload.score)
+        p = best.payload
+        console.print(
+            Panel(
+                f"{p.need.title} — {p.need.employer_name} "
+                f"({p.need.commune_name or p.need.commune_insee})\n"
+                f"{p.explanation}\nscore {p.score:.2f} (seuil {p.threshold:.2f}) · "
+                + json.dumps(p.score_parts.model_dump(), ensure_ascii=False),
+                title="Une explication en entier",
+            )
+        )
+    ref = demo.referents["CD31"]
+    console.print(
+        f"Boîte de réception : {INBOX}/connexion\n"
+        f"Connexion de démonstration ({ref.name}, {ref.structure}) : {ref.inbox_token}\n"
+        f"Rapprochements (ops) : {MATCHER}/matches?need_id={next(iter(our_needs))}"
+    )
+    arrived = bool(matches) and {str(m.payload.match_id) for m in matches} <= {
+        str(a.payload.match_id) for a in alerts
+    }
+    if not arrived:
+        console.print("[red]Les alertes du scénario ne sont pas toutes arrivées.[/red]")
+    return 0 if arrived else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
