@@ -52,6 +52,7 @@ _SUFFIXES = (
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 TITLE_WEIGHT, TRIGRAM_WEIGHT, DESCRIPTION_WEIGHT = 0.65, 0.25, 0.10
+DESCRIPTION_ECHO = 0.8  # weight of a description word the appellation also has
 MAX_ALTERNATIVES = 5
 
 
@@ -158,17 +159,22 @@ class RomeSuggester:
         self, entry: _Entry, title: set[str], desc: set[str], title_grams: Counter[str]
     ) -> float:
         return (
-            TITLE_WEIGHT * self._cosine(title, entry.words)
+            TITLE_WEIGHT * self._cosine(title, desc, entry.words)
             + TRIGRAM_WEIGHT * _gram_cosine(title_grams, entry.grams, entry.grams_norm)
             + DESCRIPTION_WEIGHT * self._coverage(desc, entry.words)
         )
 
-    def _cosine(self, query: set[str], doc: frozenset[str]) -> float:
-        if not query or not doc:
+    def _cosine(self, title: set[str], desc: set[str], doc: frozenset[str]) -> float:
+        """Cosine of IDF-weighted words; the description's words count only where the
+        appellation has them, so "Cuisinier" + "... en EHPAD" reaches "Cuisinier en EHPAD"."""
+        if not title or not doc:
             return 0.0
-        idf = self._idf
-        shared = sum(idf.get(w, self._default_idf) ** 2 for w in query & doc)
-        q = sum(idf.get(w, self._default_idf) ** 2 for w in query)
+        idf, default = self._idf, self._default_idf
+        weights = {w: idf.get(w, default) for w in title}
+        for w in (desc & doc) - title:
+            weights[w] = DESCRIPTION_ECHO * idf[w]
+        shared = sum(weights[w] * idf[w] for w in weights.keys() & doc)
+        q = sum(v * v for v in weights.values())
         d = sum(idf[w] ** 2 for w in doc)
         return shared / math.sqrt(q * d)
 
