@@ -8,7 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import httpx
@@ -107,6 +108,21 @@ CHECKS = [
 ]
 
 
+def _runner(operation: Any, need_id: str, api_key: str) -> Callable[[], None]:
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: schemathesis.Case) -> None:
+        _towards_success(case, need_id)
+        case.call_and_validate(headers={"X-API-Key": api_key}, checks=CHECKS)
+
+    return run  # type: ignore[no-any-return]
+
+
 def test_the_api_answers_every_generated_request_within_its_schema(
     service_url: str, api_key: str
 ) -> None:
@@ -117,18 +133,7 @@ def test_the_api_answers_every_generated_request_within_its_schema(
     assert len(operations) >= 8
     need_ids = {op.label: _seed_need(service_url, api_key) for op in operations}
     for operation in operations:
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case: schemathesis.Case) -> None:
-            _towards_success(case, need_ids[operation.label])
-            case.call_and_validate(headers={"X-API-Key": api_key}, checks=CHECKS)
-
+        run = _runner(operation, need_ids[operation.label], api_key)
         try:
             run()
         except Exception as exc:  # one report for every operation that failed
