@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
+from pydantic import ValidationError
 
 from shared.contracts import NeedClosed, NeedPayload, NeedPosted, NeedUpdated
 from shared.contracts.needs import NeedClosedPayload
@@ -31,6 +32,7 @@ from .domain.errors import (
 from .domain.model import CloseRequest, NeedFields, NeedInput, NeedPatch, NeedRecord
 from .domain.preparation import Coding, Prepared, prepare
 from .domain.rome_coding import RomeSuggester
+from .domain.validation import pydantic_errors
 from .settings import PRODUCER, SCHEMA
 
 
@@ -170,7 +172,7 @@ async def list_needs(
         return await repo.list_needs(conn, federation=federation, **filters)
 
 
-_REQUIRED = ("employer_name", "title", "commune_insee", "contract_type", "hours_per_week")
+_NULLABLE = frozenset({"siret", "rome_code", "start_date"})
 
 
 async def update_need(
@@ -184,7 +186,9 @@ async def update_need(
     """Apply the fields sent; a real change bumps the version and emits NeedUpdated."""
     changes = patch.model_dump(exclude_unset=True)
     nulls = [
-        FieldError(f, "may not be null") for f in _REQUIRED if f in changes and changes[f] is None
+        FieldError(f, "may not be null")
+        for f, v in changes.items()
+        if v is None and f not in _NULLABLE
     ]
     if nulls:
         raise InvalidFields(nulls)
@@ -221,7 +225,10 @@ def _merged(current: NeedRecord, changes: dict[str, Any]) -> tuple[NeedFields, C
     before = current.payload.model_dump(include=set(NeedFields.model_fields))
     if current.rome_source != "given":
         before["rome_code"] = None  # a suggested code is not the federation's choice
-    fields = NeedFields.model_validate({**before, **changes})
+    try:
+        fields = NeedFields.model_validate({**before, **changes})
+    except ValidationError as exc:
+        raise InvalidFields(pydantic_errors(exc)) from exc
     retitled = any(k in changes and changes[k] != before[k] for k in ("title", "description"))
     if "rome_code" in changes or (current.rome_source != "given" and retitled):
         return fields, None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -18,8 +19,19 @@ ExternalRef = Annotated[
 DUPLICATE_NOTICE = "doublon probable"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _unique_schedules(value: list[Schedule]) -> list[Schedule]:
     return list(dict.fromkeys(value))
+
+
+def _printable(value: Any) -> Any:
+    """Control characters (NUL above all, which PostgreSQL cannot store) are refused."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(t, str) and _CONTROL.search(t) for t in texts):
+        raise ValueError("control characters are not allowed")
+    return value
 
 
 class NeedFields(BaseModel):
@@ -49,6 +61,7 @@ class NeedFields(BaseModel):
     open_to_beginners: bool = False
 
     _schedules = field_validator("schedules")(_unique_schedules)
+    _texts = field_validator("*")(_printable)
 
 
 class NeedInput(NeedFields):
@@ -81,12 +94,16 @@ class NeedPatch(BaseModel):
     start_date: date | None = None
     open_to_beginners: bool | None = None
 
+    _texts = field_validator("*")(_printable)
+
 
 class CloseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Literal["filled", "cancelled"] = Field(examples=["filled"])
     comment: str | None = Field(default=None, max_length=500, examples=["Pourvu par un GEIQ."])
+
+    _texts = field_validator("*")(_printable)
 
 
 class RomeAlternative(BaseModel):

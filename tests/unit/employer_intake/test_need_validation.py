@@ -62,3 +62,17 @@ def test_a_code_unknown_to_the_referential_is_refused_and_named(
     with pytest.raises(InvalidFields) as caught:
         prepare(need, snapshot=snapshot, suggester=suggester)
     assert [e.field for e in caught.value.errors] == [field]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("description", "a\x00b"), ("skills", ["ok", "\x07"])]
+)
+def test_control_characters_are_refused_and_named(field: str, value: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        NeedInput.model_validate({**VALID, field: value})
+    assert [e["loc"][0] for e in caught.value.errors()] == [field]
+
+
+def test_line_breaks_and_tabs_in_a_description_are_kept() -> None:
+    need = NeedInput.model_validate({**VALID, "description": "Chantier.\n\tDémarrage lundi."})
+    assert need.description == "Chantier.\n\tDémarrage lundi."
