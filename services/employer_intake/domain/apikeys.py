@@ -1,0 +1,54 @@
+"""API keys of the federations: shown once, stored as an HMAC with the service's secret.
+
+A key reads `spie_<prefix>_<secret>`: the prefix identifies it to ops (logs, revocation)
+without revealing it; only HMAC-SHA256(pepper, key) is stored, so a stolen table is useless
+without SPIE_SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+FEDERATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_KEY = re.compile(r"^spie_([a-z0-9]{8})_[A-Za-z0-9_-]{20,64}$")
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key_id: UUID
+    federation: str
+    prefix: str
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def usable_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+def generate() -> NewKey:
+    prefix = secrets.token_hex(4)
+    return NewKey(f"spie_{prefix}_{secrets.token_urlsafe(32)}", prefix)
+
+
+def digest(key: str, *, pepper: str) -> bytes:
+    return hmac.new(pepper.encode(), key.encode(), hashlib.sha256).digest()
+
+
+def well_formed(key: str) -> bool:
+    return _KEY.fullmatch(key) is not None
+
+
+def valid_federation(name: str) -> bool:
+    return FEDERATION.fullmatch(name) is not None

@@ -1,0 +1,114 @@
+"""The service's applications: the FastAPI API (with its lifespan) and the AsyncAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import operator
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import FastAPI
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from pydantic import Field
+
+from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
+from shared.http import health_router, kafka_reachable
+from shared.logs import configure_logging
+from shared.outbox import OutboxRelay
+from shared.referential.snapshot import Snapshot
+from shared.topics import NEEDS
+
+from ..bootstrap import bootstrap
+from ..settings import SCHEMA, IntakeSettings, load_settings
+from .http_edges import BodyLimit, CorrelationAndAccessLog, install_error_handlers
+from .routes import router
+
+DESCRIPTION = """Employer federations post their hiring needs here, one by one or as a file.
+
+Authenticate with the `X-API-Key` header. A need without `rome_code` gets one suggested from its
+title and description; sentences that may select on a ground the Code du travail forbids are
+flagged (`compliance_flags`); the same SIRET + ROME + commune within 30 days is a probable
+duplicate. Every change is published on Kafka (`spie.needs.v1`) through a transactional outbox.
+"""
+
+
+def create_app(
+    settings: IntakeSettings | None = None,
+    *,
+    snapshot: Snapshot | None = None,
+    relay: bool = True,
+) -> FastAPI:
+    """The API; the lifespan builds the adapters, so creating the app connects to nothing."""
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        container = await bootstrap(settings, snapshot=snapshot)
+        app.state.container = container
+        stop = asyncio.Event()
+        task = None
+        if relay:
+            outbox = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
+            task = asyncio.create_task(outbox.run(stop), name="outbox-relay")
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                await asyncio.wait_for(task, timeout=30)
+            await container.pool.close()
+
+    app = FastAPI(
+        title="SPIE Haute-Garonne — employer intake",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+
+    async def postgres() -> None:
+        await app.state.container.pool.fetchval("select 1")
+
+    async def kafka() -> None:
+        await kafka_reachable(settings.kafka_bootstrap)
+
+    app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
+    app.include_router(router)
+    install_error_handlers(app)
+    app.add_middleware(
+        BodyLimit, json_limit=settings.max_json_bytes, bulk_limit=settings.max_bulk_bytes
+    )
+    app.add_middleware(CorrelationAndAccessLog)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    settings = load_settings()
+    configure_logging("employer_intake", settings.log_level)
+    return create_app(settings)
+
+
+def create_asyncapi_app() -> FastStream:
+    """What the service publishes, for `deploy/asyncapi/generate.sh` (connects to nothing)."""
+    broker = KafkaBroker("127.0.0.1:9092")
+    events = (NeedPosted, NeedUpdated, NeedClosed)
+    union = functools.reduce(operator.or_, events)
+    broker.publisher(
+        NEEDS.name,
+        title=NEEDS.name,
+        description="NeedPosted, NeedUpdated, NeedClosed, keyed by need_id, relayed in order"
+        " per need from the intake's transactional outbox (idempotent producer, acks=all).",
+        schema=Annotated[union, Field(discriminator="event_type")],
+    )
+    return FastStream(
+        broker,
+        specification=AsyncAPI(
+            broker,
+            title="employer_intake",
+            version="1",
+            description="Hiring needs posted, updated and closed by the employer federations.",
+        ),
+    )

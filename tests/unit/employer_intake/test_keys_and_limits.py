@@ -1,0 +1,29 @@
+"""API keys are shown once and kept as a keyed hash; each key has its own token bucket."""
+
+from __future__ import annotations
+
+from services.employer_intake.domain import apikeys
+from services.employer_intake.domain.ratelimit import TokenBuckets
+
+
+def test_a_key_is_well_formed_and_its_hash_depends_on_the_pepper() -> None:
+    new = apikeys.generate()
+    assert apikeys.well_formed(new.key) and new.key.startswith(f"spie_{new.prefix}_")
+    assert apikeys.digest(new.key, pepper="a") != apikeys.digest(new.key, pepper="b")
+    assert new.key.encode() not in apikeys.digest(new.key, pepper="a")
+    assert not apikeys.well_formed("spie_short")
+
+
+def test_a_bucket_allows_a_burst_then_asks_to_wait_then_refills() -> None:
+    now = [0.0]
+    buckets = TokenBuckets(rate=2, burst=3, clock=lambda: now[0])
+    assert [buckets.take("k") for _ in range(3)] == [0, 0, 0]
+    assert buckets.take("k") == 0.5
+    assert buckets.take("other") == 0  # each key its own bucket
+    now[0] = 0.5
+    assert buckets.take("k") == 0
+
+
+def test_a_rate_of_zero_means_no_limit() -> None:
+    buckets = TokenBuckets(rate=0, burst=1)
+    assert all(buckets.take("k") == 0 for _ in range(100))
