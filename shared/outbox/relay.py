@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from shared.db.pool import connect
+from shared.metrics import PRODUCED
 from shared.outbox.store import _schema, channel
 
 log = logging.getLogger("spie.outbox")
@@ -112,6 +113,8 @@ class OutboxRelay:
                 [r["id"] for r in rows],
             )
         self.published += len(rows)
+        for r in rows:
+            PRODUCED.labels(self.schema, r["topic"]).inc()
         return len(rows)
 
     async def _ensure_producer(self) -> AIOKafkaProducer:

@@ -19,6 +19,7 @@ from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_se
 from shared import topics
 from shared.contracts import ProfileErased, ProfileUpserted, ReferentUpserted
 from shared.http import health_router, kafka_reachable
+from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
 
 
@@ -69,6 +70,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_consent.router)
     app.include_router(routes_referents.router)
     install_error_handlers(app)
+    instrument_app(app, service="candidate_profile")
     return app
 
 

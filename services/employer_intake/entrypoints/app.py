@@ -18,6 +18,7 @@ from pydantic import Field
 from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
 from shared.http import health_router, kafka_reachable
 from shared.logs import configure_logging
+from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
 from shared.referential.snapshot import Snapshot
 from shared.topics import NEEDS
@@ -82,6 +83,7 @@ def create_app(
         BodyLimit, json_limit=settings.max_json_bytes, bulk_limit=settings.max_bulk_bytes
     )
     app.add_middleware(CorrelationAndAccessLog)
+    instrument_app(app, service="employer_intake")
     return app
 
 

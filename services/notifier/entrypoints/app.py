@@ -21,6 +21,7 @@ from shared.contracts import AlertSent, MatchFeedbackGiven
 from shared.http import health_router, kafka_reachable
 from shared.kafka.broker import make_broker
 from shared.logs import configure_logging
+from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
 from shared.topics import ALERTS, FEEDBACK
 
@@ -88,6 +89,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    instrument_app(app, service="notifier")
     return app
 
 
