@@ -7,6 +7,7 @@ import uuid
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
 from shared.contracts import NeedClosed, decode_event
 from shared.kafka.broker import make_broker, publish_event
@@ -58,7 +59,7 @@ async def test_an_envelope_round_trips_through_a_consumer_group(
     broker: KafkaBroker = make_broker(kafka_bootstrap, client_id=f"test-{unique}")
 
     @broker.subscriber(topic, group_id=f"group-{unique}", auto_offset_reset="earliest")
-    async def on_event(event: NeedClosed, message) -> None:  # type: ignore[no-untyped-def]
+    async def on_event(event: NeedClosed, message: KafkaMessage) -> None:
         received.append(event)
         keys.append(message.raw_message.key)
         if len(received) == len(sent):
