@@ -283,8 +283,10 @@ class Pipeline:
             or profile.available_from <= need.start_date
         )
         parts = ranking.Parts(
-            dense=dense,
-            lexical=lexical,
+            # Rounded: the index and numpy compute the same cosine to different last bits,
+            # and twins must score exactly the same.
+            dense=round(dense, 4),
+            lexical=round(lexical, 4),
             rome=ranking.ROME_VALUES[link.kind],
             skills=share,
             bonus=ranking.bonus(

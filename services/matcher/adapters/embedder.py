@@ -41,7 +41,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: Any, name: str) -> None:
         self._model = model
         self.name = name
-        self.dim = int(model.get_sentence_embedding_dimension())
+        self.dim = int(model.get_embedding_dimension())
 
     def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
         vectors: Any = self._model.encode(

@@ -36,7 +36,7 @@ class RomeResolver:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        gender: dict[str, str] = {}
+        gender: Counter[tuple[str, str]] = Counter()
         for app in snapshot.appellations.values():
             for name in {app.libelle, *app.formes}:
                 forms[normalise(name)][app.code_rome] += 1
@@ -47,8 +47,11 @@ class RomeResolver:
                 forms[normalise(name)][fiche.code_rome] += 1
         self._forms = {key: c.most_common(1)[0][0] for key, c in forms.items() if key}
         self._max_words = max((len(k.split()) for k in self._forms), default=1)
-        masculine = {normalise(m) for m in gender.values()}
-        self._gender = {f: m for f, m in gender.items() if f not in masculine}
+        # A few labels put the feminine form first: the majority decides each pair's direction.
+        folded = {(f, normalise(m)): n for (f, m), n in gender.items()}
+        self._gender = {
+            f: m for (f, m), n in gender.items() if n > folded.get((normalise(m), f), 0)
+        }
         self._by_word: defaultdict[str, set[str]] = defaultdict(set)
         for key in self._forms:
             for word in key.split():
@@ -108,12 +111,12 @@ class RomeResolver:
         return need[:3] == profile[:3]
 
 
-def _pair_words(masculine: str, feminine: str, into: dict[str, str]) -> None:
-    """Align the words of two forms of one title; record feminine word -> masculine word."""
+def _pair_words(masculine: str, feminine: str, into: Counter[tuple[str, str]]) -> None:
+    """Align the words of two forms of one title; count feminine word -> masculine word."""
     mw, fw = _WORD.findall(masculine.lower()), _WORD.findall(feminine.lower())
     if len(mw) != len(fw):
         return
     for m, f in zip(mw, fw, strict=True):
         nm, nf = normalise(m), normalise(f)
         if nm != nf and nm[:3] == nf[:3]:
-            into.setdefault(nf, m)
+            into[(nf, m)] += 1
