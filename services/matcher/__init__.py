@@ -1,0 +1,1 @@
+"""The matcher: compatible, ranked and explained proposals between hiring needs and profiles."""

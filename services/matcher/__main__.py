@@ -1,0 +1,37 @@
+"""`python -m services.matcher serve | rank-candidates | rank-texts`."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from services.matcher.entrypoints.cli import rank_candidates
+
+app = typer.Typer(add_completion=False, help="The matcher service and its batch commands.")
+
+
+@app.command()
+def serve() -> None:
+    """Run the service: HTTP on SPIE_HTTP_PORT and the Kafka subscribers."""
+    import uvicorn
+
+    from services.matcher.entrypoints.app import create_app
+    from services.matcher.settings import load_settings
+    from shared.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging("matcher", settings.log_level)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.http_port, log_config=None)
+
+
+app.command("rank-candidates")(rank_candidates)
+
+try:  # the text engine's command, once its branch is merged
+    importlib.import_module("services.matcher.entrypoints.cli_texts").register(app)
+except ModuleNotFoundError as exc:
+    if exc.name != "services.matcher.entrypoints.cli_texts":
+        raise
+
+if __name__ == "__main__":
+    app()

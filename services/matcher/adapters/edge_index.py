@@ -1,0 +1,155 @@
+"""The index in-process: Qdrant Edge shards on disk, one per collection.
+
+Edge calls are synchronous Rust; they run on one worker thread, which keeps the event loop free
+and serialises writes to a shard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import qdrant_edge as qe
+
+from services.matcher.adapters.index_payload import PAYLOAD_INDEXES
+from services.matcher.domain import ports
+from services.matcher.domain.ports import Collection, Condition, Hit, Point, Sparse, Stored
+
+T = TypeVar("T")
+_SCHEMA = {
+    "geo": qe.PayloadSchemaType.Geo,
+    "float": qe.PayloadSchemaType.Float,
+    "integer": qe.PayloadSchemaType.Integer,
+    "keyword": qe.PayloadSchemaType.Keyword,
+}
+
+
+class EdgeIndex:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._shards: dict[str, qe.EdgeShard] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qdrant-edge")
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def ensure(self, dim: int) -> None:
+        await self._run(self._ensure, dim)
+
+    def _ensure(self, dim: int) -> None:
+        for name in (ports.PROFILES, ports.NEEDS):
+            where = self.path / name
+            if (where / "edge_config.json").exists() or any(where.glob("segments*")):
+                self._shards[name] = qe.EdgeShard.load(str(where))
+                continue
+            where.mkdir(parents=True, exist_ok=True)
+            config = qe.EdgeConfig(
+                vectors={"dense": qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+                sparse_vectors={"lexical": qe.EdgeSparseVectorParams()},
+            )
+            shard = qe.EdgeShard.create(str(where), config)
+            for field, kind in PAYLOAD_INDEXES[name].items():
+                shard.update(qe.UpdateOperation.create_field_index(field, _SCHEMA[kind]))
+            self._shards[name] = shard
+
+    async def upsert(self, collection: Collection, points: Sequence[Point]) -> None:
+        edge_points = [
+            qe.Point(
+                p.id,
+                {"dense": p.dense, "lexical": qe.SparseVector(p.sparse.indices, p.sparse.values)},
+                p.payload,
+            )
+            for p in points
+        ]
+        op = qe.UpdateOperation.upsert_points(edge_points)
+        await self._run(self._shards[collection].update, op)
+
+    async def delete(self, collection: Collection, ids: Sequence[str]) -> None:
+        op = qe.UpdateOperation.delete_points(list(ids))
+        await self._run(self._shards[collection].update, op)
+
+    async def search(
+        self,
+        collection: Collection,
+        *,
+        channel: ports.Channel,
+        vector: list[float] | Sparse,
+        where: Condition | None,
+        limit: int,
+    ) -> list[Hit]:
+        query_vector: Any = (
+            qe.SparseVector(vector.indices, vector.values) if isinstance(vector, Sparse) else vector
+        )
+        request = qe.QueryRequest(
+            limit=limit,
+            query=qe.Query.Nearest(query_vector, using=channel),
+            filter=_filter(where) if where is not None else None,
+            with_payload=True,
+        )
+        found = await self._run(self._shards[collection].query, request)
+        return [Hit(str(p.id), p.score, p.payload or {}) for p in found]
+
+    async def vectors(self, collection: Collection, ids: Sequence[str]) -> dict[str, Stored]:
+        records = await self._run(self._retrieve, collection, list(ids), False, True)
+        out = {}
+        for r in records:
+            vec: Any = r.vector
+            sparse = vec["lexical"]
+            out[str(r.id)] = Stored(list(vec["dense"]), Sparse(sparse.indices, sparse.values))
+        return out
+
+    async def payloads(
+        self, collection: Collection, ids: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        records = await self._run(self._retrieve, collection, list(ids), True, False)
+        return {str(r.id): r.payload or {} for r in records}
+
+    def _retrieve(self, collection: str, ids: list[str], payload: bool, vector: bool) -> list[Any]:
+        point_ids: list[Any] = list(ids)
+        return self._shards[collection].retrieve(
+            point_ids, with_payload=payload, with_vector=vector
+        )
+
+    async def count(self, collection: Collection) -> int:
+        return await self._run(lambda: self._shards[collection].info().points_count)
+
+    async def optimize(self) -> None:
+        for shard in self._shards.values():
+            await self._run(shard.optimize)
+
+    async def close(self) -> None:
+        def close_all() -> None:
+            for shard in self._shards.values():
+                shard.flush()
+                shard.close()
+            self._shards.clear()
+
+        await self._run(close_all)
+        self._pool.shutdown(wait=True)
+
+
+def _filter(cond: Condition) -> qe.Filter:
+    if isinstance(cond, ports.All):
+        return qe.Filter(must=[_condition(c) for c in cond.conditions])
+    if isinstance(cond, ports.Any_):
+        return qe.Filter(should=[_condition(c) for c in cond.conditions])
+    if isinstance(cond, ports.Not):
+        return qe.Filter(must_not=[_condition(cond.condition)])
+    return qe.Filter(must=[_condition(cond)])
+
+
+def _condition(cond: Condition) -> Any:
+    if isinstance(cond, ports.Eq):
+        return qe.FieldCondition(cond.key, match=qe.MatchValue(cond.value))
+    if isinstance(cond, ports.In):
+        return qe.FieldCondition(cond.key, match=qe.MatchAny(list(cond.values)))
+    if isinstance(cond, ports.Between):
+        rng = qe.RangeFloat(gte=cond.gte, gt=cond.gt, lte=cond.lte, lt=cond.lt)
+        return qe.FieldCondition(cond.key, range=rng)
+    if isinstance(cond, ports.Near):
+        radius = qe.GeoRadius(qe.GeoPoint(cond.lon, cond.lat), cond.radius_km * 1000.0)
+        return qe.FieldCondition(cond.key, geo_radius=radius)
+    return _filter(cond)

@@ -1,0 +1,103 @@
+"""The matcher's PostgreSQL schema: versions seen, and the audit log of the matches emitted."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from uuid import UUID
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+SCHEMA = "matcher"
+Kind = Literal["need", "profile"]
+Conn = asyncpg.Connection | PoolConnectionProxy  # a connection, or one lent by the pool
+
+
+async def accepts(conn: Conn, *, kind: Kind, entity_id: str, version: int) -> bool:
+    """False for an event older than what was seen, or not newer than its erasure."""
+    row = await conn.fetchrow(
+        "select version, erased_version from matcher.versions where kind = $1 and entity_id = $2",
+        kind,
+        entity_id,
+    )
+    if row is None:
+        return True
+    erased = row["erased_version"]
+    return version >= row["version"] and (erased is None or version > erased)
+
+
+async def record_version(conn: Conn, *, kind: Kind, entity_id: str, version: int) -> None:
+    await conn.execute(
+        "insert into matcher.versions (kind, entity_id, version) values ($1, $2, $3)"
+        " on conflict (kind, entity_id) do update set"
+        " version = greatest(matcher.versions.version, excluded.version), updated_at = now()",
+        kind,
+        entity_id,
+        version,
+    )
+
+
+async def record_erasure(conn: Conn, *, kind: Kind, entity_id: str, version: int) -> None:
+    await conn.execute(
+        "insert into matcher.versions (kind, entity_id, version, erased_version)"
+        " values ($1, $2, $3, $3) on conflict (kind, entity_id) do update set"
+        " version = greatest(matcher.versions.version, excluded.version),"
+        " erased_version = greatest(coalesce(matcher.versions.erased_version, 0),"
+        " excluded.erased_version), updated_at = now()",
+        kind,
+        entity_id,
+        version,
+    )
+
+
+async def save_match(conn: Conn, *, row: dict[str, Any]) -> bool:
+    """Store a match; False when the same need, candidate and versions were already matched."""
+    inserted = await conn.fetchval(
+        "insert into matcher.matches (match_id, need_id, candidate_id, need_version,"
+        " profile_version, direction, rank, score, threshold, score_parts, explanation,"
+        " model_version, referential_version, inputs_hash)"
+        " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " on conflict (need_id, candidate_id, need_version, profile_version) do nothing"
+        " returning match_id",
+        row["match_id"],
+        row["need_id"],
+        row["candidate_id"],
+        row["need_version"],
+        row["profile_version"],
+        row["direction"],
+        row["rank"],
+        row["score"],
+        row["threshold"],
+        row["score_parts"],
+        row["explanation"],
+        row["model_version"],
+        row["referential_version"],
+        row["inputs_hash"],
+    )
+    return inserted is not None
+
+
+async def list_matches(
+    conn: Conn,
+    *,
+    need_id: UUID | None = None,
+    candidate_id: UUID | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "select * from matcher.matches where ($1::uuid is null or need_id = $1)"
+        " and ($2::uuid is null or candidate_id = $2) order by created_at desc, rank limit $3",
+        need_id,
+        candidate_id,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def save_feedback(conn: Conn, *, match_id: UUID, feedback: dict[str, Any]) -> bool:
+    status = await conn.execute(
+        "update matcher.matches set feedback = $2, feedback_at = now() where match_id = $1",
+        match_id,
+        feedback,
+    )
+    return status != "UPDATE 0"

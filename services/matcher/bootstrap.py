@@ -1,0 +1,81 @@
+"""The one place that builds the matcher's real adapters, or takes the fakes it is handed."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import asyncpg
+
+from services.matcher.adapters.edge_index import EdgeIndex
+from services.matcher.adapters.embedder import Embedder, build_embedder
+from services.matcher.adapters.pg_repository import SCHEMA
+from services.matcher.adapters.qdrant_client_index import QdrantServerIndex
+from services.matcher.domain.ports import VectorIndex
+from services.matcher.domain.rome import RomeResolver
+from services.matcher.domain.text import TextEngine
+from services.matcher.handlers import Deps
+from services.matcher.pipeline import Pipeline, Settings
+from services.matcher.settings import MatcherSettings
+from shared.db.migrate import migrate
+from shared.db.pool import create_pool
+from shared.outbox import OutboxRelay, install
+from shared.referential.lookup import Snapshot, load_snapshot
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class Container:
+    deps: Deps
+    index: VectorIndex
+    relay: OutboxRelay
+
+    async def close(self) -> None:
+        await self.index.close()
+        await self.deps.pool.close()
+
+
+def build_index(settings: MatcherSettings) -> VectorIndex:
+    if settings.qdrant_url:
+        from qdrant_client import AsyncQdrantClient
+
+        return QdrantServerIndex(AsyncQdrantClient(url=settings.qdrant_url))
+    return EdgeIndex(settings.index_path)
+
+
+async def bootstrap(
+    settings: MatcherSettings,
+    *,
+    pool: asyncpg.Pool | None = None,
+    index: VectorIndex | None = None,
+    embedder: Embedder | None = None,
+    snapshot: Snapshot | None = None,
+) -> Container:
+    pool = pool or await create_pool(settings.dsn)
+    async with pool.acquire() as lent:
+        conn = cast(asyncpg.Connection, lent)
+        await migrate(conn, schema=SCHEMA, directory=MIGRATIONS)
+        await install(conn, schema=SCHEMA)
+        snapshot = snapshot or await load_snapshot(conn)
+    if not snapshot.communes or not snapshot.fiches:
+        raise RuntimeError("the referential is empty: run `make referential` first")
+    # Loading a model and indexing 13k appellations are CPU work: off the event loop.
+    if embedder is None:
+        embedder = await asyncio.to_thread(build_embedder, settings.embedder)
+    resolver = await asyncio.to_thread(RomeResolver, snapshot)
+    index = index or build_index(settings)
+    await index.ensure(embedder.dim)
+    pipeline = Pipeline(
+        index=index,
+        embedder=embedder,
+        text=TextEngine(embedder, snapshot),
+        resolver=resolver,
+        settings=Settings(
+            top_k=settings.top_k, threshold=settings.threshold, pool=settings.candidate_pool
+        ),
+    )
+    relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
+    return Container(Deps(pool=pool, pipeline=pipeline), index, relay)

@@ -1,0 +1,1 @@
+"""The matcher's rules, free of I/O: compatibility, ROME relations, ranking, explanation."""

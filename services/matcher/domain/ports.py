@@ -1,0 +1,129 @@
+"""The index port: two collections of points with a named dense and a sparse vector.
+
+Filters are this small tree of conditions, translated by each adapter (Qdrant Edge embedded,
+or a Qdrant server through qdrant-client); one contract test suite runs against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, Protocol
+
+Collection = Literal["profiles", "needs"]
+PROFILES: Final[Collection] = "profiles"
+NEEDS: Final[Collection] = "needs"
+Channel = Literal["dense", "lexical"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sparse:
+    indices: list[int]
+    values: list[float]
+
+    def dot(self, other: Sparse) -> float:
+        mine = dict(zip(self.indices, self.values, strict=True))
+        return sum(mine.get(i, 0.0) * v for i, v in zip(other.indices, other.values, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    id: str  # a UUID string
+    dense: list[float]
+    sparse: Sparse
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    score: float
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    dense: list[float]
+    sparse: Sparse
+
+
+# Conditions on payload fields. Flags are 0/1 integers (a boolean filter misbehaves in Edge).
+@dataclass(frozen=True, slots=True)
+class Eq:
+    key: str
+    value: int | str
+
+
+@dataclass(frozen=True, slots=True)
+class In:
+    """The field (or one element of a list field) equals one of the values."""
+
+    key: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Between:
+    key: str
+    gte: float | None = None
+    gt: float | None = None
+    lte: float | None = None
+    lt: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """A {lat, lon} payload field within radius_km of a point."""
+
+    key: str
+    lat: float
+    lon: float
+    radius_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Any_:
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    condition: Condition
+
+
+Condition = Eq | In | Between | Near | All | Any_ | Not
+
+
+class VectorIndex(Protocol):
+    async def ensure(self, dim: int) -> None: ...
+
+    async def upsert(self, collection: Collection, points: Sequence[Point]) -> None: ...
+
+    async def delete(self, collection: Collection, ids: Sequence[str]) -> None: ...
+
+    async def search(
+        self,
+        collection: Collection,
+        *,
+        channel: Channel,
+        vector: list[float] | Sparse,
+        where: Condition | None,
+        limit: int,
+    ) -> list[Hit]: ...
+
+    async def vectors(self, collection: Collection, ids: Sequence[str]) -> dict[str, Stored]: ...
+
+    async def payloads(
+        self, collection: Collection, ids: Sequence[str]
+    ) -> dict[str, dict[str, Any]]: ...
+
+    async def count(self, collection: Collection) -> int: ...
+
+    async def optimize(self) -> None: ...
+
+    async def close(self) -> None: ...

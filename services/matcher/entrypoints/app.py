@@ -1,0 +1,62 @@
+"""The matcher process: FastAPI on http_port and the FastStream subscribers, one lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from faststream import FastStream
+from faststream.specification import AsyncAPI
+
+from services.matcher.bootstrap import bootstrap
+from services.matcher.entrypoints.http import matches_router, readiness
+from services.matcher.entrypoints.subscribers import Runtime, document_publishers, register
+from services.matcher.settings import MatcherSettings, load_settings
+from shared.http import health_router
+from shared.kafka.broker import make_broker
+
+
+def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI:
+    """`fakes` go to bootstrap (pool, index, embedder, snapshot) for tests."""
+    settings = settings or load_settings()
+    broker = make_broker(settings.kafka_bootstrap, client_id="matcher")
+    runtime = Runtime(broker)
+    register(broker, runtime, group_id=settings.consumer_group, offset_reset=settings.offset_reset)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        container = await bootstrap(settings, **fakes)
+        runtime.deps = container.deps
+        stop = asyncio.Event()
+        relay = asyncio.create_task(container.relay.run(stop), name="outbox-relay")
+        await broker.start()
+        app.state.container = container
+        try:
+            yield
+        finally:
+            await broker.stop()
+            stop.set()
+            await relay
+            await container.close()
+
+    app = FastAPI(title="SPIE matcher", version="1", lifespan=lifespan)
+    app.include_router(health_router(readiness(runtime, settings.kafka_bootstrap)))
+    app.include_router(matches_router(runtime))
+    return app
+
+
+def create_asyncapi_app() -> FastStream:
+    """The AsyncAPI document of what the matcher consumes and publishes (no connection made)."""
+    broker = make_broker("127.0.0.1:9092", client_id="matcher")
+    register(broker, Runtime(broker))
+    document_publishers(broker)
+    spec = AsyncAPI(
+        broker,
+        title="SPIE matcher",
+        version="1",
+        description="Consumes needs, profiles and feedback; publishes explained MatchFound.",
+    )
+    return FastStream(broker, specification=spec)

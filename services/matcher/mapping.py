@@ -1,0 +1,159 @@
+"""Wire events to the matcher's domain, and proposals back to MatchFound with their audit row."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any, Literal
+
+from services.matcher.domain.model import Consent, Need, Profile, need_to_dict, profile_to_dict
+from services.matcher.pipeline import Pipeline, Proposal
+from shared.contracts import MatchFound, NeedSummary, ScoreParts
+from shared.contracts.matches import MatchPayload
+from shared.contracts.needs import NeedPayload
+from shared.contracts.profiles import ProfilePayload
+
+_MATCH_NS = uuid.UUID("0b7c59a4-31d2-4f55-9d3c-6a2e1b5f7c11")
+PRODUCER = "matcher"
+
+
+def need_from_payload(p: NeedPayload) -> Need:
+    summary = NeedSummary(
+        title=p.title,
+        employer_name=p.employer_name,
+        federation=p.federation,
+        rome_code=p.rome_code,
+        rome_label=p.rome_label,
+        commune_insee=p.commune_insee,
+        contract_type=p.contract_type,
+        hours_per_week=p.hours_per_week,
+        schedules=p.schedules,
+        start_date=p.start_date.isoformat() if p.start_date else None,
+    )
+    return Need(
+        need_id=str(p.need_id),
+        version=p.version,
+        title=p.title,
+        commune_insee=p.commune_insee,
+        description=p.description,
+        rome_code=p.rome_code,
+        skills=tuple(p.skills),
+        driving_licence_required=p.driving_licence_required,
+        schedules=frozenset(s.value for s in p.schedules),
+        open_to_beginners=p.open_to_beginners,
+        start_date=p.start_date,
+        summary=summary.model_dump(mode="json"),
+    )
+
+
+def profile_from_payload(p: ProfilePayload) -> Profile:
+    c = p.consent
+    return Profile(
+        candidate_id=str(p.candidate_id),
+        version=p.version,
+        consent=Consent(c.granted_at, c.expires_at, c.withdrawn_at, tuple(c.purposes)),
+        desired_jobs=tuple(p.desired_jobs),
+        desired_rome_codes=tuple(p.desired_rome_codes),
+        experience=p.experience,
+        skills=tuple(p.skills),
+        commune_insee=p.commune_insee,
+        mobility_km=p.mobility_km,
+        has_driving_licence=p.has_driving_licence,
+        unavailable_schedules=frozenset(s.value for s in p.unavailable_schedules),
+        available_from=p.available_from,
+        routing={
+            "referent_id": str(p.referent_id),
+            "structure": p.structure,
+            "shared_with": list(p.shared_with),
+        },
+    )
+
+
+def inputs_hash(need: Need, profile: Profile) -> str:
+    """SHA-256 of both documents as matched (no routing data: it does not change a score)."""
+    data = {"need": need_to_dict(need), "profile": profile_to_dict(profile)}
+    data["need"].pop("summary", None)
+    data["profile"].pop("routing", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def match_id(need: Need, profile: Profile) -> uuid.UUID:
+    """The same pair at the same versions always gets the same id (replays are recognisable)."""
+    key = f"{need.need_id}|{profile.candidate_id}|{need.version}|{profile.version}"
+    return uuid.uuid5(_MATCH_NS, key)
+
+
+def to_event(
+    p: Proposal,
+    *,
+    pipeline: Pipeline,
+    direction: Literal["need_to_profiles", "profile_to_needs"],
+    correlation_id: uuid.UUID | None,
+) -> tuple[MatchFound, dict[str, Any]]:
+    """The MatchFound to publish and the audit row to store, from one proposal."""
+    need, profile = p.need, p.profile
+    codes = pipeline.need_codes(need)
+    summary = dict(need.summary)
+    if codes and not summary.get("rome_code"):
+        summary["rome_code"] = codes[0]
+    if summary.get("rome_code") and not summary.get("rome_label"):
+        summary["rome_label"] = pipeline.resolver.label(summary["rome_code"])
+    commune = pipeline.resolver.snapshot.commune(need.commune_insee)
+    summary.setdefault("commune_name", commune.nom if commune else None)
+    parts = p.parts
+    payload = MatchPayload(
+        match_id=match_id(need, profile),
+        need_id=uuid.UUID(need.need_id),
+        candidate_id=uuid.UUID(profile.candidate_id),
+        referent_id=uuid.UUID(profile.routing["referent_id"]),
+        structure=profile.routing["structure"],
+        shared_with=profile.routing.get("shared_with", []),
+        need_version=need.version,
+        profile_version=profile.version,
+        direction=direction,
+        rank=p.rank,
+        score=p.score,
+        threshold=pipeline.settings.threshold,
+        score_parts=ScoreParts(
+            dense=round(parts.dense, 6),
+            lexical=round(parts.lexical, 6),
+            rome=parts.rome,
+            skills=parts.skills or 0.0,
+            distance_km=round(parts.distance_km, 2),
+        ),
+        explanation=p.explanation,
+        need=NeedSummary.model_validate(summary),
+        model_version=pipeline.model_version,
+        referential_version=pipeline.referential_version,
+        inputs_hash=inputs_hash(need, profile),
+    )
+    event = MatchFound(producer=PRODUCER, correlation_id=correlation_id, payload=payload)
+    row = {
+        **payload.model_dump(
+            include={
+                "match_id",
+                "need_id",
+                "candidate_id",
+                "need_version",
+                "profile_version",
+                "direction",
+                "rank",
+                "score",
+                "threshold",
+                "explanation",
+                "model_version",
+                "referential_version",
+                "inputs_hash",
+            }
+        ),
+        "score_parts": {
+            "dense": parts.dense,
+            "lexical": parts.lexical,
+            "rome": parts.rome,
+            "skills": parts.skills,
+            "bonus": parts.bonus,
+            "distance_km": parts.distance_km,
+        },
+    }
+    return event, row

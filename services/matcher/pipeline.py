@@ -1,0 +1,316 @@
+"""The matching pipeline, shared by the live service and the batch command.
+
+Index a document (embed off the event loop, sparse vector, payload of hard constraints), then
+find the other side: filtered dense, lexical and same-trade searches in the index, the exact
+compatibility check on each point found, the hybrid score, the threshold, the top K, and why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from services.matcher.adapters.embedder import Embedder
+from services.matcher.domain import compatibility, prefilter, ranking, skills
+from services.matcher.domain.explanation import explain
+from services.matcher.domain.model import (
+    Need,
+    Profile,
+    need_from_dict,
+    need_to_dict,
+    profile_from_dict,
+    profile_to_dict,
+)
+from services.matcher.domain.ports import (
+    NEEDS,
+    PROFILES,
+    All,
+    Collection,
+    Condition,
+    In,
+    Point,
+    Sparse,
+    VectorIndex,
+)
+from services.matcher.domain.rome import RomeResolver
+from services.matcher.domain.text import TextEngine
+
+RANKING_VERSION = "hybrid-1"
+_NS = uuid.UUID("6f1c1d8e-8a51-4d0c-a3f7-3c1f0b7a9e21")
+
+
+def point_id(entity_id: str) -> str:
+    """Index ids are UUIDs; the batch command accepts any id and maps it here."""
+    try:
+        return str(uuid.UUID(entity_id))
+    except ValueError:
+        return str(uuid.uuid5(_NS, entity_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    top_k: int = 10
+    threshold: float = ranking.DEFAULT_THRESHOLD
+    pool: int = 200  # points fetched per search before the exact checks and rescoring
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    need: Need
+    profile: Profile
+    score: float
+    parts: ranking.Parts
+    explanation: str
+    rank: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Vectors:
+    dense: list[float]
+    sparse: Sparse
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        index: VectorIndex,
+        embedder: Embedder,
+        text: TextEngine,
+        resolver: RomeResolver,
+        settings: Settings | None = None,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.text = text
+        self.resolver = resolver
+        self.settings = settings or Settings()
+
+    @property
+    def model_version(self) -> str:
+        return f"{self.embedder.name}+{RANKING_VERSION}"
+
+    @property
+    def referential_version(self) -> str:
+        return self.resolver.snapshot.version_tag
+
+    # -- texts and vectors ------------------------------------------------------------------
+    def need_text(self, need: Need) -> str:
+        return self.resolver.neutral(
+            f"{need.title}. {', '.join(need.skills)}. {need.description[:600]}"
+        )
+
+    def profile_text(self, profile: Profile) -> str:
+        return self.resolver.neutral(
+            f"{', '.join(profile.desired_jobs)}. {', '.join(profile.skills)}. "
+            f"{profile.experience[:600]}"
+        )
+
+    async def vectors(self, texts: Sequence[str]) -> list[Vectors]:
+        if not texts:
+            return []
+        # Encoding is CPU-bound: a worker thread keeps the event loop answering.
+        dense: np.ndarray = await asyncio.to_thread(
+            self.embedder.encode, list(texts), kind="passage"
+        )
+        sparse = [Sparse(*self.text.lexical_vector(t)) for t in texts]
+        return [Vectors(d.tolist(), s) for d, s in zip(dense, sparse, strict=True)]
+
+    def need_codes(self, need: Need) -> tuple[str, ...]:
+        return (need.rome_code,) if need.rome_code else self.resolver.codes_for([need.title])
+
+    def profile_codes(self, profile: Profile) -> tuple[str, ...]:
+        derived = self.resolver.codes_for(profile.desired_jobs)
+        return tuple(dict.fromkeys((*profile.desired_rome_codes, *derived)))
+
+    def distance(self, a: str, b: str) -> float | None:
+        snapshot = self.resolver.snapshot
+        if not (snapshot.has_commune(a) and snapshot.has_commune(b)):
+            return None
+        return snapshot.distance_km(a, b)
+
+    def _where(self, insee: str) -> dict[str, float] | None:
+        commune = self.resolver.snapshot.commune(insee)
+        return None if commune is None else {"lat": commune.latitude, "lon": commune.longitude}
+
+    # -- indexing ---------------------------------------------------------------------------
+    async def index_profiles(self, profiles: Sequence[Profile], *, at: datetime) -> list[Vectors]:
+        """Index the profiles that can be matched (active consent, known commune)."""
+        vectors = await self.vectors([self.profile_text(p) for p in profiles])
+        points, gone = [], []
+        for profile, vec in zip(profiles, vectors, strict=True):
+            location = self._where(profile.commune_insee)
+            consent = profile.consent
+            if location is None or consent is None or not consent.active_at(at):
+                gone.append(point_id(profile.candidate_id))
+                continue
+            payload = {
+                "doc": profile_to_dict(profile),
+                "location": location,
+                "mobility_km": profile.mobility_km,
+                "licence": int(profile.has_driving_licence),
+                "unavailable": sorted(profile.unavailable_schedules),
+                "consent_expires_at": consent.expires_at.timestamp(),
+                "consent_granted_at": consent.granted_at.timestamp(),
+                "rome_codes": list(self.profile_codes(profile)),
+                "version": profile.version,
+            }
+            points.append(Point(point_id(profile.candidate_id), vec.dense, vec.sparse, payload))
+        if points:
+            await self.index.upsert(PROFILES, points)
+        if gone:
+            await self.index.delete(PROFILES, gone)
+        return vectors
+
+    async def index_needs(self, needs: Sequence[Need]) -> list[Vectors]:
+        vectors = await self.vectors([self.need_text(n) for n in needs])
+        points = [
+            Point(point_id(n.need_id), v.dense, v.sparse, self._need_payload(n))
+            for n, v in zip(needs, vectors, strict=True)
+            if self._where(n.commune_insee) is not None
+        ]
+        if points:
+            await self.index.upsert(NEEDS, points)
+        return vectors
+
+    def _need_payload(self, need: Need) -> dict[str, Any]:
+        return {
+            "doc": need_to_dict(need),
+            "location": self._where(need.commune_insee),
+            "open": 1,
+            "licence_required": int(need.driving_licence_required),
+            "schedules": sorted(need.schedules),
+            "rome_codes": list(self.need_codes(need)),
+            "version": need.version,
+        }
+
+    async def remove_profile(self, candidate_id: str) -> None:
+        await self.index.delete(PROFILES, [point_id(candidate_id)])
+
+    async def remove_need(self, need_id: str) -> None:
+        await self.index.delete(NEEDS, [point_id(need_id)])
+
+    # -- matching ---------------------------------------------------------------------------
+    async def rank_for_need(
+        self, need: Need, *, at: datetime, vectors: Vectors | None = None
+    ) -> list[Proposal]:
+        location = self._where(need.commune_insee)
+        if location is None:
+            return []
+        vec = vectors or (await self.vectors([self.need_text(need)]))[0]
+        where = prefilter.profiles_for_need(need, location["lat"], location["lon"], at=at)
+        codes = self._trade_codes(self.need_codes(need))
+        found = await self._candidates(PROFILES, vec, where, codes)
+        assessed = (
+            self.assess(need, profile_from_dict(payload["doc"]), dense, lexical, at=at)
+            for payload, dense, lexical in found
+        )
+        return self._top(p for p in assessed if p is not None)
+
+    async def rank_for_profile(
+        self, profile: Profile, *, at: datetime, vectors: Vectors | None = None
+    ) -> list[Proposal]:
+        location = self._where(profile.commune_insee)
+        if location is None or profile.consent is None or not profile.consent.active_at(at):
+            return []
+        vec = vectors or (await self.vectors([self.profile_text(profile)]))[0]
+        where = prefilter.needs_for_profile(profile, location["lat"], location["lon"])
+        codes = self._trade_codes(self.profile_codes(profile))
+        found = await self._candidates(NEEDS, vec, where, codes)
+        assessed = (
+            self.assess(need_from_dict(payload["doc"]), profile, dense, lexical, at=at)
+            for payload, dense, lexical in found
+        )
+        return self._top(p for p in assessed if p is not None)
+
+    def _trade_codes(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The codes themselves and their ROME mobilités: what the same-trade search looks for."""
+        snapshot = self.resolver.snapshot
+        return tuple(dict.fromkeys((*codes, *(m for c in codes for m in snapshot.mobilities(c)))))
+
+    async def _candidates(
+        self, collection: Collection, vec: Vectors, where: Condition, codes: tuple[str, ...]
+    ) -> list[tuple[dict[str, Any], float, float]]:
+        """Union of three filtered searches, each point with both its dense and lexical scores."""
+        pool = self.settings.pool
+        searches = [
+            self.index.search(
+                collection, channel="dense", vector=vec.dense, where=where, limit=pool
+            ),
+            self.index.search(
+                collection, channel="lexical", vector=vec.sparse, where=where, limit=pool // 2
+            ),
+        ]
+        if codes:
+            by_trade = All((where, In("rome_codes", codes)))
+            searches.append(
+                self.index.search(
+                    collection, channel="dense", vector=vec.dense, where=by_trade, limit=pool // 2
+                )
+            )
+        dense_hits, lexical_hits, *trade = await asyncio.gather(*searches)
+        payloads = {h.id: h.payload for hits in (dense_hits, lexical_hits, *trade) for h in hits}
+        dense = {h.id: h.score for hits in (dense_hits, *trade) for h in hits}
+        lexical = {h.id: h.score for h in lexical_hits}
+        missing = [i for i in payloads if i not in dense or i not in lexical]
+        if missing:
+            stored = await self.index.vectors(collection, missing)
+            query = np.asarray(vec.dense, dtype=np.float32)
+            for pid, s in stored.items():
+                dense.setdefault(pid, float(np.dot(query, np.asarray(s.dense, dtype=np.float32))))
+                lexical.setdefault(pid, vec.sparse.dot(s.sparse))
+        return [(payloads[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in payloads]
+
+    def assess(
+        self, need: Need, profile: Profile, dense: float, lexical: float, *, at: datetime
+    ) -> Proposal | None:
+        """The scored, explained proposal of one pair, or None when the pair is incompatible."""
+        verdict = compatibility.check(need, profile, at=at, distance_km=self.distance)
+        if not verdict.compatible or verdict.distance_km is None:
+            return None
+        link = self.resolver.link(self.need_codes(need), self.profile_codes(profile))
+        share, matched = skills.overlap(need.skills, profile.skills, profile.experience)
+        welcome = need.open_to_beginners and skills.beginner(profile.experience)
+        in_time = (
+            profile.available_from is None
+            or need.start_date is None
+            or profile.available_from <= need.start_date
+        )
+        parts = ranking.Parts(
+            # Rounded: the index and numpy compute the same cosine to different last bits,
+            # and twins must score exactly the same.
+            dense=round(dense, 4),
+            lexical=round(lexical, 4),
+            rome=ranking.ROME_VALUES[link.kind],
+            skills=share,
+            bonus=ranking.bonus(
+                open_to_beginners=need.open_to_beginners,
+                is_beginner=welcome,
+                available_in_time=in_time,
+            ),
+            distance_km=verdict.distance_km,
+        )
+        text = explain(
+            need=need,
+            profile=profile,
+            link=link,
+            label=self.resolver.label,
+            distance_km=verdict.distance_km,
+            matched_skills=matched,
+            beginner_welcome=welcome,
+        )
+        return Proposal(need, profile, round(ranking.score(parts), 6), parts, text)
+
+    def _top(self, proposals: Any) -> list[Proposal]:
+        kept = [p for p in proposals if p.score >= self.settings.threshold]
+        kept.sort(key=lambda p: (-p.score, p.profile.candidate_id, p.need.need_id))
+        return [
+            Proposal(p.need, p.profile, p.score, p.parts, p.explanation, rank)
+            for rank, p in enumerate(kept[: self.settings.top_k], start=1)
+        ]

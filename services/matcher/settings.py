@@ -1,0 +1,35 @@
+"""The matcher's settings: read once at start from SPIE_* variables (and QDRANT_URL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+
+from services.matcher.domain.ranking import DEFAULT_THRESHOLD
+from shared.settings import BaseServiceSettings
+
+
+class MatcherSettings(BaseServiceSettings):
+    http_port: int = Field(default=8003, ge=1, le=65535)
+    qdrant_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("QDRANT_URL", "SPIE_QDRANT_URL"),
+        description="A Qdrant server; unset: Qdrant Edge embedded on disk at index_path.",
+    )
+    index_path: Path = Field(default=Path(".stack/matcher/index"))
+    embedder: str | None = Field(
+        default=None, description="Model name for build_embedder; 'fake' for tests."
+    )
+    consumer_group: str = "matcher"
+    offset_reset: Literal["earliest", "latest"] = Field(
+        default="earliest", description="Where a new consumer group starts (tests: latest)."
+    )
+    top_k: int = Field(default=10, ge=1, le=100)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)
+    candidate_pool: int = Field(default=200, ge=10, le=5000)
+
+
+def load_settings() -> MatcherSettings:
+    return MatcherSettings()

@@ -1,0 +1,39 @@
+"""Need → profiles and profile → needs on the in-memory index, as the service runs them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from services.matcher.pipeline import Pipeline
+from tests.unit.matcher.factories import NOW, SAINT_GAUDENS, need, profile
+
+
+async def test_a_need_finds_the_compatible_mason_and_not_the_one_too_far(
+    pipeline: Pipeline,
+) -> None:
+    near, far = profile(), profile(commune_insee=SAINT_GAUDENS, mobility_km=20)
+    await pipeline.index_profiles([near, far], at=NOW)
+    proposals = await pipeline.rank_for_need(need(), at=NOW)
+    assert [p.profile.candidate_id for p in proposals] == [near.candidate_id]
+    assert proposals[0].explanation.startswith("Même métier : Maçon / Maçonne (F1703) · 19 km")
+    assert "compétences communes : lecture de plans, coulage de béton" in proposals[0].explanation
+
+
+async def test_a_new_profile_finds_the_open_needs_it_fits(pipeline: Pipeline) -> None:
+    posted = need()
+    await pipeline.index_needs([posted])
+    found = await pipeline.rank_for_profile(profile(), at=NOW)
+    assert [p.need.need_id for p in found] == [posted.need_id]
+
+
+async def test_feminine_and_masculine_twins_get_the_same_score(pipeline: Pipeline) -> None:
+    her = profile(desired_jobs=("Maçonne",), experience="2 ans comme aide-maçonne")
+    him = replace(
+        her,
+        candidate_id="0" + her.candidate_id[1:],
+        desired_jobs=("Maçon",),
+        experience="2 ans comme aide-maçon",
+    )
+    await pipeline.index_profiles([her, him], at=NOW)
+    scores = {p.profile.candidate_id: p.score for p in await pipeline.rank_for_need(need(), at=NOW)}
+    assert scores[her.candidate_id] == scores[him.candidate_id]

@@ -1,0 +1,79 @@
+"""The hybrid score favours the same trade, then a ROME mobilité; explanations read in French."""
+
+from __future__ import annotations
+
+from services.matcher.domain import ranking, skills
+from services.matcher.domain.rome import RomeResolver
+from services.matcher.pipeline import Pipeline
+from tests.unit.matcher.factories import NOW, need, profile
+
+
+def test_titles_find_their_rome_fiche_in_either_gender(resolver: RomeResolver) -> None:
+    assert resolver.code_for("Maçonne") == resolver.code_for("maçon") == "F1703"
+    assert resolver.code_for("Aide-soignante en EHPAD") == "J1501"
+    assert resolver.code_for("Agente de propreté") == "K2205"
+    assert resolver.code_for("Maçon coffreur expérimenté") in {"F1703", "F1701"}
+    assert resolver.code_for("astronaute") is None
+
+
+def test_gendered_job_words_are_folded_to_one_form(resolver: RomeResolver) -> None:
+    assert resolver.neutral("Aide-soignante, 2 ans") == resolver.neutral("Aide-soignant, 2 ans")
+    assert resolver.neutral("Vendeuse en épicerie") == "vendeur en épicerie"
+
+
+def test_same_trade_beats_a_mobilite_which_beats_an_unrelated_trade(resolver: RomeResolver) -> None:
+    assert resolver.link(["F1703"], ["F1703"]).kind == "same"
+    assert resolver.link(["F1703"], ["F1701"]).kind == "mobility"
+    assert resolver.link(["F1703"], ["F1619"]).kind == "mobility"  # couvreur → maçon
+    assert resolver.link(["F1703"], ["G1609"]).kind == "none"
+    parts = dict(dense=0.5, lexical=0.3, skills=0.5, bonus=0.0, distance_km=5.0)
+    same, near, none = (
+        ranking.score(ranking.Parts(rome=ranking.ROME_VALUES[k], **parts))  # type: ignore[arg-type]
+        for k in ("same", "mobility", "none")
+    )
+    assert same > near > none
+
+
+def test_a_need_without_skills_is_not_penalised() -> None:
+    full = ranking.Parts(dense=0.5, lexical=0.5, rome=1.0, skills=1.0, bonus=0.0, distance_km=0)
+    none = ranking.Parts(dense=0.5, lexical=0.5, rome=1.0, skills=None, bonus=0.0, distance_km=0)
+    assert ranking.score(none) < ranking.score(full)
+    assert ranking.score(none) > ranking.score(ranking.Parts(0.5, 0.5, 1.0, 0.0, 0.0, 0))
+
+
+def test_skills_are_found_in_the_profile_skills_or_experience() -> None:
+    share, found = skills.overlap(
+        ("Lecture de plans", "coffrage", "soudure"), ("lecture de plans",), "coffrer des dalles"
+    )
+    assert found == ("Lecture de plans", "coffrage") and share == 2 / 3
+
+
+def test_beginners_are_told_apart_from_experienced_candidates() -> None:
+    assert skills.beginner("Première expérience en stage, 3 mois")
+    assert skills.beginner("")
+    assert not skills.beginner("5 ans de maçonnerie")
+
+
+async def test_the_explanation_names_the_trade_distance_licence_and_skills(
+    pipeline: Pipeline,
+) -> None:
+    proposal = pipeline.assess(need(driving_licence_required=True), profile(), 0.5, 0.4, at=NOW)
+    assert proposal is not None
+    assert proposal.explanation == (
+        "Même métier : Maçon / Maçonne (F1703) · 19 km · permis B"
+        " · compétences communes : lecture de plans, coulage de béton"
+    )
+
+
+async def test_a_mobilite_and_night_work_are_explained(pipeline: Pipeline) -> None:
+    night = need(title="Coffreur", schedules=frozenset({"night", "weekend"}), skills=())
+    proposal = pipeline.assess(night, profile(), 0.5, 0.4, at=NOW)
+    assert proposal is not None
+    assert proposal.explanation.startswith(
+        "Métier proche (mobilité ROME) : Maçon / Maçonne (F1703) → Coffreur / Coffreuse (F1701)"
+    )
+    assert "horaires possibles : nuit, week-end" in proposal.explanation
+
+
+async def test_an_incompatible_pair_is_not_assessed(pipeline: Pipeline) -> None:
+    assert pipeline.assess(need(), profile(mobility_km=3), 0.9, 0.9, at=NOW) is None
