@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# `make demo`: set-up, the stack, the referentials, then the demo scenario.
-# With DEMO_ONCE=1 it exits after the summary; otherwise it keeps the stack up until Ctrl-C.
+# `make demo`: set-up, the stack, the referentials, the four services, then the demo scenario.
+# With DEMO_ONCE=1 it exits after the summary (status 0 only if the scenario's alerts arrived);
+# otherwise the stack keeps serving until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 
-bash deploy/local/stack.sh up
+STACK_SERVICES=0 bash deploy/local/stack.sh up
 make -s migrate
+# The services load the referential at start: import it first.
 if [ -d ../shared/data/rome ]; then
   $PY -m shared.referential import-rome ../shared/data/rome
   $PY -m shared.referential import-communes ../shared/data/geo/communes_31.csv
@@ -14,9 +16,12 @@ else
   echo "../shared/data not found: importing the small fixture shipped with the project"
   $PY -m shared.referential import-fixture
 fi
-$PY -m deploy.local.smoke
+bash deploy/local/stack.sh services-up
+status=0
+$PY -m deploy.local.demo_scenario || status=$?
 
-if [ "${DEMO_ONCE:-0}" = 1 ]; then exit 0; fi
-echo "The stack keeps running; Ctrl-C stops it."
+if [ "${DEMO_ONCE:-0}" = 1 ]; then exit "$status"; fi
+echo
+echo "Les services tournent ; e-mails reçus dans .stack/mail/. Ctrl-C arrête tout."
 trap 'bash deploy/local/stack.sh down; exit 0' INT TERM
 while true; do sleep 3600; done

@@ -66,7 +66,12 @@ def cli(module: str, *args: str) -> tuple[str, str]:
 def create_keys(demo: Demo) -> None:
     for federation in ("BTP31", "GEIQ", "CCI"):
         out, _ = cli(
-            "services.employer_intake", "create-api-key", federation, "--label", f"démo {demo.run}"
+            "services.employer_intake",
+            "create-api-key",
+            "--federation",
+            federation,
+            "--label",
+            f"démo {demo.run}",
         )
         demo.keys[federation] = out.strip().splitlines()[-1]
 
@@ -98,13 +103,18 @@ def create_referents(demo: Demo) -> None:
 CSV_BTP31 = """external_ref,employer_name,siret,title,description,rome_code,skills,commune_insee,\
 contract_type,hours_per_week,positions,driving_licence_required,schedules,start_date,\
 open_to_beginners
-BTP31-{run}-1,Bâtir Garonne,44306184100047,Maçon / Maçonne,Rénovation de logements sociaux \
+BTP31-{run}-1,Bâtir Garonne,{siret1},Maçon / Maçonne,Rénovation de logements sociaux \
 à Muret,,lecture de plans|coulage de béton|montage de murs,31395,CDD,35,2,oui,day|early_morning,\
 {start},oui
-BTP31-{run}-2,Coffrages du Volvestre,51234567800019,Coffreur bancheur / Coffreuse bancheuse,\
+BTP31-{run}-2,Coffrages du Volvestre,{siret2},Coffreur bancheur / Coffreuse bancheuse,\
 Voiles béton sur chantier de collège,,coffrage|lecture de plans,31555,INTERIM,39,1,non,day,\
 {start},non
 """
+
+
+def siret(demo: Demo, n: int) -> str:
+    """Sirets of this run only, so that a second demo is not a duplicate of the first."""
+    return f"{int(demo.run, 16) % 10**12:012d}{n:02d}"
 
 
 def need(
@@ -135,9 +145,23 @@ def need(
     }
 
 
+async def set_preferences(demo: Demo, http: httpx.AsyncClient) -> None:
+    """CD31 wants every alert by e-mail at once, even in the evening; the others keep the
+    defaults (no e-mail between 20:00 and 07:00, the alert waits in the inbox)."""
+    ref = demo.referents["CD31"]
+    r = await http.put(
+        f"{PROFILES}/referents/me/preferences",
+        json={"email": True, "mode": "immediate", "quiet_start": None, "quiet_end": None},
+        headers={"Authorization": f"Bearer {ref.token}"},
+    )
+    r.raise_for_status()
+
+
 async def post_needs(demo: Demo, http: httpx.AsyncClient) -> None:
     start = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
-    csv = CSV_BTP31.format(run=demo.run, start=start).encode()
+    csv = CSV_BTP31.format(
+        run=demo.run, start=start, siret1=siret(demo, 1), siret2=siret(demo, 2)
+    ).encode()
     r = await http.post(
         f"{INTAKE}/needs/bulk",
         content=csv,
@@ -151,7 +175,7 @@ async def post_needs(demo: Demo, http: httpx.AsyncClient) -> None:
             "GEIQ",
             need(
                 "GEIQ Propreté Occitanie",
-                "39876543200015",
+                siret(demo, 3),
                 "Agent / Agente de propreté",
                 "Nettoyage de bureaux à Colomiers. Homme uniquement, moins de 30 ans.",
                 ["nettoyage des locaux", "utilisation d'autolaveuse"],
@@ -166,7 +190,7 @@ async def post_needs(demo: Demo, http: httpx.AsyncClient) -> None:
             "CCI",
             need(
                 "LogiSud Entrepôts",
-                "81234567900027",
+                siret(demo, 4),
                 "Préparateur / Préparatrice de commandes",
                 "Préparation sur terminal radio, entrepôt de Blagnac.",
                 ["préparation de commandes", "cariste"],
@@ -181,7 +205,7 @@ async def post_needs(demo: Demo, http: httpx.AsyncClient) -> None:
             "GEIQ",
             need(
                 "LogiSud Entrepôts",
-                "81234567900027",
+                siret(demo, 4),
                 "Préparatrice de commandes",
                 "Même entrepôt, poste en alternance.",
                 ["préparation de commandes"],
@@ -195,7 +219,7 @@ async def post_needs(demo: Demo, http: httpx.AsyncClient) -> None:
             "CCI",
             need(
                 "Brasserie du Capitole",
-                "90123456700011",
+                siret(demo, 5),
                 "Commis / Commise de cuisine",
                 "Restaurant du centre de Toulouse, service du midi.",
                 ["mise en place", "règles d'hygiène HACCP"],
@@ -213,7 +237,7 @@ async def post_needs(demo: Demo, http: httpx.AsyncClient) -> None:
             json=body,
             headers={
                 "X-API-Key": demo.keys[federation],
-                "Idempotency-Key": f"{demo.run}-{body['title']}-{federation}",
+                "Idempotency-Key": f"{demo.run}-{len(demo.needs)}-{federation}",
             },
         )
         r.raise_for_status()
@@ -381,6 +405,7 @@ async def main() -> int:
         create_keys(demo)
         create_referents(demo)
     async with httpx.AsyncClient(timeout=30) as http:
+        await set_preferences(demo, http)
         with console.status("Besoins des employeurs (CSV et API)…"):
             await post_needs(demo, http)
         with console.status("Profils des personnes accompagnées…"):
@@ -424,7 +449,8 @@ def summary(
     table.add_row(
         "signalés (L1132-1 / L1142-1)",
         "; ".join(
-            f"{n['title']}: " + ", ".join(f["sentence"] for f in n["compliance_flags"])
+            f"{n['title']}: "
+            + ", ".join(f"{f['ground']} « {f['sentence']} »" for f in n["compliance_flags"])
             for n in flagged
         )
         or "aucun",
