@@ -9,6 +9,7 @@ appellation first.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -119,6 +120,8 @@ class RomeSuggester:
         n = len(self._entries) or 1
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._default_idf = math.log(1 + n)
+        # Bulk files repeat their titles; lru_cache is thread-safe, and the results immutable.
+        self._cached = functools.lru_cache(maxsize=4096)(self._suggest)
 
     def _add(self, code: str, appellation: str | None, forms: Iterable[str]) -> None:
         text = " ".join(forms)
@@ -128,6 +131,9 @@ class RomeSuggester:
 
     def suggest(self, title: str, description: str = "") -> list[RomeAlternative]:
         """Up to five ROME codes, best first, each with its best appellation and a confidence."""
+        return list(self._cached(title, description))
+
+    def _suggest(self, title: str, description: str) -> tuple[RomeAlternative, ...]:
         title_words = set(words(title))
         desc_words = set(words(description)) - title_words
         title_grams = trigrams(title)
@@ -144,7 +150,7 @@ class RomeSuggester:
             if score > best.get(entry.rome_code, (0.0, entry))[0]:
                 best[entry.rome_code] = (score, entry)
         ranked = sorted(best.values(), key=lambda se: (-se[0], se[1].rome_code))
-        return [
+        return tuple(
             RomeAlternative(
                 rome_code=e.rome_code,
                 rome_label=self._labels.get(e.rome_code, e.rome_code),
@@ -153,7 +159,7 @@ class RomeSuggester:
             )
             for s, e in ranked[:MAX_ALTERNATIVES]
             if s > 0.05
-        ]
+        )
 
     def _score(
         self, entry: _Entry, title: set[str], desc: set[str], title_grams: Counter[str]

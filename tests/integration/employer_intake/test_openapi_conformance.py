@@ -31,18 +31,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def service_url() -> Iterator[str]:
+def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "SPIE_HTTP_PORT": str(port), "SPIE_RATE_LIMIT_PER_SECOND": "0"}
     cmd = [sys.executable, "-m", "services.employer_intake", "serve"]
-    proc = subprocess.Popen(
-        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a full pipe would
+    # block the service's logging, hence its event loop.
+    log_path = tmp_path_factory.mktemp("intake") / "service.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "exited"
+            assert proc.poll() is None, log_path.read_text(errors="replace")[-3000:]
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
@@ -54,6 +56,7 @@ def service_url() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="module")
