@@ -33,6 +33,11 @@ fi
 stop_stack() { if [ "$started" = 1 ]; then bash deploy/local/stack.sh down; fi; }
 trap stop_stack EXIT
 
+echo "== referential (the services and their tests read it from PostgreSQL)"
+SHARED_DATA=${SPIE_SHARED_DATA:-../shared/data}
+"$PY" -m shared.referential import-rome "$SHARED_DATA/rome" | tail -n 3
+"$PY" -m shared.referential import-communes "$SHARED_DATA/geo/communes_31.csv" | tail -n 3
+
 echo "== integration tests (real Kafka and PostgreSQL)"
 run_pytest tests/integration -q -m "not recovery"
 if compgen -G "tests/e2e/test_*.py" >/dev/null; then
