@@ -140,7 +140,7 @@ class TopicWatcher:
             await self.consumer.position(tp)
 
     async def find(
-        self, predicate: Callable[[ConsumerRecord], bool], *, within: float = 30, count: int = 1
+        self, predicate: Callable[[ConsumerRecord], bool], *, within: float = 60, count: int = 1
     ) -> list[ConsumerRecord]:
         assert self.consumer is not None
         deadline = asyncio.get_running_loop().time() + within
