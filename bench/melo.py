@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--embedder", default=None)
     parser.add_argument("--cache", type=Path, default=None, help="embedding cache folder")
     parser.add_argument("--no-rome", action="store_true")
+    parser.add_argument("--group", action="store_true", help="group labels by id prefix")
     parser.add_argument("--weights", default="{}", help="JSON overrides of Weights fields")
     parser.add_argument("--top-k", type=int, default=1000)  # trec_eval's default depth
     args = parser.parse_args()
@@ -74,7 +75,9 @@ def main() -> None:
         read_pairs(args.data / "corpus_elements.tsv"),
         read_pairs(args.data / "queries.tsv"),
     )
-    engine.fit_corpus([i for i, _ in corpus], [t for _, t in corpus])
+    # --group: the labels of one ESCO occupation (ids "C000697_fr_003") score together too.
+    groups = [i.split("_")[0] for i, _ in corpus] if args.group else None
+    engine.fit_corpus([i for i, _ in corpus], [t for _, t in corpus], groups=groups)
     fitted = time.perf_counter()
     ranking = engine.rank([t for _, t in queries], args.top_k)
     ranked = time.perf_counter()
@@ -83,7 +86,10 @@ def main() -> None:
         qid: first_relevant(found, relevant[qid])
         for (qid, _), found in zip(queries, ranking, strict=True)
     }
-    print(f"engine: {engine.embedder.name}, rome={'off' if engine.rome is None else 'on'}")
+    print(
+        f"engine: {engine.embedder.name}, rome={'off' if engine.rome is None else 'on'},"
+        f" groups={'on' if args.group else 'off'}"
+    )
     print(f"weights: {json.dumps(engine.weights.as_dict())}")
     for label, only in (("all", None), ("half A", "A"), ("half B", "B")):
         r = report(ranks, only)

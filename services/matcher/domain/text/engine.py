@@ -43,12 +43,23 @@ class TextEngine:
         self._ids: list[str] = []
         self._vectors = np.zeros((0, embedder.dim), dtype=np.float32)
         self._crosswalk: Crosswalk | None = None
+        self._groups: tuple[np.ndarray, np.ndarray] | None = None
 
-    def fit_corpus(self, ids: list[str], texts: list[str]) -> None:
-        """Index a corpus: its vectors, its lexical index and, with ROME, its fiches."""
-        if len(ids) != len(texts):
-            raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+    def fit_corpus(
+        self, ids: list[str], texts: list[str], *, groups: list[str] | None = None
+    ) -> None:
+        """Index a corpus: its vectors, its lexical index and, with ROME, its fiches.
+
+        `groups` (optional, one key per document) marks documents that are labels of one
+        entity, e.g. the desired jobs of one profile: each then also scores by its entity.
+        """
+        if len(ids) != len(texts) or (groups is not None and len(groups) != len(ids)):
+            raise ValueError(f"{len(ids)} ids for {len(texts)} texts and their groups")
         self._ids = list(ids)
+        self._groups = None
+        if groups is not None:
+            _, inverse = np.unique(np.array(groups), return_inverse=True)
+            self._groups = (inverse, np.bincount(inverse).astype(np.float32))
         self._vectors = encode_unique(self.embedder, list(texts), kind="passage")
         self.lexical.fit(list(texts))
         self._crosswalk = (
@@ -76,6 +87,10 @@ class TextEngine:
 
     def _rank_one(self, query: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         fused = fuse(self.scores(query, vector), self.weights)
+        if self._groups is not None and self.weights.group:
+            inverse, sizes = self._groups
+            means = np.bincount(inverse, weights=fused) / sizes
+            fused = fused + self.weights.group * means[inverse].astype(np.float32)
         return [(self._ids[i], float(fused[i])) for i in top_k(fused, k)]
 
     def _rome_signals(
@@ -94,6 +109,7 @@ class TextEngine:
             "fiche": self._vectors @ rome.fiche_vector(where.code_rome),
             "fiche_lexical": self.lexical.scores(fiche),
             "crosswalk": crosswalk.probability(where.code_rome),
+            "crosswalk_appellation": crosswalk.appellation_probability(where.code_ogr),
         }
 
     def lexical_vector(self, text: str) -> tuple[list[int], list[float]]:

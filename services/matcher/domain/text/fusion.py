@@ -16,16 +16,20 @@ import numpy as np
 class Weights:
     """Weight of each z-scored signal in the final score (0 switches a signal off)."""
 
+    # Chosen on half "A" of MELO's queries (bench/melo.py), checked on half "B".
     dense: float = 1.0  # query ~ document, encoder cosine
     lexical: float = 0.25  # query ~ document, TF-IDF over gender-neutral keys and n-grams
-    sibling_max: float = 0.3  # best other appellation of the query's ROME fiche ~ document
-    sibling_mean: float = 0.3  # the fiche's appellations on average ~ document
-    sibling_lexical_max: float = 0.1
+    sibling_max: float = 0.675  # best other appellation of the query's ROME fiche ~ document
+    sibling_mean: float = 0.15  # the fiche's appellations on average ~ document
+    sibling_lexical_max: float = 0.05
     sibling_lexical_mean: float = 0.1
-    fiche: float = 0.2  # the fiche's label ("Maçonnerie") ~ document
+    fiche: float = 0.3  # the fiche's label ("Maçonnerie") ~ document
     fiche_lexical: float = 0.05
-    # Not z-scored: the probability that the document belongs to the query's fiche.
+    # Not z-scored: probabilities that the document is of the query's fiche / appellation.
     crosswalk: float = 1.0
+    crosswalk_appellation: float = 4.5
+    # Documents given as labels of one entity (fit_corpus groups): the entity's mean score.
+    group: float = 0.1
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -40,13 +44,13 @@ def zscore(scores: np.ndarray) -> np.ndarray:
 
 
 def fuse(signals: dict[str, np.ndarray], weights: Weights) -> np.ndarray:
-    """Weighted sum of the z-scored signals; `crosswalk` is a probability and is added as is."""
+    """Weighted sum of the z-scored signals; probabilities (crosswalk*) are added as they are."""
     w = weights.as_dict()
     total: np.ndarray | None = None
     for name, scores in signals.items():
         if not w.get(name):
             continue
-        part = w[name] * (scores if name == "crosswalk" else zscore(scores))
+        part = w[name] * (scores if name.startswith("crosswalk") else zscore(scores))
         total = part if total is None else total + part
     if total is None:
         raise ValueError("no signal with a non-zero weight")

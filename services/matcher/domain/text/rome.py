@@ -19,7 +19,10 @@ from services.matcher.domain.text.lexical import LexicalIndex
 from shared.referential.snapshot import Snapshot
 
 NEAREST = 5  # appellations that vote for a document's fiche
-TEMPERATURE = 0.1  # softmax temperature over their z-scored similarities
+# Softmax temperatures over their z-scored similarities: sharp for the fiche vote, softer for
+# "is the document this very appellation".
+FICHE_TEMPERATURE = 0.1
+APPELLATION_TEMPERATURE = 0.3
 LEXICAL_SHARE = 0.25  # weight of spelling next to meaning when finding the nearest appellation
 _CHUNK = 512
 
@@ -98,26 +101,46 @@ class RomeKnowledge:
 
     def crosswalk(self, vectors: np.ndarray, texts: list[str]) -> Crosswalk:
         """For each document, its fiches' probabilities from its nearest appellations."""
-        fiches = np.zeros((len(texts), NEAREST), dtype=np.int64)
-        probs = np.zeros((len(texts), NEAREST), dtype=np.float32)
+        rows = np.zeros((len(texts), NEAREST), dtype=np.int64)
+        top = np.zeros((len(texts), NEAREST), dtype=np.float32)
         for i in range(0, len(texts), _CHUNK):
             fused = self._affinity(vectors[i : i + _CHUNK], texts[i : i + _CHUNK])
-            best = np.argsort(-fused, axis=1)[:, :NEAREST]
-            top = np.take_along_axis(fused, best, axis=1)
-            e = np.exp((top - top[:, :1]) / TEMPERATURE)
-            probs[i : i + _CHUNK] = e / e.sum(axis=1, keepdims=True)
-            fiches[i : i + _CHUNK] = self._app_fiche[best]
-        return Crosswalk(self._fiche_no, fiches, probs)
+            rows[i : i + _CHUNK] = np.argsort(-fused, axis=1)[:, :NEAREST]
+            top[i : i + _CHUNK] = np.take_along_axis(fused, rows[i : i + _CHUNK], axis=1)
+        return Crosswalk(
+            fiche_no=self._fiche_no,
+            app_row=self._row,
+            fiches=self._app_fiche[rows],
+            rows=rows,
+            fiche_probs=_softmax(top, FICHE_TEMPERATURE),
+            app_probs=_softmax(top, APPELLATION_TEMPERATURE),
+        )
+
+
+def _softmax(top: np.ndarray, temperature: float) -> np.ndarray:
+    e = np.exp((top - top[:, :1]) / temperature)
+    probs: np.ndarray = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+    return probs
 
 
 @dataclass(frozen=True, slots=True)
 class Crosswalk:
     fiche_no: dict[str, int]
-    fiches: np.ndarray  # (n_docs, NEAREST) fiche numbers
-    probs: np.ndarray  # (n_docs, NEAREST) their softmax weights
+    app_row: dict[str, int]
+    fiches: np.ndarray  # (n_docs, NEAREST) fiche numbers of the nearest appellations
+    rows: np.ndarray  # (n_docs, NEAREST) the nearest appellations themselves
+    fiche_probs: np.ndarray  # (n_docs, NEAREST) their softmax weights, for the fiche vote
+    app_probs: np.ndarray  # the same, softer, for the appellation itself
 
     def probability(self, code_rome: str) -> np.ndarray:
         """P(document is of this fiche), for every document."""
-        no = self.fiche_no.get(code_rome, -1)
-        found: np.ndarray = np.where(self.fiches == no, self.probs, 0.0).sum(axis=1)
-        return found.astype(np.float32)
+        return _picked(self.fiches, self.fiche_no.get(code_rome, -1), self.fiche_probs)
+
+    def appellation_probability(self, code_ogr: str) -> np.ndarray:
+        """P(document names this very appellation), for every document."""
+        return _picked(self.rows, self.app_row.get(code_ogr, -1), self.app_probs)
+
+
+def _picked(keys: np.ndarray, key: int, probs: np.ndarray) -> np.ndarray:
+    found: np.ndarray = np.where(keys == key, probs, 0.0).sum(axis=1)
+    return found.astype(np.float32)
