@@ -91,7 +91,11 @@ class SentenceTransformerEmbedder:
 
         path, label = _model_path(source)
         self._model: Any = SentenceTransformer(str(path), device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 6 renamed the method; 5.x only has the old name.
+        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        self.dim = int(dimension() or 0)
         self.name = label
         self._batch = batch_size
         self._prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
