@@ -92,8 +92,9 @@ class SentenceTransformerEmbedder:
         path, label = _model_path(source)
         self._model: Any = SentenceTransformer(str(path), device="cpu")
         # sentence-transformers 6 renamed the method; 5.x only has the old name.
-        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         self.dim = int(dimension() or 0)
         self.name = label
