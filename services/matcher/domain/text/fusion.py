@@ -28,8 +28,9 @@ class Weights:
     # Not z-scored: probabilities that the document is of the query's fiche / appellation.
     crosswalk: float = 1.0
     crosswalk_appellation: float = 4.5
-    # Documents given as labels of one entity (fit_corpus groups): the entity's mean score.
-    group: float = 0.1
+    # Documents given as labels of one entity (fit_corpus groups): the entity's mean score,
+    # small enough to order mostly equal scores (the same label in two entities) and little else.
+    group: float = 0.01
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)

@@ -22,7 +22,7 @@ NEAREST = 5  # appellations that vote for a document's fiche
 # Softmax temperatures over their z-scored similarities: sharp for the fiche vote, softer for
 # "is the document this very appellation".
 FICHE_TEMPERATURE = 0.1
-APPELLATION_TEMPERATURE = 0.3
+APPELLATION_TEMPERATURE = 0.5
 LEXICAL_SHARE = 0.25  # weight of spelling next to meaning when finding the nearest appellation
 _CHUNK = 512
 
