@@ -57,6 +57,29 @@ def report(ranks: dict[str, int | None], only: str | None = None) -> dict[str, f
     }
 
 
+def score_run(run: Path, data: Path) -> None:
+    """MRR of a saved `rank-texts` output (query TAB doc TAB rank TAB score)."""
+    found: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for line in run.read_text(encoding="utf-8").splitlines():
+        qid, doc, _, score = line.split("\t")
+        found[qid].append((doc, float(score)))
+    relevant = qrels(data / "annotations.tsv")
+    ranks = {
+        qid: first_relevant(found.get(qid, []), relevant[qid])
+        for qid, _ in read_pairs(data / "queries.tsv")
+    }
+    print_report(ranks)
+
+
+def print_report(ranks: dict[str, int | None]) -> None:
+    for label, only in (("all", None), ("half A", "A"), ("half B", "B")):
+        r = report(ranks, only)
+        print(
+            f"{label:7s} n={r['queries']:5d}  MRR {r['MRR']:.4f}  R@1 {r['R@1']:.4f}"
+            f"  R@10 {r['R@10']:.4f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=MELO)
@@ -66,7 +89,11 @@ def main() -> None:
     parser.add_argument("--group", action="store_true", help="group labels by id prefix")
     parser.add_argument("--weights", default="{}", help="JSON overrides of Weights fields")
     parser.add_argument("--top-k", type=int, default=1000)  # trec_eval's default depth
+    parser.add_argument("--run", type=Path, help="score this rank-texts output instead")
     args = parser.parse_args()
+    if args.run:
+        score_run(args.run, args.data)
+        return
 
     started = time.perf_counter()
     engine = build_engine(args.embedder, None, args.cache, use_rome=not args.no_rome)
@@ -91,12 +118,7 @@ def main() -> None:
         f" groups={'on' if args.group else 'off'}"
     )
     print(f"weights: {json.dumps(engine.weights.as_dict())}")
-    for label, only in (("all", None), ("half A", "A"), ("half B", "B")):
-        r = report(ranks, only)
-        print(
-            f"{label:7s} n={r['queries']:5d}  MRR {r['MRR']:.4f}  R@1 {r['R@1']:.4f}"
-            f"  R@10 {r['R@10']:.4f}"
-        )
+    print_report(ranks)
     print(
         f"time: setup+fit {fitted - started:.1f} s, rank {ranked - fitted:.1f} s"
         f" ({1000 * (ranked - fitted) / len(queries):.1f} ms/query), total {ranked - started:.1f} s"
