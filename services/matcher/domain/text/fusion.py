@@ -1,0 +1,67 @@
+"""Score calibration and fusion: each signal is z-scored per query before it is weighted.
+
+Raw cosines of different encoders (and TF-IDF cosines) live on different scales and spreads;
+reciprocal-rank fusion throws the margins away. A z-score per query keeps the margins and puts
+every signal on one scale, so a fixed weight means the same thing for every query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Weight of each z-scored signal in the final score (0 switches a signal off)."""
+
+    # Chosen on half "A" of MELO's queries (bench/melo.py), checked on half "B".
+    dense: float = 1.0  # query ~ document, encoder cosine
+    lexical: float = 0.25  # query ~ document, TF-IDF over gender-neutral keys and n-grams
+    sibling_max: float = 0.675  # best other appellation of the query's ROME fiche ~ document
+    sibling_mean: float = 0.15  # the fiche's appellations on average ~ document
+    sibling_lexical_max: float = 0.05
+    sibling_lexical_mean: float = 0.1
+    fiche: float = 0.3  # the fiche's label ("Maçonnerie") ~ document
+    fiche_lexical: float = 0.05
+    # Not z-scored: probabilities that the document is of the query's fiche / appellation.
+    crosswalk: float = 1.0
+    crosswalk_appellation: float = 4.5
+    # Documents given as labels of one entity (fit_corpus groups): the entity's mean score,
+    # small enough to order mostly equal scores (the same label in two entities) and little else.
+    group: float = 0.01
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def zscore(scores: np.ndarray) -> np.ndarray:
+    """Per row: (x - mean) / std; a constant row becomes zeros."""
+    mean = scores.mean(axis=-1, keepdims=True)
+    std = scores.std(axis=-1, keepdims=True)
+    z: np.ndarray = ((scores - mean) / np.where(std > 0, std, 1.0)).astype(np.float32)
+    return z
+
+
+def fuse(signals: dict[str, np.ndarray], weights: Weights) -> np.ndarray:
+    """Weighted sum of the z-scored signals; probabilities (crosswalk*) are added as they are."""
+    w = weights.as_dict()
+    total: np.ndarray | None = None
+    for name, scores in signals.items():
+        if not w.get(name):
+            continue
+        part = w[name] * (scores if name.startswith("crosswalk") else zscore(scores))
+        total = part if total is None else total + part
+    if total is None:
+        raise ValueError("no signal with a non-zero weight")
+    return total
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, best first (ties: lower index first)."""
+    k = min(k, scores.shape[0])
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.lexsort((part, -scores[part]))]

@@ -1,0 +1,27 @@
+from services.matcher.domain.text.french import fold, keys, neutral
+
+
+def test_masculine_feminine_and_plural_forms_share_one_key() -> None:
+    assert keys("Maçonne") == keys("Maçon") == keys("maçons") == ["macon"]
+    assert keys("Directrices") == keys("directeur") == ["directeur"]
+    assert keys("Vendeuse") == keys("vendeurs") == ["vendeur"]
+    assert keys("Cuisinière") == keys("cuisinier") == ["cuisinier"]
+    assert keys("Technicienne") == keys("technicien") == ["technicien"]
+    assert keys("médicaux") == keys("médicale") == ["medical"]
+    assert keys("Cheffe") == keys("chef") == ["chef"]
+
+
+def test_a_gendered_label_comes_down_to_its_trade_however_it_is_written() -> None:
+    expected = "chef equipe macon"
+    assert neutral("Chef d'équipe maçon / maçonne") == expected
+    assert neutral("cheffe d’équipe maçonne") == expected
+    assert neutral("chef d'équipe maçon/chef d'équipe maçonne") == expected
+
+
+def test_accents_ligatures_elisions_and_stopwords_are_dropped() -> None:
+    assert fold("Œnologue d’État") == "oenologue  etat"
+    assert keys("Agent de l'accueil et des services") == ["agent", "accueil", "service"]
+
+
+def test_short_words_are_left_as_they_are() -> None:
+    assert keys("BTP VRD") == ["btp", "vrd"]

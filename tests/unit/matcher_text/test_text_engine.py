@@ -1,0 +1,76 @@
+from functools import cache
+
+import pytest
+
+from services.matcher.adapters.embedder import FakeEmbedder, build_embedder
+from services.matcher.domain.text import CorpusNotFitted, TextEngine
+from shared.referential.fixtures import fixture_paths
+from shared.referential.lookup import snapshot_from_files
+from shared.referential.snapshot import Snapshot
+
+CORPUS = {
+    "d-macon": "maçon/maçonne",
+    "d-macon-chef": "chef d'équipe maçon",
+    "d-plombier": "plombier",
+    "d-boulanger": "boulangère",
+    "d-eboueur": "agent de collecte des ordures ménagères",
+    "d-aide": "aide à domicile",
+    "d-cariste": "cariste",
+}
+
+
+@cache
+def fixture_snapshot() -> Snapshot:
+    paths = fixture_paths()
+    return snapshot_from_files(paths.rome_dir, paths.communes_file)
+
+
+def engine(*, rome: bool) -> TextEngine:
+    built = TextEngine(FakeEmbedder(), fixture_snapshot() if rome else None)
+    built.fit_corpus(list(CORPUS), list(CORPUS.values()))
+    return built
+
+
+@pytest.mark.parametrize("rome", [False, True])
+def test_feminine_and_masculine_titles_rank_the_same_trade_first(rome: bool) -> None:
+    ranked = engine(rome=rome).rank(["Maçonne", "Maçon", "Maçon / Maçonne"], top_k=3)
+    assert [r[0][0] for r in ranked] == ["d-macon", "d-macon", "d-macon"]
+
+
+def test_rank_lists_top_k_distinct_documents_best_first() -> None:
+    ranking = engine(rome=False).rank(["boulanger", "plombière"], top_k=4)
+    for found in ranking:
+        scores = [s for _, s in found]
+        assert len(found) == 4 and len({d for d, _ in found}) == 4
+        assert scores == sorted(scores, reverse=True)
+    assert [r[0][0] for r in ranking] == ["d-boulanger", "d-plombier"]
+    assert len(engine(rome=False).rank(["cariste"], top_k=50)[0]) == len(CORPUS)
+
+
+def test_a_title_spelled_nowhere_in_the_corpus_is_found_through_its_rome_fiche() -> None:
+    # "Ripeur" shares no word with the corpus and the model alone does not know it;
+    # ROME files it beside the refuse collectors.
+    real = TextEngine(build_embedder(), fixture_snapshot())
+    real.fit_corpus(list(CORPUS), list(CORPUS.values()))
+    assert real.rank(["Ripeuse"], top_k=1)[0][0][0] == "d-eboueur"
+
+
+def test_ranking_before_fitting_a_corpus_is_refused() -> None:
+    with pytest.raises(CorpusNotFitted):
+        TextEngine(FakeEmbedder(), None).rank(["maçon"], top_k=3)
+
+
+def test_the_lexical_vector_is_sparse_stable_and_the_same_for_both_genders() -> None:
+    fitted = engine(rome=False)
+    indices, values = fitted.lexical_vector("Maçonne")
+    assert indices == sorted(indices) and len(indices) == len(values) > 0
+    assert all(0 <= i < 2**31 for i in indices)
+    assert (indices, values) == fitted.lexical_vector("maçon")
+
+
+def test_similarity_explains_a_pair_by_its_parts() -> None:
+    parts = engine(rome=True).similarity("Maçonne", "Maçon / Maçonne")
+    assert parts["lexical"] == pytest.approx(1.0, abs=1e-6)
+    assert parts["same_rome"] == 1.0 and 0.0 < parts["dense"] <= 1.0 + 1e-6
+    other = engine(rome=True).similarity("Maçonne", "Cariste")
+    assert other["lexical"] < 0.2 and other["same_rome"] == 0.0
