@@ -71,7 +71,9 @@ async def bootstrap(
     pipeline = Pipeline(
         index=index,
         embedder=embedder,
-        text=TextEngine(embedder, snapshot),
+        # ROME is resolved by the matcher's own resolver; the engine's crosswalk (which embeds
+        # every appellation, minutes of CPU) serves rank-texts only.
+        text=TextEngine(embedder, None),
         resolver=resolver,
         settings=Settings(
             top_k=settings.top_k, threshold=settings.threshold, pool=settings.candidate_pool

@@ -118,7 +118,9 @@ async def _run(
         pipeline = Pipeline(
             index=index,
             embedder=embedder,
-            text=TextEngine(embedder, snapshot),
+            # ROME is resolved by the matcher's own resolver; the engine's crosswalk (which embeds
+            # every appellation, minutes of CPU) serves rank-texts only.
+            text=TextEngine(embedder, None),
             resolver=resolver,
             settings=settings,
         )
