@@ -93,7 +93,7 @@ async def test_a_notifier_killed_mid_batch_delivers_every_email_once_after_resta
             await broker.stop()
         address = f"{referent_id.hex[:12]}@example.org"
         await eventually(lambda: _now(process.poll() is not None), within=120)
-        assert len(inbox.to(address)) >= 60, "killed before the batch was half-way"
+        assert len(inbox.to(address)) >= 40, "killed too early to test a mid-batch crash"
         process = start_notifier(smtp_port, log)
         await eventually(lambda: _now(len(inbox.to(address)) >= BATCH), within=180)
         await asyncio.sleep(3)  # time for a duplicate to show up, if one were sent
