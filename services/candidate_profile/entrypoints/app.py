@@ -18,6 +18,7 @@ from services.candidate_profile.entrypoints.tasks import retention_loop
 from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_settings
 from shared import topics
 from shared.contracts import ProfileErased, ProfileUpserted, ReferentUpserted
+from shared.correlation import CorrelationIdMiddleware
 from shared.http import health_router, kafka_reachable
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
@@ -71,6 +72,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_referents.router)
     install_error_handlers(app)
     instrument_app(app, service="candidate_profile")
+    app.add_middleware(CorrelationIdMiddleware)
     return app
 
 
