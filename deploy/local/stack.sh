@@ -301,8 +301,16 @@ EOF
   fi
   case $rc in
     0) say "kafka: ready on $HOST:$KAFKA_PORT ($(since "$t0") s)" ;;
-    2) log_tail "$LOGS/kafka.log" 40
-       rm -f "$(pidfile kafka)"
+    2) rm -f "$(pidfile kafka)"
+       # A port inside the ephemeral range (ip_local_port_range, 32768-60999 by default) can be
+       # taken for a moment by a client's own outgoing socket (a TCP self-connect while the
+       # broker is down): start again a few times before giving up.
+       if [ "${KAFKA_BIND_RETRIES:-3}" -gt 0 ] && tail -n 300 "$LOGS/kafka.log" | grep -q 'Address already in use'; then
+         KAFKA_BIND_RETRIES=$((${KAFKA_BIND_RETRIES:-3} - 1))
+         say "kafka: port taken for a moment (a client's ephemeral port?), starting again"
+         sleep 1; kafka_start; kafka_wait; return
+       fi
+       log_tail "$LOGS/kafka.log" 40
        die "the Kafka broker exited while starting (see $(rel "$LOGS/kafka.log"))" ;;
     *) log_tail "$LOGS/kafka.log" 40
        die "Kafka did not answer on $HOST:$KAFKA_PORT within ${KAFKA_READY_TIMEOUT} s (see $(rel "$LOGS/kafka.log"))" ;;

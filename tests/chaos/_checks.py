@@ -106,7 +106,7 @@ async def verdict(bootstrap: str, outcome: Outcome, since_ms: int, email: str) -
         (p.need_id, p.candidate_id, p.need_version, p.profile_version)
         for p in (e.payload for e in distinct)
     )
-    mails = mail_ids(email)
+    mails = mail_ids(email, since_ms)
     return Verdict(
         lost_needs=ours - posted,
         lost_versions=outcome.versions - versions,
@@ -118,10 +118,13 @@ async def verdict(bootstrap: str, outcome: Outcome, since_ms: int, email: str) -
     )
 
 
-def mail_ids(email: str) -> list[str]:
-    """The Message-IDs of the e-mails the mail sink received for `email`."""
+def mail_ids(email: str, since_ms: int = 0) -> list[str]:
+    """The Message-IDs of the e-mails the mail sink received for `email` (files are named by
+    their arrival time in ns) since `since_ms`."""
     ids = []
     for path in sorted((STACK_DIR / "mail").glob("*.eml")):
+        if int(path.stem) < since_ms * 1_000_000:
+            continue
         message = message_from_bytes(Path(path).read_bytes(), policy=policy.default)
         if email in str(message.get("To", "")):
             ids.append(str(message.get("Message-ID")))

@@ -22,8 +22,16 @@ Fault = Callable[[], Awaitable[float]]  # injects, repairs, returns the outage i
 
 
 async def play(
-    name: str, fault: Fault, bootstrap: str, http: httpx.AsyncClient, actors: Actors
+    name: str,
+    fault: Fault,
+    bootstrap: str,
+    http: httpx.AsyncClient,
+    actors: Actors,
+    *,
+    resends_allowed: int = 0,
 ) -> dict[str, int]:
+    """`resends_allowed`: e-mails sent again with the same Message-ID (the notifier's documented
+    window: sent, then the COMMIT failed); a different Message-ID twice is never allowed."""
     since_ms = int(time.time() * 1000) - 1000
     flow = asyncio.create_task(run_flow(http, actors, seconds=FLOW_SECONDS))
     await asyncio.sleep(FAULT_AT)
@@ -40,13 +48,14 @@ async def play(
         f" (of which {flow_left:.1f} s the flow still ran); "
         f"{len(outcome.needs)} needs and {len(outcome.versions)} profile versions accepted, "
         f"refused {outcome.refused or 'none'}; {v.matches} matches, "
-        f"{v.emails} e-mails to the référent so far, "
-        f"{v.redelivered_matches} MatchFound redelivered (same event_id)"
+        f"{v.emails} e-mails, "
+        f"{v.redelivered_matches} MatchFound redelivered (same event_id), "
+        f"{v.duplicate_emails} e-mail(s) resent with the same Message-ID"
     )
     assert not v.lost_needs, f"{len(v.lost_needs)} accepted needs never reached the topic"
     assert not v.lost_versions, f"{len(v.lost_versions)} profile versions never reached the topic"
     assert v.duplicate_matches == 0
-    assert v.duplicate_emails == 0
+    assert v.duplicate_emails <= resends_allowed
     assert outcome.needs and outcome.versions
     return outcome.refused
 
@@ -93,7 +102,9 @@ async def test_a_kafka_restart_loses_nothing(
 async def test_a_postgresql_restart_loses_nothing_accepted(
     bootstrap: str, http: httpx.AsyncClient, actors: Actors
 ) -> None:
-    await play("PostgreSQL restart", restart("pg", 2.0), bootstrap, http, actors)
+    # PostgreSQL ending the notifier's transaction after an SMTP "250 OK" makes the e-mail go
+    # again after the restart, with the same Message-ID: at most one per delivery worker.
+    await play("PostgreSQL restart", restart("pg", 2.0), bootstrap, http, actors, resends_allowed=2)
 
 
 async def test_needs_are_still_accepted_while_kafka_is_down(
