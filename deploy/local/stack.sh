@@ -271,7 +271,23 @@ def alive() -> bool:
     except OSError:
         return False
 
+def listening(port: int) -> bool:
+    """Probe only a listening port: connecting to a closed port inside the ephemeral range may
+    self-connect (local port == remote port) and then keep the broker from binding it."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if f[1].rsplit(":", 1)[1] == f"{port:04X}" and f[3] == "0A":
+                return True
+    return False
+
 async def ready() -> bool:
+    if not listening(int(bootstrap.rsplit(":", 1)[1])):
+        return False
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
     try:
         await admin.start()
@@ -308,7 +324,14 @@ EOF
        if [ "${KAFKA_BIND_RETRIES:-3}" -gt 0 ] && tail -n 300 "$LOGS/kafka.log" | grep -q 'Address already in use'; then
          KAFKA_BIND_RETRIES=$((${KAFKA_BIND_RETRIES:-3} - 1))
          say "kafka: port taken for a moment (a client's ephemeral port?), starting again"
-         sleep 1; kafka_start; kafka_wait; return
+         # A self-connected socket leaves a TIME-WAIT on PORT->PORT for a minute, and it blocks
+         # the bind (the client socket had no SO_REUSEADDR): wait for it to go.
+         local i
+         for ((i = 0; i < 75; i++)); do
+           [ -z "$(ss -Htan state time-wait "( sport = :$KAFKA_PORT and dport = :$KAFKA_PORT )" 2>/dev/null)" ] && break
+           sleep 1
+         done
+         kafka_start; kafka_wait; return
        fi
        log_tail "$LOGS/kafka.log" 40
        die "the Kafka broker exited while starting (see $(rel "$LOGS/kafka.log"))" ;;
