@@ -17,6 +17,7 @@ from services.candidate_profile.entrypoints.errors import install_error_handlers
 from services.candidate_profile.entrypoints.tasks import retention_loop
 from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_settings
 from shared import topics
+from shared.body_limit import BodySizeLimit
 from shared.contracts import ProfileErased, ProfileUpserted, ReferentUpserted
 from shared.correlation import CorrelationIdMiddleware
 from shared.http import health_router, kafka_reachable
@@ -73,6 +74,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     instrument_app(app, service="candidate_profile")
     app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
 
