@@ -5,7 +5,7 @@ ROME_DIR ?= ../shared/data/rome
 COMMUNES_FILE ?= ../shared/data/geo/communes_31.csv
 
 .PHONY: help setup prereqs stack-up stack-down stack-status migrate referential asyncapi \
-        lint unit integration test demo clean-stack
+        lint unit integration test demo clean-stack chaos bench audit
 
 help:
 	@echo "make demo        set up everything, start the stack and run the demo scenario"
@@ -14,6 +14,9 @@ help:
 	@echo "make stack-up | stack-down | stack-status   Kafka, PostgreSQL and the services"
 	@echo "make migrate     apply the SQL migrations of every component"
 	@echo "make referential import ROME 4.0 and the communes (ROME_DIR=, COMMUNES_FILE=)"
+	@echo "make chaos       fault suite on the full stack (kills, restarts, poison, scale-out)"
+	@echo "make bench       load benchmark (N=, DURATION=), results in bench/results/"
+	@echo "make audit       pip-audit of the environment (ignores: deploy/pip-audit-ignore.txt)"
 	@echo "make asyncapi    write the AsyncAPI documents under docs/asyncapi/"
 
 prereqs:
@@ -56,6 +59,17 @@ integration: setup
 
 test: setup
 	@bash deploy/local/test.sh all
+
+chaos: setup
+	@bash deploy/local/chaos.sh
+
+BENCH_PROFILES ?= 100000
+BENCH_DURATION ?= 300
+bench: setup
+	@$(PY) bench/load.py --profiles $(BENCH_PROFILES) --duration $(BENCH_DURATION)
+
+audit: setup
+	@bash deploy/audit.sh
 
 demo: setup
 	@bash deploy/local/demo.sh

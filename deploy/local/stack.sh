@@ -271,7 +271,23 @@ def alive() -> bool:
     except OSError:
         return False
 
+def listening(port: int) -> bool:
+    """Probe only a listening port: connecting to a closed port inside the ephemeral range may
+    self-connect (local port == remote port) and then keep the broker from binding it."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if f[1].rsplit(":", 1)[1] == f"{port:04X}" and f[3] == "0A":
+                return True
+    return False
+
 async def ready() -> bool:
+    if not listening(int(bootstrap.rsplit(":", 1)[1])):
+        return False
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
     try:
         await admin.start()
@@ -301,8 +317,23 @@ EOF
   fi
   case $rc in
     0) say "kafka: ready on $HOST:$KAFKA_PORT ($(since "$t0") s)" ;;
-    2) log_tail "$LOGS/kafka.log" 40
-       rm -f "$(pidfile kafka)"
+    2) rm -f "$(pidfile kafka)"
+       # A port inside the ephemeral range (ip_local_port_range, 32768-60999 by default) can be
+       # taken for a moment by a client's own outgoing socket (a TCP self-connect while the
+       # broker is down): start again a few times before giving up.
+       if [ "${KAFKA_BIND_RETRIES:-3}" -gt 0 ] && tail -n 300 "$LOGS/kafka.log" | grep -q 'Address already in use'; then
+         KAFKA_BIND_RETRIES=$((${KAFKA_BIND_RETRIES:-3} - 1))
+         say "kafka: port taken for a moment (a client's ephemeral port?), starting again"
+         # A self-connected socket leaves a TIME-WAIT on PORT->PORT for a minute, and it blocks
+         # the bind (the client socket had no SO_REUSEADDR): wait for it to go.
+         local i
+         for ((i = 0; i < 75; i++)); do
+           [ -z "$(ss -Htan state time-wait "( sport = :$KAFKA_PORT and dport = :$KAFKA_PORT )" 2>/dev/null)" ] && break
+           sleep 1
+         done
+         kafka_start; kafka_wait; return
+       fi
+       log_tail "$LOGS/kafka.log" 40
        die "the Kafka broker exited while starting (see $(rel "$LOGS/kafka.log"))" ;;
     *) log_tail "$LOGS/kafka.log" 40
        die "Kafka did not answer on $HOST:$KAFKA_PORT within ${KAFKA_READY_TIMEOUT} s (see $(rel "$LOGS/kafka.log"))" ;;

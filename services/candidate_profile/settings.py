@@ -11,6 +11,9 @@ SCHEMA = "profiles"
 
 class ProfileSettings(BaseServiceSettings):
     http_port: int = Field(default=8002, ge=1, le=65535)
+    max_body_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest request body (413 beyond)."
+    )
     http_host: str = "127.0.0.1"
     retention_every_seconds: float = Field(
         default=300.0, gt=0, description="How often expired consents and old data are erased."

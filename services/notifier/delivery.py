@@ -19,6 +19,7 @@ import aiosmtplib
 import asyncpg
 
 from shared.contracts import AlertChannel
+from shared.metrics import ALERTS_SENT
 
 from .adapters import alerts_repo, deliveries_repo, referents_repo
 from .adapters.db import connection
@@ -108,6 +109,7 @@ async def _close(
         error=None if status is DeliveryStatus.SENT else detail,
     )
     for d in group:
+        ALERTS_SENT.labels(d.channel.value, status.value).inc()
         alert = await alerts_repo.get_alert(conn, alert_id=d.alert_id)
         await alert_sent(
             conn, alert, d.channel, _ALERT_STATUS[status], digest=d.digest, detail=detail

@@ -9,6 +9,9 @@ from shared.settings import BaseServiceSettings
 
 class NotifierSettings(BaseServiceSettings):
     http_port: int = Field(default=8004, ge=1, le=65535)
+    max_body_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest request body (413 beyond)."
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8004",
         description="Address of the inbox as référents reach it; used in e-mails and links.",

@@ -15,6 +15,7 @@ from shared.metrics import PRODUCED
 from shared.outbox.store import _schema, channel
 
 log = logging.getLogger("spie.outbox")
+EXPECTED = (TimeoutError, OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 class OutboxRelay:
@@ -45,12 +46,17 @@ class OutboxRelay:
             try:
                 await self._run_leader(stop)
                 backoff = 0.5
-            except (TimeoutError, OSError, KafkaError, asyncpg.PostgresError) as exc:
-                log.warning(
+            except Exception as exc:
+                # Whatever happened (a PostgreSQL restart ends the connection with an
+                # InterfaceError, not a PostgresError), the relay must not die: the outbox would
+                # silently stop being published while the service still answers 201.
+                log.log(
+                    logging.WARNING if isinstance(exc, EXPECTED) else logging.ERROR,
                     "outbox relay of %s paused: %s; retry in %.1fs",
                     self.schema,
                     type(exc).__name__,
                     backoff,
+                    exc_info=not isinstance(exc, EXPECTED),
                 )
                 await self._close_producer()
                 await _sleep_or_stop(stop, backoff)
@@ -72,7 +78,10 @@ class OutboxRelay:
                 if sent < self.batch_size:
                     await self._wait_for_work(stop)
         finally:
-            await conn.close()
+            try:
+                await asyncio.wait_for(conn.close(), 5)
+            except Exception:  # the server already ended it (restart): drop it
+                conn.terminate()
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from services.candidate_profile.domain.model import Profile
 from shared.contracts import ConsentState, ProfileErased, ProfilePayload, ProfileUpserted
+from shared.correlation import current_correlation_id
 
 PRODUCER = "candidate_profile"
 ErasureReason = Literal["withdrawn", "expired", "deleted", "inactive"]
@@ -46,7 +47,9 @@ def profile_upserted(
     if not profile.publishable(now):
         return None
     return ProfileUpserted(
-        producer=PRODUCER, correlation_id=correlation_id, payload=matching_payload(profile)
+        producer=PRODUCER,
+        correlation_id=correlation_id or current_correlation_id(),
+        payload=matching_payload(profile),
     )
 
 
@@ -55,6 +58,6 @@ def profile_erased(
 ) -> ProfileErased:
     return ProfileErased(
         producer=PRODUCER,
-        correlation_id=correlation_id,
+        correlation_id=correlation_id or current_correlation_id(),
         payload={"candidate_id": candidate_id, "version": version, "reason": reason},
     )

@@ -17,7 +17,9 @@ from services.candidate_profile.entrypoints.errors import install_error_handlers
 from services.candidate_profile.entrypoints.tasks import retention_loop
 from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_settings
 from shared import topics
+from shared.body_limit import BodySizeLimit
 from shared.contracts import ProfileErased, ProfileUpserted, ReferentUpserted
+from shared.correlation import CorrelationIdMiddleware
 from shared.http import health_router, kafka_reachable
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
@@ -71,6 +73,8 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_referents.router)
     install_error_handlers(app)
     instrument_app(app, service="candidate_profile")
+    app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

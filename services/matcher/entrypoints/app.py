@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,11 +13,16 @@ from faststream import FastStream
 from faststream.specification import AsyncAPI
 
 from services.matcher.bootstrap import bootstrap
+from services.matcher.domain import ports
 from services.matcher.entrypoints.http import matches_router, readiness
 from services.matcher.entrypoints.subscribers import Runtime, document_publishers, register
 from services.matcher.settings import MatcherSettings, load_settings
 from shared.http import health_router
 from shared.kafka.broker import make_broker
+from shared.metrics import INDEX_POINTS, instrument_app, watch_consumer_lag
+from shared.topics import CANDIDATES, FEEDBACK, NEEDS
+
+log = logging.getLogger("spie.matcher")
 
 
 def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI:
@@ -32,6 +38,11 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
         runtime.deps = container.deps
         stop = asyncio.Event()
         relay = asyncio.create_task(container.relay.run(stop), name="outbox-relay")
+        topics = [NEEDS.name, CANDIDATES.name, FEEDBACK.name]
+        lag = asyncio.create_task(
+            watch_consumer_lag(settings.kafka_bootstrap, settings.consumer_group, topics, stop),
+            name="consumer-lag",
+        )
         await broker.start()
         app.state.container = container
         try:
@@ -39,12 +50,25 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
         finally:
             await broker.stop()
             stop.set()
-            await relay
+            await asyncio.gather(relay, lag)
             await container.close()
 
     app = FastAPI(title="SPIE matcher", version="1", lifespan=lifespan)
     app.include_router(health_router(readiness(runtime, settings.kafka_bootstrap)))
     app.include_router(matches_router(runtime))
+    instrument_app(app, service="matcher")
+
+    @app.middleware("http")
+    async def _index_size(request: Any, call_next: Any) -> Any:
+        # The index size is read when Prometheus scrapes, not on every message.
+        if request.url.path == "/metrics" and runtime.deps is not None:
+            for name in (ports.PROFILES, ports.NEEDS):
+                try:
+                    INDEX_POINTS.labels(name).set(await runtime.deps.pipeline.index.count(name))
+                except Exception as exc:  # a metric must never fail the scrape
+                    log.warning("index size unavailable: %s", type(exc).__name__)
+        return await call_next(request)
+
     return app
 
 

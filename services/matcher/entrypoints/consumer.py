@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,7 +21,9 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from shared.contracts import Event, UnknownEventError, decode_event
+from shared.dlq import dead_letter_headers
 from shared.logs import correlation_id
+from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import Topic
 
 log = logging.getLogger("spie.matcher.consumer")
@@ -44,6 +47,7 @@ async def consume(
     attempts: int = 5,
 ) -> None:
     raw: bytes = msg.body or b""
+    CONSUMED.labels("matcher", topic.name).inc()
     if not raw:
         return
     try:
@@ -56,6 +60,7 @@ async def consume(
         await dead_letter(broker, msg, topic, f"{event.event_type} does not belong on {topic.name}")
         return
     token = correlation_id.set(str(event.correlation_id or event.event_id))
+    started = time.perf_counter()
     try:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type(TRANSIENT),
@@ -71,6 +76,7 @@ async def consume(
         log.exception("event dead-lettered", extra={"fields": {"event_id": str(event.event_id)}})
         await dead_letter(broker, msg, topic, f"processing failed: {type(exc).__name__}: {exc}")
     finally:
+        HANDLER_SECONDS.labels("matcher", event.event_type).observe(time.perf_counter() - started)
         correlation_id.reset(token)
 
 
@@ -82,6 +88,16 @@ async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, topic: Topic, reas
         "source_partition": str(getattr(record, "partition", "")),
         "source_offset": str(getattr(record, "offset", "")),
     }
+    # The shared dlq.* headers too, so that `python -m shared.dlq list|replay` reads the reason.
+    shared = dead_letter_headers(
+        reason=reason,
+        topic=topic.name,
+        partition=int(getattr(record, "partition", -1)),
+        offset=int(getattr(record, "offset", -1)),
+        service="matcher",
+    )
+    headers.update({name: value.decode() for name, value in shared})
+    DEAD_LETTERS.labels("matcher", topic.name).inc()
     await broker.publish(
         msg.body, topic.dlq.name, key=getattr(record, "key", None), headers=headers
     )

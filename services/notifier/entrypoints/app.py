@@ -17,6 +17,7 @@ from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
+from shared.body_limit import BodySizeLimit
 from shared.contracts import AlertSent, MatchFeedbackGiven
 from shared.http import health_router, kafka_reachable
 from shared.kafka.broker import make_broker
@@ -90,6 +91,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     instrument_app(app, service="notifier")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

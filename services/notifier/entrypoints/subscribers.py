@@ -10,6 +10,7 @@ it persists the message is nacked (the consumer seeks back) and read again.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
@@ -28,6 +29,9 @@ from shared.contracts import (
     UnknownEventError,
     decode_event,
 )
+from shared.dlq import dead_letter_headers
+from shared.logs import correlation_id
+from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import CANDIDATES, MATCHES, REFERENTS, Topic
 
 from .. import handlers
@@ -52,6 +56,7 @@ class DeadLetter(Exception):
 
 
 async def send_to_dlq(broker: KafkaBroker, record: ConsumerRecord, reason: str) -> None:
+    DEAD_LETTERS.labels("notifier", record.topic).inc()
     headers = {
         "dlq_reason": reason[:1000],
         "dlq_service": "notifier",
@@ -59,6 +64,15 @@ async def send_to_dlq(broker: KafkaBroker, record: ConsumerRecord, reason: str) 
         "source_partition": str(record.partition),
         "source_offset": str(record.offset),
     }
+    # The shared dlq.* headers too, so that `python -m shared.dlq list|replay` reads the reason.
+    shared = dead_letter_headers(
+        reason=reason,
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        service="notifier",
+    )
+    headers.update({name: value.decode() for name, value in shared})
     await broker.publish(
         record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
     )
@@ -72,6 +86,11 @@ async def _process(
     broker: KafkaBroker, message: KafkaMessage, work: Callable[[ConsumerRecord], Awaitable[object]]
 ) -> None:
     record: ConsumerRecord = message.raw_message
+    CONSUMED.labels("notifier", record.topic).inc()
+    started = time.perf_counter()
+    # The id the request that caused this message carried, for the log lines of its handling.
+    cid = dict(record.headers or ()).get("correlation_id", b"").decode("latin-1")
+    token = correlation_id.set(cid[:36] or None)
     try:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type(TRANSIENT),
@@ -88,6 +107,9 @@ async def _process(
     except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
         # The database refuses this content: it will refuse it again on every retry.
         await send_to_dlq(broker, record, f"refused by the database: {type(exc).__name__}")
+    finally:
+        HANDLER_SECONDS.labels("notifier", record.topic).observe(time.perf_counter() - started)
+        correlation_id.reset(token)
 
 
 def _decode(record: ConsumerRecord, *expected: type) -> object:

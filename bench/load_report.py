@@ -1,0 +1,60 @@
+"""Figures and plot of bench/load.py: percentiles, memory of the services, latency over time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+STACK = Path(__file__).resolve().parents[1] / ".stack"
+SERVICES = ("employer_intake", "candidate_profile", "matcher", "notifier")
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"count": len(ordered), "p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": at(1)}
+
+
+def _status(service: str, field: str) -> float:
+    try:
+        pid = (STACK / "pids" / f"{service}.pid").read_text().strip()
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def rss_now() -> dict[str, float]:
+    return {s: _status(s, "VmRSS") for s in SERVICES}
+
+
+def rss_peaks() -> dict[str, float]:
+    """VmHWM: the most resident memory each service process has had since it started."""
+    return {s: _status(s, "VmHWM") for s in SERVICES}
+
+
+def plot(path: Path, points: list[tuple[float, float]], samples: list[dict[str, Any]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t0 = min([p[0] for p in points] + [s["t"] for s in samples] or [0])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+    top.scatter([p[0] - t0 for p in points], [p[1] for p in points], s=4)
+    top.set_ylabel("need → alert (ms)")
+    top.set_yscale("log")
+    top.axhline(500, color="red", linewidth=0.8, label="goal p99 500 ms")
+    top.legend()
+    bottom.plot([s["t"] - t0 for s in samples], [s["lag"] for s in samples])
+    bottom.set_ylabel("consumer lag (messages)")
+    bottom.set_xlabel("seconds since the load started")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)

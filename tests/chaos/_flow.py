@@ -1,0 +1,151 @@
+"""A steady flow of needs and profile updates through the public APIs, bounded in count and
+time, that remembers every accepted request (201/200) so that nothing accepted can be lost."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from tests.chaos._stack import cli, url
+
+# Job families: a need of a family matches the profiles desiring that job.
+FAMILIES = [
+    ("Maçon / Maçonne", "Maçonne", ["lecture de plans", "montage de murs"]),
+    ("Agent / Agente de propreté", "Agente de propreté", ["nettoyage des locaux"]),
+    ("Préparateur / Préparatrice de commandes", "Préparatrice de commandes", ["cariste"]),
+]
+
+
+@dataclass
+class Actors:
+    run: str
+    api_key: str
+    bearer: str
+    email: str
+    profiles: list[str] = field(default_factory=list)
+
+
+def profile_body(family: int, n: int) -> dict[str, Any]:
+    expires = (datetime.now(UTC) + timedelta(days=300)).isoformat()
+    return {
+        "first_name": "Lina",
+        "desired_jobs": [FAMILIES[family][1]],
+        "commune_insee": "31555",
+        "experience": f"Trois ans d'expérience, mise à jour {n}.",
+        "skills": FAMILIES[family][2],
+        "mobility_km": 30,
+        "has_driving_licence": True,
+        "consent": {"purposes": ["matching"], "expires_at": expires},
+    }
+
+
+def need_body(run: str, n: int) -> dict[str, Any]:
+    title, _, skills = FAMILIES[n % len(FAMILIES)]
+    return {
+        "employer_name": f"Chaos {run}",
+        "title": title,
+        "siret": f"{(int(run, 16) * 1000 + n) % 10**14:014d}",
+        "description": f"Poste {n} à Toulouse.",
+        "skills": skills,
+        "commune_insee": "31555",
+        "contract_type": "CDD",
+        "hours_per_week": 35,
+        "schedules": ["day"],
+    }
+
+
+async def create_actors(http: httpx.AsyncClient, profiles: int = 6) -> Actors:
+    run = uuid.uuid4().hex[:8]
+    email = f"chaos.{run}@cd31.fr"
+    out, _ = await asyncio.to_thread(
+        cli, "services.candidate_profile", "create-referent", "--structure", f"CH{run}",
+        "--email", email, "--name", "Référente Chaos",
+    )  # fmt: skip
+    key, _ = await asyncio.to_thread(
+        cli, "services.employer_intake", "create-api-key", "--federation", f"CH{run}"
+    )
+    actors = Actors(run, key.strip().splitlines()[-1], out.strip().splitlines()[-1], email)
+    auth = {"Authorization": f"Bearer {actors.bearer}"}
+    r = await http.put(
+        f"{url('candidate_profile')}/referents/me/preferences",
+        headers=auth,
+        json={"email": True, "mode": "immediate", "quiet_start": None, "quiet_end": None},
+    )
+    r.raise_for_status()
+    for i in range(profiles):
+        r = await http.post(
+            f"{url('candidate_profile')}/profiles", headers=auth, json=profile_body(i % 3, 0)
+        )
+        r.raise_for_status()
+        actors.profiles.append(r.json()["candidate_id"])
+    return actors
+
+
+@dataclass
+class Outcome:
+    needs: dict[str, float] = field(default_factory=dict)  # need_id -> POST time (epoch s)
+    versions: set[tuple[str, int]] = field(default_factory=set)  # (candidate_id, version) saved
+    refused: dict[str, int] = field(default_factory=dict)  # "needs 503" -> count
+
+    def refuse(self, what: str, status: int | str) -> None:
+        label = f"{what} {status}"
+        self.refused[label] = self.refused.get(label, 0) + 1
+
+
+async def run_flow(
+    http: httpx.AsyncClient, actors: Actors, *, seconds: float, rate: float = 5.0
+) -> Outcome:
+    """`rate` needs/s and `rate` profile updates/s for `seconds`; every request is awaited."""
+    outcome, counter = Outcome(), [0]
+    auth = {"Authorization": f"Bearer {actors.bearer}"}
+
+    async def post_need(n: int) -> None:
+        try:
+            r = await http.post(
+                f"{url('employer_intake')}/needs",
+                headers={"X-API-Key": actors.api_key},
+                json=need_body(actors.run, n),
+            )
+        except httpx.HTTPError as exc:
+            outcome.refuse("needs", type(exc).__name__)
+            return
+        if r.status_code == 201:
+            outcome.needs[r.json()["need_id"]] = time.time()
+        else:
+            outcome.refuse("needs", r.status_code)
+
+    async def update_profile(n: int) -> None:
+        i = n % len(actors.profiles)
+        try:
+            r = await http.put(
+                f"{url('candidate_profile')}/profiles/{actors.profiles[i]}",
+                headers=auth,
+                json={k: v for k, v in profile_body(i % 3, n).items() if k != "consent"},
+            )
+        except httpx.HTTPError as exc:
+            outcome.refuse("profiles", type(exc).__name__)
+            return
+        if r.status_code == 200:
+            outcome.versions.add((actors.profiles[i], int(r.json()["version"])))
+        else:
+            outcome.refuse("profiles", r.status_code)
+
+    start, tasks = time.monotonic(), []
+    for n in range(int(seconds * rate)):
+        await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
+        counter[0] += 1
+        tasks += [asyncio.create_task(post_need(n)), asyncio.create_task(update_profile(n))]
+    await asyncio.gather(*tasks)
+    return outcome
+
+
+def inbox_token(stderr: str) -> str:
+    found = re.search(r"inbox sign-in token (\S+)", stderr)
+    return found.group(1) if found else ""
