@@ -142,4 +142,3 @@ async def run_flow(
         tasks += [asyncio.create_task(post_need(n)), asyncio.create_task(update_profile(n))]
     await asyncio.gather(*tasks)
     return outcome
-
