@@ -4,7 +4,6 @@ time, that remembers every accepted request (201/200) so that nothing accepted c
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -103,7 +102,7 @@ async def run_flow(
     http: httpx.AsyncClient, actors: Actors, *, seconds: float, rate: float = 5.0
 ) -> Outcome:
     """`rate` needs/s and `rate` profile updates/s for `seconds`; every request is awaited."""
-    outcome, counter = Outcome(), [0]
+    outcome = Outcome()
     auth = {"Authorization": f"Bearer {actors.bearer}"}
 
     async def post_need(n: int) -> None:
@@ -140,12 +139,6 @@ async def run_flow(
     start, tasks = time.monotonic(), []
     for n in range(int(seconds * rate)):
         await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
-        counter[0] += 1
         tasks += [asyncio.create_task(post_need(n)), asyncio.create_task(update_profile(n))]
     await asyncio.gather(*tasks)
     return outcome
-
-
-def inbox_token(stderr: str) -> str:
-    found = re.search(r"inbox sign-in token (\S+)", stderr)
-    return found.group(1) if found else ""
