@@ -70,4 +70,6 @@ class MatchFound(Event):
     payload: MatchPayload
 
     def key(self) -> bytes:
-        return str(self.payload.match_id).encode()
+        # Keyed by the person, not the match: every proposal for one candidate (the same pair found
+        # again at a later version included) is consumed in the order the matcher produced it.
+        return str(self.payload.candidate_id).encode()

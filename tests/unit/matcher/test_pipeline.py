@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from services.matcher.pipeline import Pipeline
-from tests.unit.matcher.factories import NOW, SAINT_GAUDENS, need, profile
+from services.matcher.mapping import to_event
+from tests.unit.matcher.factories import MURET, NOW, SAINT_GAUDENS, need, profile
 
 
 async def test_a_need_finds_the_compatible_mason_and_not_the_one_too_far(
@@ -37,3 +38,33 @@ async def test_feminine_and_masculine_twins_get_the_same_score(pipeline: Pipelin
     await pipeline.index_profiles([her, him], at=NOW)
     scores = {p.profile.candidate_id: p.score for p in await pipeline.rank_for_need(need(), at=NOW)}
     assert scores[her.candidate_id] == scores[him.candidate_id]
+
+
+async def test_the_same_pair_found_again_travels_behind_the_first_proposal(
+    pipeline: Pipeline,
+) -> None:
+    """A later version of a profile gives a new match id but the same Kafka key, so the notifier
+    reads the first proposal of a pair before the second and alerts once, with the first text."""
+    first = profile()
+    later = replace(first, version=2, experience="4 ans de gros œuvre, coffrage.")
+    posted = need(summary=_summary())
+    events = []
+    for version in (first, later):
+        await pipeline.index_profiles([version], at=NOW)
+        [found] = await pipeline.rank_for_need(posted, at=NOW)
+        event, _ = to_event(found, pipeline=pipeline, direction="need_to_profiles", correlation_id=None)
+        events.append(event)
+    assert events[0].payload.match_id != events[1].payload.match_id
+    assert events[0].key() == events[1].key() == first.candidate_id.encode()
+
+
+def _summary() -> dict[str, object]:
+    return {
+        "title": "Maçon / Maçonne",
+        "employer_name": "Bâtir Garonne SARL",
+        "federation": "BTP31",
+        "commune_insee": MURET,
+        "contract_type": "CDD",
+        "hours_per_week": 35,
+        "schedules": ["day"],
+    }
