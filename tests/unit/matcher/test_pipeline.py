@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from services.matcher.pipeline import Pipeline
 from services.matcher.mapping import to_event
+from services.matcher.pipeline import Pipeline
 from tests.unit.matcher.factories import MURET, NOW, SAINT_GAUDENS, need, profile
 
 
@@ -52,7 +52,9 @@ async def test_the_same_pair_found_again_travels_behind_the_first_proposal(
     for version in (first, later):
         await pipeline.index_profiles([version], at=NOW)
         [found] = await pipeline.rank_for_need(posted, at=NOW)
-        event, _ = to_event(found, pipeline=pipeline, direction="need_to_profiles", correlation_id=None)
+        event, _ = to_event(
+            found, pipeline=pipeline, direction="need_to_profiles", correlation_id=None
+        )
         events.append(event)
     assert events[0].payload.match_id != events[1].payload.match_id
     assert events[0].key() == events[1].key() == first.candidate_id.encode()
