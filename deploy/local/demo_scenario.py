@@ -20,13 +20,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from shared.contracts import AlertSent, MatchFound, decode_event
-from shared.dlq.store import partitions_of
+from shared.contracts import AlertSent, MatchFound, UnknownEventError, decode_event
+from shared.kafka.reader import read_since
 from shared.settings import load_base_settings
 from shared.topics import ALERTS, MATCHES
 
@@ -361,39 +360,42 @@ class TopicWatch:
         self.bootstrap, self.since_ms = bootstrap, since_ms
         self.matches: list[MatchFound] = []
         self.alerts: list[AlertSent] = []
+        # People whose consent was withdrawn: once erased, the notifier rightly alerts nobody
+        # about them, so their late matches owe no alert.
+        self.withdrawn: set[str] = set()
+
+    def unalerted(self, needs: set[str]) -> set[str]:
+        """Match ids of these needs still waiting for their alert."""
+        owed = {
+            str(m.payload.match_id)
+            for m in self.matches
+            if str(m.payload.need_id) in needs and str(m.payload.candidate_id) not in self.withdrawn
+        }
+        return owed - {str(a.payload.match_id) for a in self.alerts}
 
     async def poll(self) -> None:
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
-        await consumer.start()
-        try:
-            self.matches = [
-                e for e in await self._read(consumer, MATCHES.name) if isinstance(e, MatchFound)
-            ]
-            self.alerts = [
-                e for e in await self._read(consumer, ALERTS.name) if isinstance(e, AlertSent)
-            ]
-        finally:
-            await consumer.stop()
+        matches = await read_since(self.bootstrap, MATCHES.name, self.since_ms)
+        alerts = await read_since(self.bootstrap, ALERTS.name, self.since_ms)
+        self.matches = [e for e in _decoded(matches) if isinstance(e, MatchFound)]
+        self.alerts = [e for e in _decoded(alerts) if isinstance(e, AlertSent)]
 
-    async def _read(self, consumer: AIOKafkaConsumer, topic: str) -> list[Any]:
-        parts = await partitions_of(self.bootstrap, topic)
-        tps = [TopicPartition(topic, p) for p in parts]
-        consumer.assign(tps)
-        starts = await consumer.offsets_for_times(dict.fromkeys(tps, self.since_ms))
-        ends = await consumer.end_offsets(tps)
-        events = []
-        for tp in tps:
-            begin = starts[tp].offset if starts[tp] else ends[tp]
-            consumer.seek(tp, begin)
-            while begin < ends[tp]:
-                batch = await consumer.getmany(tp, timeout_ms=1000)
-                for r in batch.get(tp, []):
-                    begin = r.offset + 1
-                    if r.value is not None:
-                        events.append(decode_event(r.value))
-                if not batch:
-                    break
-        return events
+    async def until_alerted(self, needs: set[str], deadline: float) -> None:
+        """Polls until every match of these needs has its alert, or the deadline passes."""
+        while True:
+            await self.poll()
+            if (self.matches and not self.unalerted(needs)) or time.time() >= deadline:
+                return
+            await asyncio.sleep(2)
+
+
+def _decoded(records: list[Any]) -> list[Any]:
+    events = []
+    for record in records:
+        try:
+            events.append(decode_event(record.value or b""))
+        except UnknownEventError:  # a poison record: the services dead-letter it, the demo skips it
+            continue
+    return events
 
 
 async def main() -> int:
@@ -412,22 +414,14 @@ async def main() -> int:
             await create_profiles(demo, http)
         our_needs = {str(n["need_id"]) for n in demo.needs}
         ours = set(demo.profiles.values())
-        deadline = time.time() + float(os.environ.get("DEMO_WAIT_SECONDS", "90"))
+        wait_s = float(os.environ.get("DEMO_WAIT_SECONDS", "90"))
         with console.status("Rapprochements et alertes…"):
-            while time.time() < deadline:
-                await watch.poll()
-                matched = {
-                    str(m.payload.match_id)
-                    for m in watch.matches
-                    if str(m.payload.need_id) in our_needs
-                }
-                alerted = {str(a.payload.match_id) for a in watch.alerts}
-                if matched and matched <= alerted:
-                    break
-                await asyncio.sleep(2)
+            await watch.until_alerted(our_needs, time.time() + wait_s)
         await withdraw(demo, http, "Karim", "CD31")
+        watch.withdrawn.add(demo.profiles["Karim"])
+        # A withdrawal erases; matches found meanwhile must still have their alerts.
         await asyncio.sleep(3)
-        await watch.poll()
+        await watch.until_alerted(our_needs, time.time() + wait_s)
     return summary(demo, watch, our_needs, ours, time.time() - t0)
 
 
@@ -480,9 +474,7 @@ def summary(
         f"Connexion de démonstration ({ref.name}, {ref.structure}) : {ref.inbox_token}\n"
         f"Rapprochements (ops) : {MATCHER}/matches?need_id={next(iter(our_needs))}"
     )
-    arrived = bool(matches) and {str(m.payload.match_id) for m in matches} <= {
-        str(a.payload.match_id) for a in alerts
-    }
+    arrived = bool(matches) and not watch.unalerted(our_needs)
     if not arrived:
         console.print("[red]Les alertes du scénario ne sont pas toutes arrivées.[/red]")
     return 0 if arrived else 1

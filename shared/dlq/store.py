@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.dlq.records import DeadLetter, parse_dead_letter
+from shared.kafka.reader import partitions_of, read_to_end
 
 REPLAY_GROUP = "spie-dlq-replay"
 
@@ -19,46 +19,19 @@ async def read_dead_letters(bootstrap: str, dlq_topic: str) -> list[DeadLetter]:
         await consumer.stop()
 
 
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    return sorted(
-        p["partition"] for d in described if d.get("error_code", 0) == 0 for p in d["partitions"]
-    )
-
-
 async def _read_all(
     consumer: AIOKafkaConsumer, bootstrap: str, dlq_topic: str, *, from_committed: bool
 ) -> list[DeadLetter]:
     tps = [TopicPartition(dlq_topic, p) for p in await partitions_of(bootstrap, dlq_topic)]
     consumer.assign(tps)
-    ends = await consumer.end_offsets(tps)
-    # Explicit seeks: seek_to_beginning can race with the default "latest" reset after assign.
     begins = await consumer.beginning_offsets(tps)
+    starts = {}
     for tp in tps:
         committed = await consumer.committed(tp) if from_committed else None
-        consumer.seek(tp, max(committed or 0, begins[tp]))
-    letters: list[DeadLetter] = []
-    while await _behind(consumer, tps, ends):
-        batch = await consumer.getmany(*tps, timeout_ms=1000)
-        for records in batch.values():
-            letters += [
-                parse_dead_letter(r.offset, r.key, r.value, list(r.headers)) for r in records
-            ]
+        starts[tp] = max(committed or 0, begins[tp])
+    records = await read_to_end(consumer, starts)
+    letters = [parse_dead_letter(r.offset, r.key, r.value, list(r.headers)) for r in records]
     return sorted(letters, key=lambda d: d.dlq_offset)
-
-
-async def _behind(
-    consumer: AIOKafkaConsumer, tps: list[TopicPartition], ends: dict[TopicPartition, int]
-) -> bool:
-    for tp in tps:
-        if await consumer.position(tp) < ends[tp]:
-            return True
-    return False
 
 
 async def replay_dead_letters(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import ConsumerRecord
 
 from shared.contracts import (
     MatchFound,
@@ -18,7 +18,7 @@ from shared.contracts import (
     UnknownEventError,
     decode_event,
 )
-from shared.dlq.store import partitions_of
+from shared.kafka.reader import read_since
 from shared.metrics import consumer_lag
 from shared.topics import CANDIDATES, FEEDBACK, MATCHES, NEEDS, REFERENTS
 from tests.chaos._flow import Outcome
@@ -28,31 +28,6 @@ GROUPS = {
     "matcher": [NEEDS.name, CANDIDATES.name, FEEDBACK.name],
     "notifier": [MATCHES.name, REFERENTS.name, CANDIDATES.name],
 }
-
-
-async def read_since(bootstrap: str, topic: str, since_ms: int) -> list[ConsumerRecord]:
-    """Every record of `topic` written since `since_ms`, up to the current end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    records: list[ConsumerRecord] = []
-    try:
-        tps = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
-        consumer.assign(tps)
-        starts = await consumer.offsets_for_times(dict.fromkeys(tps, since_ms))
-        ends = await consumer.end_offsets(tps)
-        for tp in tps:
-            position = starts[tp].offset if starts[tp] else ends[tp]
-            consumer.seek(tp, position)
-            while position < ends[tp]:
-                batch = await consumer.getmany(tp, timeout_ms=3000, max_records=2000)
-                if not batch:
-                    break
-                for record in batch.get(tp, []):
-                    position = record.offset + 1
-                    records.append(record)
-    finally:
-        await consumer.stop()
-    return records
 
 
 def events(records: list[ConsumerRecord]) -> list[object]:

@@ -18,10 +18,9 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.contracts import MatchFeedbackGiven, decode_event
-from shared.dlq.store import partitions_of
+from shared.kafka.reader import read_since
 from shared.settings import load_base_settings
 from shared.topics import FEEDBACK
 
@@ -58,35 +57,12 @@ async def eventually(check: Any, *, within: float = 90, every: float = 1.0) -> A
 
 
 async def feedback_for(match_id: str, since_ms: int) -> list[MatchFeedbackGiven]:
-    bootstrap = load_base_settings().kafka_bootstrap
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    found: list[MatchFeedbackGiven] = []
-    try:
-        tps = [
-            TopicPartition(FEEDBACK.name, p) for p in await partitions_of(bootstrap, FEEDBACK.name)
-        ]
-        consumer.assign(tps)
-        starts = await consumer.offsets_for_times(dict.fromkeys(tps, since_ms))
-        ends = await consumer.end_offsets(tps)
-        for tp in tps:
-            position = starts[tp].offset if starts[tp] else ends[tp]
-            consumer.seek(tp, position)
-            while position < ends[tp]:
-                batch = await consumer.getmany(tp, timeout_ms=2000)
-                if not batch:
-                    break
-                for record in batch[tp]:
-                    position = record.offset + 1
-                    event = decode_event(record.value)
-                    if (
-                        isinstance(event, MatchFeedbackGiven)
-                        and str(event.payload.match_id) == match_id
-                    ):
-                        found.append(event)
-    finally:
-        await consumer.stop()
-    return found
+    records = await read_since(load_base_settings().kafka_bootstrap, FEEDBACK.name, since_ms)
+    return [
+        event
+        for event in (decode_event(r.value) for r in records if r.value is not None)
+        if isinstance(event, MatchFeedbackGiven) and str(event.payload.match_id) == match_id
+    ]
 
 
 async def test_a_need_reaches_the_right_referent_who_acts_and_erasure_redacts_it(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -99,3 +100,30 @@ async def test_a_raw_record_decodes_to_the_same_event(kafka_bootstrap: str, uniq
     assert record.key == str(event.payload.need_id).encode()
     assert decode_event(record.value) == event
     assert dict(record.headers)["event_type"] == b"NeedClosed"
+
+
+async def test_reading_since_a_time_gives_what_was_written_after_it_and_stops_at_the_end(
+    kafka_bootstrap: str, unique: str
+) -> None:
+    """What the demo summary, the end-to-end test and the ops commands read: nothing older."""
+    from aiokafka import AIOKafkaProducer
+
+    from shared.kafka.reader import read_since
+
+    topic = f"test.reader.{unique}"
+    await _create_topic(kafka_bootstrap, topic, partitions=3)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    await producer.start()
+    try:
+        for i in range(4):
+            await producer.send_and_wait(topic, f"before-{i}".encode(), key=str(i).encode())
+        await asyncio.sleep(0.05)
+        since_ms = int(time.time() * 1000)
+        await asyncio.sleep(0.05)
+        for i in range(7):
+            await producer.send_and_wait(topic, f"after-{i}".encode(), key=str(i).encode())
+    finally:
+        await producer.stop()
+    records = await read_since(kafka_bootstrap, topic, since_ms)
+    assert sorted(r.value for r in records) == sorted(f"after-{i}".encode() for i in range(7))
+    assert await read_since(kafka_bootstrap, topic, int(time.time() * 1000) + 1000) == []
