@@ -21,10 +21,11 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from shared.contracts import MatchFound, ReferentUpserted
+from shared.contracts import ReferentUpserted
 from shared.kafka.broker import make_broker, publish_event
 from shared.login_token import issue_login_token
 from shared.settings import load_base_settings
+from tests.events import match_event
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -110,7 +111,18 @@ async def alert(notifier_url: str) -> AsyncIterator[tuple[uuid.UUID, str]]:
                 },
             ),
         )
-        await publish_event(broker, _match(referent_id, unique))
+        await publish_event(
+            broker,
+            match_event(
+                referent_id,
+                "CD31",
+                score=0.82,
+                distance_km=18.4,
+                explanation="Même métier : Maçon / Maçonne (F1703) · 18 km, dans sa mobilité"
+                " de 25 km · 2 compétences sur 3 : coffrage, lecture de plans"
+                f" · permis B ({unique})",
+            ),
+        )
     finally:
         await broker.stop()
     conn = await asyncpg.connect(settings.dsn)
@@ -131,49 +143,6 @@ async def alert(notifier_url: str) -> AsyncIterator[tuple[uuid.UUID, str]]:
         datetime.now(UTC) + timedelta(hours=1),
     )
     yield referent_id, token
-
-
-def _match(referent_id: uuid.UUID, unique: str) -> MatchFound:
-    return MatchFound(
-        producer="test",
-        payload={
-            "match_id": uuid.uuid4(),
-            "need_id": uuid.uuid4(),
-            "candidate_id": uuid.uuid4(),
-            "referent_id": referent_id,
-            "structure": "CD31",
-            "need_version": 1,
-            "profile_version": 1,
-            "direction": "need_to_profiles",
-            "rank": 1,
-            "score": 0.82,
-            "threshold": 0.5,
-            "score_parts": {
-                "dense": 0.7,
-                "lexical": 0.5,
-                "rome": 1.0,
-                "skills": 0.67,
-                "distance_km": 18.4,
-            },
-            "explanation": "Même métier : Maçon / Maçonne (F1703) · 18 km, dans sa mobilité"
-            f" de 25 km · 2 compétences sur 3 : coffrage, lecture de plans · permis B ({unique})",
-            "need": {
-                "title": "Maçon / Maçonne",
-                "employer_name": "Bâtir Garonne SARL",
-                "federation": "BTP31",
-                "rome_code": "F1703",
-                "commune_insee": "31395",
-                "commune_name": "Muret",
-                "contract_type": "CDD",
-                "hours_per_week": 35,
-                "schedules": ["day", "early_morning"],
-                "start_date": "2027-01-04",
-            },
-            "model_version": "test",
-            "referential_version": "ROME v460",
-            "inputs_hash": "0" * 64,
-        },
-    )
 
 
 async def test_a_referent_signs_in_sees_the_alert_and_marks_it_contacte(

@@ -14,7 +14,10 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from shared.contracts import MatchFound, ReferentUpserted
+from shared.contracts import ReferentUpserted
+from tests.events import match_event
+
+__all__ = ["match_event"]
 
 
 def referent_event(
@@ -29,57 +32,6 @@ def referent_event(
             "name": name,
             "email": f"{referent_id.hex[:12]}@example.org",
             "preferences": preferences,
-        },
-    )
-
-
-def match_event(
-    referent_id: uuid.UUID,
-    structure: str,
-    *,
-    need_id: uuid.UUID | None = None,
-    candidate_id: uuid.UUID | None = None,
-    shared_with: list[str] | None = None,
-    explanation: str = "Même métier : Maçon / Maçonne (F1703) · 12 km · permis B",
-) -> MatchFound:
-    return MatchFound(
-        producer="test",
-        payload={
-            "match_id": uuid.uuid4(),
-            "need_id": need_id or uuid.uuid4(),
-            "candidate_id": candidate_id or uuid.uuid4(),
-            "referent_id": referent_id,
-            "structure": structure,
-            "shared_with": shared_with or [],
-            "need_version": 1,
-            "profile_version": 1,
-            "direction": "need_to_profiles",
-            "rank": 1,
-            "score": 0.81,
-            "threshold": 0.5,
-            "score_parts": {
-                "dense": 0.7,
-                "lexical": 0.5,
-                "rome": 1.0,
-                "skills": 0.5,
-                "distance_km": 12.3,
-            },
-            "explanation": explanation,
-            "need": {
-                "title": "Maçon / Maçonne",
-                "employer_name": "Bâtir Garonne SARL",
-                "federation": "BTP31",
-                "rome_code": "F1703",
-                "commune_insee": "31395",
-                "commune_name": "Muret",
-                "contract_type": "CDD",
-                "hours_per_week": 35,
-                "schedules": ["day", "early_morning"],
-                "start_date": "2027-01-04",
-            },
-            "model_version": "test",
-            "referential_version": "ROME v460",
-            "inputs_hash": "0" * 64,
         },
     )
 
