@@ -113,7 +113,7 @@ def document_publishers(broker: KafkaBroker) -> None:
         topics.MATCHES.name,
         title="matcher/matches",
         schema=MatchFound,
-        description="MatchFound, keyed by match_id, relayed from the matcher.outbox table.",
+        description="MatchFound, keyed by candidate_id, relayed from the matcher.outbox table.",
     )
     for topic in (topics.NEEDS, topics.CANDIDATES, topics.FEEDBACK):
         broker.publisher(
