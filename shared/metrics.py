@@ -12,6 +12,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+from shared import tracing
+
 log = logging.getLogger("spie.metrics")
 
 HTTP_SECONDS = Histogram(
@@ -32,7 +34,9 @@ ALERTS_SENT = Counter("spie_alerts_sent_total", "Alerts delivered", ["channel", 
 
 
 def instrument_app(app: FastAPI, *, service: str) -> None:
-    """HTTP latency per route template (never per raw path: ids would explode the series)."""
+    """HTTP latency per route template (never per raw path: ids would explode the series);
+    spans too when tracing is configured (shared/tracing.py)."""
+    tracing.instrument_fastapi(app, service)
 
     @app.middleware("http")
     async def _timing(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
+from shared import tracing
 from shared.contracts import TOPIC_OF_EVENT, Event, encode_event
 
 JSON_HEADERS = {"content-type": "application/json"}
@@ -17,6 +18,7 @@ def make_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
         enable_idempotence=True,
         acks="all",
         request_timeout_ms=30_000,
+        middlewares=tracing.broker_middlewares(client_id),
     )
 
 
@@ -24,6 +26,7 @@ def event_headers(event: Event) -> dict[str, str]:
     headers = {**JSON_HEADERS, "event_type": event.event_type, "schema_version": "1"}
     if event.correlation_id is not None:
         headers["correlation_id"] = str(event.correlation_id)
+    tracing.inject_context(headers)
     return headers
 
 
