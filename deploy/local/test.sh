@@ -46,4 +46,8 @@ if compgen -G "tests/e2e/test_*.py" >/dev/null; then
 fi
 echo "== broker recovery (SIGKILL, then stack-up)"
 run_pytest tests/integration -q -m recovery
+if [ "${SPIE_CHAOS:-1}" = 1 ]; then
+  # About 8 minutes on 2 cores: SPIE_CHAOS=0 skips it.
+  bash deploy/local/chaos.sh
+fi
 echo "== all tests passed in $((SECONDS - t0)) s"
