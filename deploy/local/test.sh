@@ -54,7 +54,7 @@ echo "== broker recovery (SIGKILL, then stack-up)"
 run_pytest tests/integration -q -m recovery
 if [ "${SPIE_CHAOS:-1}" = 1 ]; then
   # About 4 minutes on 2 cores: SPIE_CHAOS=0 skips it.
-  if ! bash deploy/local/stack.sh status | grep -qE '^(employer_intake|candidate_profile|matcher|notifier) .* running$'; then
+  if ! bash deploy/local/stack.sh status | grep -qE '^(employer_intake|candidate_profile|matcher|notifier) .* running '; then
     services_started=1
   fi
   bash deploy/local/chaos.sh
