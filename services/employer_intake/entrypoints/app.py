@@ -16,7 +16,7 @@ from faststream.specification import AsyncAPI
 from pydantic import Field
 
 from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
-from shared.http import health_router, kafka_reachable
+from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
@@ -79,6 +79,7 @@ def create_app(
     app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
     app.include_router(router)
     install_error_handlers(app)
+    install_unavailable_handler(app)
     app.add_middleware(
         BodyLimit, json_limit=settings.max_json_bytes, bulk_limit=settings.max_bulk_bytes
     )
