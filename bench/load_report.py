@@ -53,8 +53,10 @@ def plot(path: Path, points: list[tuple[float, float]], samples: list[dict[str, 
     top.set_yscale("log")
     top.axhline(500, color="red", linewidth=0.8, label="goal p99 500 ms")
     top.legend()
-    bottom.plot([s["t"] - t0 for s in samples], [s["lag"] for s in samples])
+    for group in samples[0]["lag"] if samples else ():
+        bottom.plot([s["t"] - t0 for s in samples], [s["lag"][group] for s in samples], label=group)
     bottom.set_ylabel("consumer lag (messages)")
+    bottom.legend(title="consumer group")
     bottom.set_xlabel("seconds since the load started")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
