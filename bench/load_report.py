@@ -20,6 +20,21 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"count": len(ordered), "p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": at(1)}
 
 
+def percentiles_of_all(values: list[float], missing: int) -> dict[str, float | None]:
+    """Percentiles over every need, `missing` of them never alerted in the window (counted as
+    slower than any): a percentile that falls among them is None, i.e. "beyond the window"."""
+    total = len(values) + missing
+    if not total:
+        return {}
+    ordered = sorted(values)
+
+    def at(q: float) -> float | None:
+        i = min(total - 1, int(q * total))
+        return round(ordered[i], 1) if i < len(ordered) else None
+
+    return {"count": total, "p50": at(0.50), "p95": at(0.95), "p99": at(0.99)}
+
+
 def _status(service: str, field: str) -> float:
     try:
         pid = (STACK / "pids" / f"{service}.pid").read_text().strip()
@@ -40,7 +55,13 @@ def rss_peaks() -> dict[str, float]:
     return {s: _status(s, "VmHWM") for s in SERVICES}
 
 
-def plot(path: Path, points: list[tuple[float, float]], samples: list[dict[str, Any]]) -> None:
+def plot(
+    path: Path,
+    points: list[tuple[float, float]],
+    samples: list[dict[str, Any]],
+    *,
+    load_end: float | None = None,
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -48,13 +69,19 @@ def plot(path: Path, points: list[tuple[float, float]], samples: list[dict[str, 
 
     t0 = min([p[0] for p in points] + [s["t"] for s in samples] or [0])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
-    top.scatter([p[0] - t0 for p in points], [p[1] for p in points], s=4)
+    top.scatter([p[0] - t0 for p in points], [p[1] for p in points], s=4, label="a need")
     top.set_ylabel("need → alert (ms)")
     top.set_yscale("log")
     top.axhline(500, color="red", linewidth=0.8, label="goal p99 500 ms")
     top.legend()
-    bottom.plot([s["t"] - t0 for s in samples], [s["lag"] for s in samples])
+    for group in samples[0]["lag"] if samples else ():
+        bottom.plot([s["t"] - t0 for s in samples], [s["lag"][group] for s in samples], label=group)
     bottom.set_ylabel("consumer lag (messages)")
+    bottom.legend(title="consumer group")
     bottom.set_xlabel("seconds since the load started")
+    if load_end is not None:
+        for ax in (top, bottom):
+            ax.axvline(load_end - t0, color="grey", linestyle="--", linewidth=0.8)
+        top.text(load_end - t0, 500, " load ends", color="grey", va="bottom")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

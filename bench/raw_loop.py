@@ -9,7 +9,8 @@ import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from faststream.kafka import KafkaBroker
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
 
 
 async def _fill(bootstrap: str, topic: str, count: int) -> None:
@@ -51,11 +52,17 @@ async def _faststream(bootstrap: str, src: str, dst: str, count: int) -> float:
     broker = KafkaBroker(bootstrap, enable_idempotence=True, acks="all", logger=None)
     seen, finished = [0], asyncio.Event()
 
+    # The message itself, as the services take it: a `bytes` argument would make FastStream
+    # validate the JSON body against `bytes` and fail every message (silently, logger=None).
+    # AckPolicy.ACK commits after each message, as the raw loop does.
     @broker.subscriber(
-        src, group_id=f"bench-fs-{uuid.uuid4().hex[:6]}", auto_offset_reset="earliest"
-    )  # type: ignore[untyped-decorator]
-    async def handle(body: bytes) -> None:
-        await broker.publish(body, dst)
+        src,
+        group_id=f"bench-fs-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.ACK,
+    )
+    async def handle(msg: KafkaMessage) -> None:
+        await broker.publish(msg.body, dst, key=getattr(msg.raw_message, "key", None))
         seen[0] += 1
         if seen[0] >= count:
             finished.set()

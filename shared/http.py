@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter
+import asyncpg
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 ReadyCheck = Callable[[], Awaitable[object]]
+log = logging.getLogger("spie.http")
+
+# What a request meets while PostgreSQL restarts or is down: the connection refused or reset,
+# cut in the middle of a query, "the database system is shutting down / starting up", too many
+# connections, or a connect / pool acquire that timed out. None of them says the request was wrong.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    ConnectionError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
 
 
 def health_router(checks: dict[str, ReadyCheck], *, timeout: float = 2.0) -> APIRouter:
@@ -35,6 +49,32 @@ def health_router(checks: dict[str, ReadyCheck], *, timeout: float = 2.0) -> API
         )
 
     return router
+
+
+def install_unavailable_handler(app: FastAPI, *, retry_after: int = 5) -> None:
+    """Answers 503 with Retry-After, not 500, when the database cannot be reached. The request's
+    transaction did not commit (or its outcome is unknown and an idempotent retry settles it):
+    the client is told to send it again, and nothing it was told was accepted is lost."""
+
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The exception's type only: its message may quote SQL parameters (personal data).
+        log.warning(
+            "database unavailable",
+            extra={"fields": {"path": request.url.path, "error": type(exc).__name__}},
+        )
+        return JSONResponse(
+            {
+                "detail": "The database is unavailable for a moment: the request was not "
+                f"accepted. Send it again in {retry_after} s (with the same Idempotency-Key, "
+                "if it had one).",
+                "retry_after": retry_after,
+            },
+            status_code=503,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(kind, unavailable)
 
 
 async def kafka_reachable(bootstrap: str) -> None:

@@ -97,6 +97,11 @@ class Outcome:
         label = f"{what} {status}"
         self.refused[label] = self.refused.get(label, 0) + 1
 
+    def refuse_response(self, what: str, r: httpx.Response) -> None:
+        # A 503 must say when to come back; one without Retry-After counts apart.
+        retry = r.status_code != 503 or "retry-after" in r.headers
+        self.refuse(what, r.status_code if retry else "503 without Retry-After")
+
 
 async def run_flow(
     http: httpx.AsyncClient, actors: Actors, *, seconds: float, rate: float = 5.0
@@ -118,7 +123,7 @@ async def run_flow(
         if r.status_code == 201:
             outcome.needs[r.json()["need_id"]] = time.time()
         else:
-            outcome.refuse("needs", r.status_code)
+            outcome.refuse_response("needs", r)
 
     async def update_profile(n: int) -> None:
         i = n % len(actors.profiles)
@@ -134,7 +139,7 @@ async def run_flow(
         if r.status_code == 200:
             outcome.versions.add((actors.profiles[i], int(r.json()["version"])))
         else:
-            outcome.refuse("profiles", r.status_code)
+            outcome.refuse_response("profiles", r)
 
     start, tasks = time.monotonic(), []
     for n in range(int(seconds * rate)):

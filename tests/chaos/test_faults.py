@@ -104,7 +104,12 @@ async def test_a_postgresql_restart_loses_nothing_accepted(
 ) -> None:
     # PostgreSQL ending the notifier's transaction after an SMTP "250 OK" makes the e-mail go
     # again after the restart, with the same Message-ID: at most one per delivery worker.
-    await play("PostgreSQL restart", restart("pg", 2.0), bootstrap, http, actors, resends_allowed=2)
+    refused = await play(
+        "PostgreSQL restart", restart("pg", 2.0), bootstrap, http, actors, resends_allowed=2
+    )
+    # During the outage the APIs say "come back later" (503 with Retry-After), never 500.
+    assert refused, "no request met the outage"
+    assert set(refused) <= {"needs 503", "profiles 503"}, refused
 
 
 async def test_needs_are_still_accepted_while_kafka_is_down(

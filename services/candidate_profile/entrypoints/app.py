@@ -20,7 +20,7 @@ from shared import topics
 from shared.body_limit import BodySizeLimit
 from shared.contracts import ProfileErased, ProfileUpserted, ReferentUpserted
 from shared.correlation import CorrelationIdMiddleware
-from shared.http import health_router, kafka_reachable
+from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
 
@@ -72,6 +72,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_consent.router)
     app.include_router(routes_referents.router)
     install_error_handlers(app)
+    install_unavailable_handler(app)
     instrument_app(app, service="candidate_profile")
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

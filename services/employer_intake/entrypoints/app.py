@@ -15,8 +15,9 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pydantic import Field
 
+from shared.body_limit import BodySizeLimit
 from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
-from shared.http import health_router, kafka_reachable
+from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
@@ -25,7 +26,7 @@ from shared.topics import NEEDS
 
 from ..bootstrap import bootstrap
 from ..settings import SCHEMA, IntakeSettings, load_settings
-from .http_edges import BodyLimit, CorrelationAndAccessLog, install_error_handlers
+from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_handlers
 from .routes import router
 
 DESCRIPTION = """Employer federations post their hiring needs here, one by one or as a file.
@@ -79,9 +80,9 @@ def create_app(
     app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
     app.include_router(router)
     install_error_handlers(app)
-    app.add_middleware(
-        BodyLimit, json_limit=settings.max_json_bytes, bulk_limit=settings.max_bulk_bytes
-    )
+    install_unavailable_handler(app)
+    limits = body_limit_of(json_limit=settings.max_json_bytes, bulk_limit=settings.max_bulk_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_json_bytes, limit_for=limits)
     app.add_middleware(CorrelationAndAccessLog)
     instrument_app(app, service="employer_intake")
     return app

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,22 +33,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class BodyLimit:
-    """Refuses a body whose declared length exceeds the limit of its route (413)."""
+def body_limit_of(*, json_limit: int, bulk_limit: int) -> Callable[[str], int]:
+    """The body ceiling of a route, for shared.body_limit.BodySizeLimit: files go to /bulk."""
 
-    def __init__(self, app: ASGIApp, *, json_limit: int, bulk_limit: int) -> None:
-        self.app, self.json_limit, self.bulk_limit = app, json_limit, bulk_limit
+    def limit_for(path: str) -> int:
+        return bulk_limit if path.endswith("/bulk") else json_limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            limit = self.bulk_limit if scope["path"].endswith("/bulk") else self.json_limit
-            length = dict(scope["headers"]).get(b"content-length", b"0")
-            if not length.isdigit() or int(length) > limit:
-                detail = f"the body exceeds {limit} bytes" if length.isdigit() else "bad length"
-                response = JSONResponse({"detail": detail}, status_code=413)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+    return limit_for
 
 
 class CorrelationAndAccessLog:
@@ -127,4 +119,4 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": exc.message}, status_code=exc.status)
 
 
-__all__ = ["ERROR_RESPONSES", "BodyLimit", "CorrelationAndAccessLog", "ErrorOut", "json"]
+__all__ = ["ERROR_RESPONSES", "CorrelationAndAccessLog", "ErrorOut", "body_limit_of", "json"]

@@ -17,7 +17,7 @@ from services.matcher.domain import ports
 from services.matcher.entrypoints.http import matches_router, readiness
 from services.matcher.entrypoints.subscribers import Runtime, document_publishers, register
 from services.matcher.settings import MatcherSettings, load_settings
-from shared.http import health_router
+from shared.http import health_router, install_unavailable_handler
 from shared.kafka.broker import make_broker
 from shared.metrics import INDEX_POINTS, instrument_app, watch_consumer_lag
 from shared.topics import CANDIDATES, FEEDBACK, NEEDS
@@ -56,6 +56,7 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
     app = FastAPI(title="SPIE matcher", version="1", lifespan=lifespan)
     app.include_router(health_router(readiness(runtime, settings.kafka_bootstrap)))
     app.include_router(matches_router(runtime))
+    install_unavailable_handler(app)
     instrument_app(app, service="matcher")
 
     @app.middleware("http")

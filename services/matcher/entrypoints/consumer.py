@@ -21,7 +21,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from shared.contracts import Event, UnknownEventError, decode_event
-from shared.dlq import dead_letter_headers
+from shared.dlq.sender import send_to_dead_letter
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import Topic
@@ -81,26 +81,5 @@ async def consume(
 
 
 async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, topic: Topic, reason: str) -> None:
-    record: Any = msg.raw_message
-    headers = {
-        "reason": reason[:2000],
-        "source_topic": topic.name,
-        "source_partition": str(getattr(record, "partition", "")),
-        "source_offset": str(getattr(record, "offset", "")),
-    }
-    # The shared dlq.* headers too, so that `python -m shared.dlq list|replay` reads the reason.
-    shared = dead_letter_headers(
-        reason=reason,
-        topic=topic.name,
-        partition=int(getattr(record, "partition", -1)),
-        offset=int(getattr(record, "offset", -1)),
-        service="matcher",
-    )
-    headers.update({name: value.decode() for name, value in shared})
     DEAD_LETTERS.labels("matcher", topic.name).inc()
-    await broker.publish(
-        msg.body, topic.dlq.name, key=getattr(record, "key", None), headers=headers
-    )
-    log.warning(
-        "message dead-lettered", extra={"fields": {"topic": topic.name, "reason": reason[:200]}}
-    )
+    await send_to_dead_letter(broker, msg.raw_message, reason=reason, service="matcher")

@@ -120,5 +120,6 @@ def document_publishers(broker: KafkaBroker) -> None:
             topic.dlq.name,
             title=f"matcher/{topic.dlq.name}",
             schema=bytes,
-            description="The original bytes; headers: reason, source_topic/partition/offset.",
+            description="The original bytes and headers; dlq.reason, dlq.original_topic/partition/"
+            "offset, dlq.service, dlq.failed_at.",
         )

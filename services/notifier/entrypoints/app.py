@@ -19,7 +19,7 @@ from faststream.specification import AsyncAPI
 
 from shared.body_limit import BodySizeLimit
 from shared.contracts import AlertSent, MatchFeedbackGiven
-from shared.http import health_router, kafka_reachable
+from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.kafka.broker import make_broker
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
@@ -89,6 +89,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
 
     app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
     app.include_router(web.router)
+    install_unavailable_handler(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     instrument_app(app, service="notifier")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -29,7 +29,7 @@ from shared.contracts import (
     UnknownEventError,
     decode_event,
 )
-from shared.dlq import dead_letter_headers
+from shared.dlq.sender import send_to_dead_letter
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import CANDIDATES, MATCHES, REFERENTS, Topic
@@ -57,29 +57,7 @@ class DeadLetter(Exception):
 
 async def send_to_dlq(broker: KafkaBroker, record: ConsumerRecord, reason: str) -> None:
     DEAD_LETTERS.labels("notifier", record.topic).inc()
-    headers = {
-        "dlq_reason": reason[:1000],
-        "dlq_service": "notifier",
-        "source_topic": record.topic,
-        "source_partition": str(record.partition),
-        "source_offset": str(record.offset),
-    }
-    # The shared dlq.* headers too, so that `python -m shared.dlq list|replay` reads the reason.
-    shared = dead_letter_headers(
-        reason=reason,
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        service="notifier",
-    )
-    headers.update({name: value.decode() for name, value in shared})
-    await broker.publish(
-        record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
-    )
-    log.warning(
-        "dead-lettered",
-        extra={"fields": {"topic": record.topic, "offset": record.offset, "reason": reason[:200]}},
-    )
+    await send_to_dead_letter(broker, record, reason=reason, service="notifier")
 
 
 async def _process(

@@ -213,7 +213,7 @@ async def test_a_poison_message_is_dead_lettered_and_consumption_goes_on(
         for _ in range(20):
             for records in (await dlq.getmany(timeout_ms=500)).values():
                 reasons += [
-                    dict(r.headers)["reason"] for r in records if marker.encode() in r.value
+                    dict(r.headers)["dlq.reason"] for r in records if marker.encode() in r.value
                 ]
             if reasons:
                 break

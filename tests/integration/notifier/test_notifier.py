@@ -310,5 +310,5 @@ async def test_a_poison_message_lands_in_the_dead_letter_topic_with_its_reason(
     await broker.publish(b"{not json", MATCHES.name, key=f"poison-{unique}".encode())
     [record] = await watch[MATCHES.dlq.name].find(lambda r: r.key == f"poison-{unique}".encode())
     headers = dict(record.headers)
-    assert headers["dlq_reason"].startswith(b"not JSON")
-    assert headers["source_topic"] == MATCHES.name.encode()
+    assert headers["dlq.reason"].startswith(b"not JSON")
+    assert headers["dlq.original_topic"] == MATCHES.name.encode()

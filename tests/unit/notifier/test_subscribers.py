@@ -35,8 +35,8 @@ async def test_a_message_that_is_not_json_goes_to_the_dead_letter_topic_with_the
         await br.publish(b"{oops", MATCHES.name, key=b"k")
     [(topic, headers)] = seen
     assert topic == MATCHES.dlq.name
-    assert headers["dlq_reason"].startswith("not JSON")
-    assert headers["source_topic"] == MATCHES.name
+    assert headers["dlq.reason"].startswith("not JSON")
+    assert headers["dlq.original_topic"] == MATCHES.name
 
 
 async def test_an_event_on_the_wrong_topic_is_dead_lettered_not_retried() -> None:
@@ -45,4 +45,4 @@ async def test_an_event_on_the_wrong_topic_is_dead_lettered_not_retried() -> Non
     async with TestKafkaBroker(broker) as br:
         await br.publish(wrong, CANDIDATES.name, key=b"k")
     [(topic, headers)] = seen
-    assert topic == CANDIDATES.dlq.name and "invalid NeedClosed" in headers["dlq_reason"]
+    assert topic == CANDIDATES.dlq.name and "invalid NeedClosed" in headers["dlq.reason"]
