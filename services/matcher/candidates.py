@@ -2,7 +2,7 @@
 
 Three searches (dense, lexical, same trade) return ids and scores only; the union's payloads
 are then read once (a point found twice is not decoded twice), and a point found by one
-channel gets its other score from its stored vectors, computed in numpy.
+channel gets its other score from a second search of that channel restricted to such points.
 """
 
 from __future__ import annotations
@@ -11,9 +11,16 @@ import asyncio
 from itertools import chain
 from typing import Any
 
-import numpy as np
-
-from services.matcher.domain.ports import All, Collection, Condition, In, Sparse, VectorIndex
+from services.matcher.domain.ports import (
+    All,
+    Channel,
+    Collection,
+    Condition,
+    HasId,
+    In,
+    Sparse,
+    VectorIndex,
+)
 
 
 async def gather(
@@ -59,39 +66,32 @@ async def gather(
     if not ids:
         return []
     payloads = await index.payloads(collection, ids)
-    # Each point lacks at most one channel's score: only that vector is read back.
-    no_dense = [i for i in ids if i not in dense_of]
-    if no_dense:
-        stored = await index.vectors(collection, no_dense, channel="dense")
-        found = [i for i in no_dense if i in stored]
-        if found:
-            matrix = np.asarray([stored[i].dense for i in found], dtype=np.float64)
-            cosines = matrix @ np.asarray(dense, dtype=np.float64)
-            dense_of.update(zip(found, cosines.tolist(), strict=True))
-    no_lexical = [i for i in ids if i not in lexical_of]
-    if no_lexical:
-        stored = await index.vectors(collection, no_lexical, channel="lexical")
-        found = [i for i in no_lexical if i in stored]
-        dots = sparse_dots(sparse, [stored[i].sparse for i in found])
-        lexical_of.update(zip(found, dots.tolist(), strict=True))
+    # A point found by one channel only gets its other score from the index too: a search
+    # restricted to those ids (exact at that size), so no vector travels back to Python.
+    no_dense = tuple(i for i in ids if i not in dense_of)
+    no_lexical = tuple(i for i in ids if i not in lexical_of)
+    todo: list[tuple[dict[str, float], Channel, list[float] | Sparse, tuple[str, ...]]] = [
+        (dense_of, "dense", dense, no_dense),
+        (lexical_of, "lexical", sparse, no_lexical),
+    ]
+    todo = [t for t in todo if t[3]]
+    rescored = await asyncio.gather(
+        *(
+            index.search(
+                collection,
+                channel=channel,
+                vector=query,
+                where=HasId(only),
+                limit=len(only),
+                with_payload=False,
+            )
+            for _, channel, query, only in todo
+        )
+    )
+    for (target, *_), hits in zip(todo, rescored, strict=True):
+        # Not found: no shared feature at all (lexical), so the score is 0.
+        target.update((h.id, h.score) for h in hits)
     # A point deleted between the search and the read is simply gone.
     return [
         (payloads[i], dense_of.get(i, 0.0), lexical_of.get(i, 0.0)) for i in ids if i in payloads
     ]
-
-
-def sparse_dots(query: Sparse, docs: list[Sparse]) -> np.ndarray:
-    """Dot product of one sparse vector with each of many, vectorised."""
-    if not docs or not query.indices:
-        return np.zeros(len(docs), dtype=np.float64)
-    order = np.argsort(np.asarray(query.indices, dtype=np.int64), kind="stable")
-    q_idx = np.asarray(query.indices, dtype=np.int64)[order]
-    q_val = np.asarray(query.values, dtype=np.float64)[order]
-    lengths = np.fromiter((len(d.indices) for d in docs), dtype=np.int64, count=len(docs))
-    idx = np.fromiter(chain.from_iterable(d.indices for d in docs), dtype=np.int64)
-    val = np.fromiter(chain.from_iterable(d.values for d in docs), dtype=np.float64)
-    pos = np.minimum(np.searchsorted(q_idx, idx), len(q_idx) - 1)
-    contrib = np.where(q_idx[pos] == idx, q_val[pos] * val, 0.0)
-    rows = np.repeat(np.arange(len(docs)), lengths)
-    dots: np.ndarray = np.bincount(rows, weights=contrib, minlength=len(docs))
-    return dots

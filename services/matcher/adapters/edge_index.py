@@ -159,6 +159,9 @@ def _condition(cond: Condition) -> Any:
     if isinstance(cond, ports.Between):
         rng = qe.RangeFloat(gte=cond.gte, gt=cond.gt, lte=cond.lte, lt=cond.lt)
         return qe.FieldCondition(cond.key, range=rng)
+    if isinstance(cond, ports.HasId):
+        ids: Any = set(cond.ids)
+        return qe.HasIdCondition(ids)
     if isinstance(cond, ports.Near):
         radius = qe.GeoRadius(qe.GeoPoint(cond.lon, cond.lat), cond.radius_km * 1000.0)
         return qe.FieldCondition(cond.key, geo_radius=radius)

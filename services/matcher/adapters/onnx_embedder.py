@@ -5,8 +5,11 @@
 
 The export (onnx_export.py) is made once by `make setup` (deploy/local/setup.sh) into
 .cache/onnx/; without it this adapter refuses to start and says which command makes it.
-Texts are tokenised by the model's own fast tokenizer and sorted by length before batching,
-so a batch pads to the length of similar texts.
+Texts are tokenised by the model's own fast tokenizer and run ONE AT A TIME by default:
+dynamic int8 quantises the activations with one scale per run, so a text batched with others
+gets a vector that depends on its neighbours (up to 0.025 per coordinate), and twins indexed
+in different batches would score apart. Alone, a text always gets the same vector; this costs
+about a third of the batched throughput.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from services.matcher.adapters.embedder import BATCH, Kind, model_path, normalised
+from services.matcher.adapters.embedder import Kind, model_path, normalised
 from services.matcher.adapters.onnx_export import MANIFEST, QUANTISED, export_dir
 
 
@@ -28,7 +31,7 @@ class OnnxExportMissing(RuntimeError):
 
 
 class OnnxEmbedder:
-    def __init__(self, source: str, *, batch_size: int = BATCH, threads: int | None = None) -> None:
+    def __init__(self, source: str, *, batch_size: int = 1, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -55,6 +58,8 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
+        # No busy-waiting between runs: on 2 shared cores it would starve the index thread.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(folder / QUANTISED), options, providers=["CPUExecutionProvider"]
         )

@@ -145,6 +145,8 @@ def _condition(cond: Condition) -> Any:
     if isinstance(cond, ports.Between):
         rng = models.Range(gte=cond.gte, gt=cond.gt, lte=cond.lte, lt=cond.lt)
         return models.FieldCondition(key=cond.key, range=rng)
+    if isinstance(cond, ports.HasId):
+        return models.HasIdCondition(has_id=list(cond.ids))
     if isinstance(cond, ports.Near):
         center = models.GeoPoint(lon=cond.lon, lat=cond.lat)
         radius = models.GeoRadius(center=center, radius=cond.radius_km * 1000.0)

@@ -84,6 +84,13 @@ class Near:
 
 
 @dataclass(frozen=True, slots=True)
+class HasId:
+    """The point is one of these (ids as given to upsert)."""
+
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class All:
     conditions: tuple[Condition, ...]
 
@@ -98,7 +105,7 @@ class Not:
     condition: Condition
 
 
-Condition = Eq | In | Between | Near | All | Any_ | Not
+Condition = Eq | In | Between | Near | HasId | All | Any_ | Not
 
 
 class VectorIndex(Protocol):

@@ -30,9 +30,7 @@ def overlap(
         return None, ()
     keys = {_key(s) for s in profile_skills}
     known = stems(" ".join(profile_skills) + " " + experience)
-    matched = tuple(
-        s for s in need_skills if _key(s) in keys or (stems(s) and stems(s) <= known)
-    )
+    matched = tuple(s for s in need_skills if _key(s) in keys or (stems(s) and stems(s) <= known))
     return len(matched) / len(need_skills), matched
 
 
