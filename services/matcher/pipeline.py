@@ -16,24 +16,22 @@ from typing import Any
 
 import numpy as np
 
+from services.matcher import candidates
 from services.matcher.adapters.embedder import Embedder
+from services.matcher.adapters.index_payload import encode_doc, need_of, profile_of
 from services.matcher.domain import compatibility, prefilter, ranking, skills
 from services.matcher.domain.explanation import explain
 from services.matcher.domain.model import (
     Need,
     Profile,
-    need_from_dict,
     need_to_dict,
-    profile_from_dict,
     profile_to_dict,
 )
 from services.matcher.domain.ports import (
     NEEDS,
     PROFILES,
-    All,
     Collection,
     Condition,
-    In,
     Point,
     Sparse,
     VectorIndex,
@@ -151,7 +149,7 @@ class Pipeline:
                 gone.append(point_id(profile.candidate_id))
                 continue
             payload = {
-                "doc": profile_to_dict(profile),
+                "doc": encode_doc(profile_to_dict(profile)),
                 "location": location,
                 "mobility_km": profile.mobility_km,
                 "licence": int(profile.has_driving_licence),
@@ -181,7 +179,7 @@ class Pipeline:
 
     def _need_payload(self, need: Need) -> dict[str, Any]:
         return {
-            "doc": need_to_dict(need),
+            "doc": encode_doc(need_to_dict(need)),
             "location": self._where(need.commune_insee),
             "open": 1,
             "licence_required": int(need.driving_licence_required),
@@ -208,7 +206,7 @@ class Pipeline:
         codes = self._trade_codes(self.need_codes(need))
         found = await self._candidates(PROFILES, vec, where, codes)
         assessed = (
-            self.assess(need, profile_from_dict(payload["doc"]), dense, lexical, at=at)
+            self.assess(need, profile_of(payload), dense, lexical, at=at)
             for payload, dense, lexical in found
         )
         return self._top(p for p in assessed if p is not None)
@@ -224,7 +222,7 @@ class Pipeline:
         codes = self._trade_codes(self.profile_codes(profile))
         found = await self._candidates(NEEDS, vec, where, codes)
         assessed = (
-            self.assess(need_from_dict(payload["doc"]), profile, dense, lexical, at=at)
+            self.assess(need_of(payload), profile, dense, lexical, at=at)
             for payload, dense, lexical in found
         )
         return self._top(p for p in assessed if p is not None)
@@ -237,35 +235,15 @@ class Pipeline:
     async def _candidates(
         self, collection: Collection, vec: Vectors, where: Condition, codes: tuple[str, ...]
     ) -> list[tuple[dict[str, Any], float, float]]:
-        """Union of three filtered searches, each point with both its dense and lexical scores."""
-        pool = self.settings.pool
-        searches = [
-            self.index.search(
-                collection, channel="dense", vector=vec.dense, where=where, limit=pool
-            ),
-            self.index.search(
-                collection, channel="lexical", vector=vec.sparse, where=where, limit=pool // 2
-            ),
-        ]
-        if codes:
-            by_trade = All((where, In("rome_codes", codes)))
-            searches.append(
-                self.index.search(
-                    collection, channel="dense", vector=vec.dense, where=by_trade, limit=pool // 2
-                )
-            )
-        dense_hits, lexical_hits, *trade = await asyncio.gather(*searches)
-        payloads = {h.id: h.payload for hits in (dense_hits, lexical_hits, *trade) for h in hits}
-        dense = {h.id: h.score for hits in (dense_hits, *trade) for h in hits}
-        lexical = {h.id: h.score for h in lexical_hits}
-        missing = [i for i in payloads if i not in dense or i not in lexical]
-        if missing:
-            stored = await self.index.vectors(collection, missing)
-            query = np.asarray(vec.dense, dtype=np.float32)
-            for pid, s in stored.items():
-                dense.setdefault(pid, float(np.dot(query, np.asarray(s.dense, dtype=np.float32))))
-                lexical.setdefault(pid, vec.sparse.dot(s.sparse))
-        return [(payloads[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in payloads]
+        return await candidates.gather(
+            self.index,
+            collection,
+            dense=vec.dense,
+            sparse=vec.sparse,
+            where=where,
+            codes=codes,
+            pool=self.settings.pool,
+        )
 
     def assess(
         self, need: Need, profile: Profile, dense: float, lexical: float, *, at: datetime

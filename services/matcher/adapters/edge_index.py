@@ -49,6 +49,9 @@ class EdgeIndex:
             config = qe.EdgeConfig(
                 vectors={"dense": qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
                 sparse_vectors={"lexical": qe.EdgeSparseVectorParams()},
+                # Payloads in RAM: reading those of a few hundred hits from cold (mmap) storage
+                # costs twice as much per query once the segment is optimised.
+                payload_memory=qe.Memory.Cached,
             )
             shard = qe.EdgeShard.create(str(where), config)
             for field, kind in PAYLOAD_INDEXES[name].items():
@@ -79,6 +82,7 @@ class EdgeIndex:
         vector: list[float] | Sparse,
         where: Condition | None,
         limit: int,
+        with_payload: bool = True,
     ) -> list[Hit]:
         query_vector: Any = (
             qe.SparseVector(vector.indices, vector.values) if isinstance(vector, Sparse) else vector
@@ -87,19 +91,17 @@ class EdgeIndex:
             limit=limit,
             query=qe.Query.Nearest(query_vector, using=channel),
             filter=_filter(where) if where is not None else None,
-            with_payload=True,
+            with_payload=with_payload,
         )
         found = await self._run(self._shards[collection].query, request)
         return [Hit(str(p.id), p.score, p.payload or {}) for p in found]
 
-    async def vectors(self, collection: Collection, ids: Sequence[str]) -> dict[str, Stored]:
-        records = await self._run(self._retrieve, collection, list(ids), False, True)
-        out = {}
-        for r in records:
-            vec: Any = r.vector
-            sparse = vec["lexical"]
-            out[str(r.id)] = Stored(list(vec["dense"]), Sparse(sparse.indices, sparse.values))
-        return out
+    async def vectors(
+        self, collection: Collection, ids: Sequence[str], *, channel: ports.Channel | None = None
+    ) -> dict[str, Stored]:
+        wanted: Any = [channel] if channel else True
+        records = await self._run(self._retrieve, collection, list(ids), False, wanted)
+        return {str(r.id): _stored(r.vector) for r in records}
 
     async def payloads(
         self, collection: Collection, ids: Sequence[str]
@@ -107,7 +109,7 @@ class EdgeIndex:
         records = await self._run(self._retrieve, collection, list(ids), True, False)
         return {str(r.id): r.payload or {} for r in records}
 
-    def _retrieve(self, collection: str, ids: list[str], payload: bool, vector: bool) -> list[Any]:
+    def _retrieve(self, collection: str, ids: list[str], payload: bool, vector: Any) -> list[Any]:
         point_ids: list[Any] = list(ids)
         return self._shards[collection].retrieve(
             point_ids, with_payload=payload, with_vector=vector
@@ -131,6 +133,14 @@ class EdgeIndex:
         self._pool.shutdown(wait=True)
 
 
+def _stored(vectors: Any) -> Stored:
+    sparse = vectors.get("lexical")
+    return Stored(
+        list(vectors.get("dense", ())),
+        Sparse(sparse.indices, sparse.values) if sparse is not None else Sparse([], []),
+    )
+
+
 def _filter(cond: Condition) -> qe.Filter:
     if isinstance(cond, ports.All):
         return qe.Filter(must=[_condition(c) for c in cond.conditions])
@@ -149,6 +159,9 @@ def _condition(cond: Condition) -> Any:
     if isinstance(cond, ports.Between):
         rng = qe.RangeFloat(gte=cond.gte, gt=cond.gt, lte=cond.lte, lt=cond.lt)
         return qe.FieldCondition(cond.key, range=rng)
+    if isinstance(cond, ports.HasId):
+        ids: Any = set(cond.ids)
+        return qe.HasIdCondition(ids)
     if isinstance(cond, ports.Near):
         radius = qe.GeoRadius(qe.GeoPoint(cond.lon, cond.lat), cond.radius_km * 1000.0)
         return qe.FieldCondition(cond.key, geo_radius=radius)

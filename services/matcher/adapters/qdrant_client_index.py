@@ -75,6 +75,7 @@ class QdrantServerIndex:
         vector: list[float] | Sparse,
         where: Condition | None,
         limit: int,
+        with_payload: bool = True,
     ) -> list[Hit]:
         query: Any = (
             models.SparseVector(indices=vector.indices, values=vector.values)
@@ -87,19 +88,27 @@ class QdrantServerIndex:
             using=channel,
             query_filter=_filter(where) if where is not None else None,
             limit=limit,
-            with_payload=True,
+            with_payload=with_payload,
         )
         return [Hit(str(p.id), p.score, p.payload or {}) for p in found.points]
 
-    async def vectors(self, collection: Collection, ids: Sequence[str]) -> dict[str, Stored]:
+    async def vectors(
+        self, collection: Collection, ids: Sequence[str], *, channel: ports.Channel | None = None
+    ) -> dict[str, Stored]:
         records = await self.client.retrieve(
-            self._name(collection), list(ids), with_payload=False, with_vectors=True
+            self._name(collection),
+            list(ids),
+            with_payload=False,
+            with_vectors=[channel] if channel else True,
         )
         out = {}
         for r in records:
             vec: Any = r.vector
-            sparse = vec["lexical"]
-            out[str(r.id)] = Stored(list(vec["dense"]), Sparse(sparse.indices, sparse.values))
+            sparse = vec.get("lexical")
+            out[str(r.id)] = Stored(
+                list(vec.get("dense", ())),
+                Sparse(sparse.indices, sparse.values) if sparse is not None else Sparse([], []),
+            )
         return out
 
     async def payloads(
@@ -136,6 +145,8 @@ def _condition(cond: Condition) -> Any:
     if isinstance(cond, ports.Between):
         rng = models.Range(gte=cond.gte, gt=cond.gt, lte=cond.lte, lt=cond.lt)
         return models.FieldCondition(key=cond.key, range=rng)
+    if isinstance(cond, ports.HasId):
+        return models.HasIdCondition(has_id=list(cond.ids))
     if isinstance(cond, ports.Near):
         center = models.GeoPoint(lon=cond.lon, lat=cond.lat)
         radius = models.GeoRadius(center=center, radius=cond.radius_km * 1000.0)

@@ -43,6 +43,8 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Stored:
+    """A point's vectors; the one not asked for (`vectors(..., channel=...)`) is left empty."""
+
     dense: list[float]
     sparse: Sparse
 
@@ -82,6 +84,13 @@ class Near:
 
 
 @dataclass(frozen=True, slots=True)
+class HasId:
+    """The point is one of these (ids as given to upsert)."""
+
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class All:
     conditions: tuple[Condition, ...]
 
@@ -96,7 +105,7 @@ class Not:
     condition: Condition
 
 
-Condition = Eq | In | Between | Near | All | Any_ | Not
+Condition = Eq | In | Between | Near | HasId | All | Any_ | Not
 
 
 class VectorIndex(Protocol):
@@ -114,9 +123,12 @@ class VectorIndex(Protocol):
         vector: list[float] | Sparse,
         where: Condition | None,
         limit: int,
+        with_payload: bool = True,
     ) -> list[Hit]: ...
 
-    async def vectors(self, collection: Collection, ids: Sequence[str]) -> dict[str, Stored]: ...
+    async def vectors(
+        self, collection: Collection, ids: Sequence[str], *, channel: Channel | None = None
+    ) -> dict[str, Stored]: ...
 
     async def payloads(
         self, collection: Collection, ids: Sequence[str]

@@ -7,6 +7,7 @@ Words are compared by their first five letters once normalised, so that "coffrag
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from services.matcher.domain.rome import STOPWORDS
 from shared.referential.text import normalise
@@ -15,6 +16,8 @@ _YEARS = re.compile(r"(\d+)\s*(ans?|annees?)\b")
 _MONTHS = re.compile(r"(\d+)\s*mois\b")
 
 
+# Skills and experiences come back for every query that finds their profile: normalised once.
+@lru_cache(maxsize=65_536)
 def stems(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in normalise(text).split() if len(w) > 2 and w not in STOPWORDS)
 
@@ -25,12 +28,15 @@ def overlap(
     """(share of the need's skills found, those skills); None when the need lists none."""
     if not need_skills:
         return None, ()
-    keys = {normalise(s) for s in profile_skills}
+    keys = {_key(s) for s in profile_skills}
     known = stems(" ".join(profile_skills) + " " + experience)
-    matched = tuple(
-        s for s in need_skills if normalise(s) in keys or (stems(s) and stems(s) <= known)
-    )
+    matched = tuple(s for s in need_skills if _key(s) in keys or (stems(s) and stems(s) <= known))
     return len(matched) / len(need_skills), matched
+
+
+@lru_cache(maxsize=65_536)
+def _key(skill: str) -> str:
+    return normalise(skill)
 
 
 def years_of_experience(experience: str) -> float:

@@ -16,6 +16,7 @@ from services.matcher.domain.ports import (
     Any_,
     Between,
     Eq,
+    HasId,
     In,
     Near,
     Not,
@@ -92,6 +93,25 @@ async def test_filters_on_flags_lists_ranges_and_distance(index: VectorIndex) ->
     )
     hits = await index.search(PROFILES, channel="dense", vector=[1, 0, 0, 0], where=where, limit=9)
     assert {h.id for h in hits} == {here.id}
+
+
+async def test_a_search_restricted_to_ids_scores_only_those_points(index: VectorIndex) -> None:
+    a, b, c = point([1, 0, 0, 0], sparse=(4,)), point([0.6, 0.8, 0, 0]), point([0, 1, 0, 0])
+    await index.upsert(PROFILES, [a, b, c])
+    hits = await index.search(
+        PROFILES,
+        channel="dense",
+        vector=[1, 0, 0, 0],
+        where=HasId((b.id, c.id)),
+        limit=5,
+        with_payload=False,
+    )
+    assert [(h.id, round(h.score, 3)) for h in hits] == [(b.id, 0.6), (c.id, 0.0)]
+    assert hits[0].payload == {}
+    lexical = await index.search(
+        PROFILES, channel="lexical", vector=Sparse([4], [1.0]), where=HasId((a.id,)), limit=1
+    )
+    assert [h.id for h in lexical] == [a.id]
 
 
 async def test_deleted_points_are_gone_and_vectors_read_back(index: VectorIndex) -> None:
