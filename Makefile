@@ -65,8 +65,11 @@ chaos: setup
 
 BENCH_PROFILES ?= 100000
 BENCH_DURATION ?= 300
+BENCH_RATE ?= 20
+BENCH_GRACE ?= 120
 bench: setup
-	@$(PY) bench/load.py --profiles $(BENCH_PROFILES) --duration $(BENCH_DURATION)
+	@$(PY) bench/load.py --profiles $(BENCH_PROFILES) --duration $(BENCH_DURATION) \
+	  --rate $(BENCH_RATE) --grace $(BENCH_GRACE)
 
 audit: setup
 	@bash deploy/audit.sh
