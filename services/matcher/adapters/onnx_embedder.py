@@ -8,15 +8,16 @@ The export (onnx_export.py) is made once by `make setup` (deploy/local/setup.sh)
 Texts are tokenised by the model's own fast tokenizer and run ONE AT A TIME by default:
 dynamic int8 quantises the activations with one scale per run, so a text batched with others
 gets a vector that depends on its neighbours (up to 0.025 per coordinate), and twins indexed
-in different batches would score apart. Alone, a text always gets the same vector; this costs
-about a third of the batched throughput.
+in different batches would score apart. Alone, a text always gets the same vector. So that
+alone is not slow, the texts of one call are shared among one single-threaded session per
+core (ONNX Runtime releases the GIL): 1.7x the rate of one session using both cores.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ class OnnxExportMissing(RuntimeError):
 
 
 class OnnxEmbedder:
-    def __init__(self, source: str, *, batch_size: int = 1, threads: int | None = None) -> None:
+    def __init__(self, source: str, *, batch_size: int = 1, workers: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -56,31 +57,44 @@ class OnnxEmbedder:
         tokenizer.enable_padding()
         self._tokenizer = tokenizer
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         # No busy-waiting between runs: on 2 shared cores it would starve the index thread.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(
-            str(folder / QUANTISED), options, providers=["CPUExecutionProvider"]
-        )
-        self._lock = threading.Lock()  # one run at a time: it already uses every core
+        count = max(1, workers or os.cpu_count() or 1)
+        self._sessions = [
+            ort.InferenceSession(
+                str(folder / QUANTISED), options, providers=["CPUExecutionProvider"]
+            )
+            for _ in range(count)
+        ]
+        self._pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="onnx-encoder")
 
     def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         prompt = self._prompts.get(kind, "")
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self._batch):
-            rows = order[start : start + self._batch]
-            out[rows] = self._run([prompt + texts[i] for i in rows])
+        batches = [order[s : s + self._batch] for s in range(0, len(order), self._batch)]
+        if len(batches) == 1:
+            out[batches[0]] = self._run(self._sessions[0], [prompt + texts[i] for i in batches[0]])
+            return normalised(out)
+        # Session k runs batches k, k + n, ... (run() is thread-safe; one thread each here).
+        n = len(self._sessions)
+
+        def share(k: int) -> None:
+            for rows in batches[k::n]:
+                out[rows] = self._run(self._sessions[k], [prompt + texts[i] for i in rows])
+
+        for done in [self._pool.submit(share, k) for k in range(min(n, len(batches)))]:
+            done.result()
         return normalised(out)
 
-    def _run(self, texts: list[str]) -> np.ndarray:
+    def _run(self, session: Any, texts: list[str]) -> np.ndarray:
         encoded = self._tokenizer.encode_batch(texts)
         feeds = {
             "input_ids": np.asarray([e.ids for e in encoded], dtype=np.int64),
             "attention_mask": np.asarray([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.asarray([e.type_ids for e in encoded], dtype=np.int64),
         }
-        with self._lock:
-            result = self._session.run(None, {n: feeds[n] for n in self._inputs})
+        result = session.run(None, {n: feeds[n] for n in self._inputs})
         return np.asarray(result[0], dtype=np.float32)
