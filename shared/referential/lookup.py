@@ -26,12 +26,23 @@ from shared.referential.text import normalise
 __all__ = ["SkillOfFiche", "Snapshot", "load_snapshot", "normalise", "snapshot_from_files"]
 
 
+class ReferentialMissing(RuntimeError):
+    """The database holds no referential yet: the services cannot check communes or ROME codes."""
+
+
 async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
     """Read the whole referential in one consistent view, even if an import commits meanwhile."""
-    if conn.is_in_transaction():
-        return await _read(conn)
-    async with conn.transaction(isolation="repeatable_read", readonly=True):
-        return await _read(conn)
+    try:
+        if conn.is_in_transaction():
+            return await _read(conn)
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            return await _read(conn)
+    except asyncpg.UndefinedTableError as exc:
+        raise ReferentialMissing(
+            "the ROME and communes referential is not imported in this database: run"
+            " `make referential` (python -m shared.referential import-rome DIR and"
+            " import-communes FILE), then start the service again"
+        ) from exc
 
 
 _QUERIES = {

@@ -178,3 +178,25 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         env={**os.environ, "COLUMNS": "200"},  # a wide table, no wrapped numbers
         check=False,
     )
+
+
+async def test_a_database_without_the_referential_says_how_to_import_it(
+    dsn: str, unique: str
+) -> None:
+    """A service started on an empty database stops with the command to run, not a traceback
+    about a missing table."""
+    from shared.referential.lookup import ReferentialMissing
+
+    name = f"empty_{unique}"
+    admin = await asyncpg.connect(dsn)
+    try:
+        await admin.execute(f'create database "{name}"')
+        empty = await asyncpg.connect(dsn.rsplit("/", 1)[0] + f"/{name}")
+        try:
+            with pytest.raises(ReferentialMissing, match="make referential"):
+                await load_snapshot(empty)
+        finally:
+            await empty.close()
+    finally:
+        await admin.execute(f'drop database if exists "{name}"')
+        await admin.close()
