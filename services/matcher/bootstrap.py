@@ -11,7 +11,7 @@ import asyncpg
 
 from services.matcher.adapters.edge_index import EdgeIndex
 from services.matcher.adapters.embedder import Embedder, build_embedder
-from services.matcher.adapters.pg_repository import SCHEMA
+from services.matcher.adapters.pg_repository import SCHEMA, claim_index_model
 from services.matcher.adapters.qdrant_client_index import QdrantServerIndex
 from services.matcher.domain.ports import VectorIndex
 from services.matcher.domain.rome import RomeResolver
@@ -36,6 +36,23 @@ class Container:
     async def close(self) -> None:
         await self.index.close()
         await self.deps.pool.close()
+
+
+class IndexModelMismatch(RuntimeError):
+    """The index was built by another text encoder than the one configured."""
+
+
+async def _check_index_model(pool: asyncpg.Pool, settings: MatcherSettings, model: str) -> None:
+    location = settings.qdrant_url or str(settings.index_path.resolve())
+    async with pool.acquire() as conn:
+        recorded = await claim_index_model(conn, location=location, model=model)
+    if recorded is not None:
+        raise IndexModelMismatch(
+            f"the index at {location} was built with the encoder {recorded!r}, and this matcher"
+            f" is configured with {model!r}: their vectors cannot be compared. Set SPIE_EMBEDDER"
+            " back to that encoder: changing encoders needs a re-index, not automated yet (on"
+            " the local stack: `make stack-down`, remove `.stack/`, start again)"
+        )
 
 
 def build_index(settings: MatcherSettings) -> VectorIndex:
@@ -66,7 +83,9 @@ async def bootstrap(
     if embedder is None:
         embedder = await asyncio.to_thread(build_embedder, settings.embedder)
     resolver = await asyncio.to_thread(RomeResolver, snapshot)
-    index = index or build_index(settings)
+    if index is None:
+        await _check_index_model(pool, settings, embedder.name)
+        index = build_index(settings)
     await index.ensure(embedder.dim)
     pipeline = Pipeline(
         index=index,

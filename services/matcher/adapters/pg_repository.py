@@ -101,3 +101,14 @@ async def save_feedback(conn: Conn, *, match_id: UUID, feedback: dict[str, Any])
         feedback,
     )
     return status != "UPDATE 0"
+
+
+async def claim_index_model(conn: Conn, *, location: str, model: str) -> str | None:
+    """Record the encoder of the index at `location`; the model already recorded if it differs."""
+    recorded: str = await conn.fetchval(
+        "insert into matcher.index_models (location, model) values ($1, $2)"
+        " on conflict (location) do update set location = excluded.location returning model",
+        location,
+        model,
+    )
+    return None if recorded == model else recorded
