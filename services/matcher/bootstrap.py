@@ -77,8 +77,6 @@ async def bootstrap(
         await migrate(conn, schema=SCHEMA, directory=MIGRATIONS)
         await install(conn, schema=SCHEMA)
         snapshot = snapshot or await load_snapshot(conn)
-    if not snapshot.communes or not snapshot.fiches:
-        raise RuntimeError("the referential is empty: run `make referential` first")
     # Loading a model and indexing 13k appellations are CPU work: off the event loop.
     if embedder is None:
         embedder = await asyncio.to_thread(build_embedder, settings.embedder)

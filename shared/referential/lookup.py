@@ -31,18 +31,28 @@ class ReferentialMissing(RuntimeError):
 
 
 async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
-    """Read the whole referential in one consistent view, even if an import commits meanwhile."""
+    """Read the whole referential in one consistent view, even if an import commits meanwhile.
+
+    Every service needs it whole: with no communes or no ROME fiches it would refuse every
+    commune or code, so a missing or empty referential stops the caller with what to run."""
     try:
         if conn.is_in_transaction():
-            return await _read(conn)
-        async with conn.transaction(isolation="repeatable_read", readonly=True):
-            return await _read(conn)
+            snapshot = await _read(conn)
+        else:
+            async with conn.transaction(isolation="repeatable_read", readonly=True):
+                snapshot = await _read(conn)
     except asyncpg.UndefinedTableError as exc:
-        raise ReferentialMissing(
-            "the ROME and communes referential is not imported in this database: run"
-            " `make referential` (python -m shared.referential import-rome DIR and"
-            " import-communes FILE), then start the service again"
-        ) from exc
+        raise ReferentialMissing(_MISSING.format(state="not imported")) from exc
+    if not snapshot.communes or not snapshot.fiches:
+        raise ReferentialMissing(_MISSING.format(state="empty"))
+    return snapshot
+
+
+_MISSING = (
+    "the ROME and communes referential is {state} in this database: run `make referential`"
+    " (python -m shared.referential import-rome DIR and import-communes FILE), then start the"
+    " service again"
+)
 
 
 _QUERIES = {

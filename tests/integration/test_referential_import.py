@@ -180,7 +180,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_a_database_without_the_referential_says_how_to_import_it(
+async def test_a_database_without_the_referential_or_with_an_empty_one_says_how_to_import_it(
     dsn: str, unique: str
 ) -> None:
     """A service started on an empty database stops with the command to run, not a traceback
@@ -193,7 +193,10 @@ async def test_a_database_without_the_referential_says_how_to_import_it(
         await admin.execute(f'create database "{name}"')
         empty = await asyncpg.connect(dsn.rsplit("/", 1)[0] + f"/{name}")
         try:
-            with pytest.raises(ReferentialMissing, match="make referential"):
+            with pytest.raises(ReferentialMissing, match=r"not imported.*make referential"):
+                await load_snapshot(empty)
+            await migrate(empty, schema="referential", directory=MIGRATIONS)  # tables, no rows
+            with pytest.raises(ReferentialMissing, match=r"empty.*make referential"):
                 await load_snapshot(empty)
         finally:
             await empty.close()
