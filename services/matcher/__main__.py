@@ -1,4 +1,4 @@
-"""`python -m services.matcher serve | rank-candidates | rank-texts | export-onnx`."""
+"""`python -m services.matcher serve | reindex | rank-candidates | rank-texts | export-onnx`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ def serve() -> None:
     settings = load_settings()
     configure_logging("matcher", settings.log_level)
     uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.http_port, log_config=None)
+
+
+@app.command()
+def reindex(
+    embedder: str | None = typer.Option(
+        None, help="the new encoder (default: SPIE_EMBEDDER, the one the service will use)"
+    ),
+) -> None:
+    """Rebuild the embedded index with another text encoder (stop the matcher first)."""
+    from services.matcher.entrypoints.cli_reindex import run
+
+    run(embedder)
 
 
 @app.command("export-onnx")

@@ -49,9 +49,9 @@ async def _check_index_model(pool: asyncpg.Pool, settings: MatcherSettings, mode
     if recorded is not None:
         raise IndexModelMismatch(
             f"the index at {location} was built with the encoder {recorded!r}, and this matcher"
-            f" is configured with {model!r}: their vectors cannot be compared. Set SPIE_EMBEDDER"
-            " back to that encoder: changing encoders needs a re-index, not automated yet (on"
-            " the local stack: `make stack-down`, remove `.stack/`, start again)"
+            f" is configured with {model!r}: their vectors cannot be compared. Either set"
+            " SPIE_EMBEDDER back to that encoder, or re-index once with the new one:"
+            " `python -m services.matcher reindex` (matcher stopped, same settings)"
         )
 
 

@@ -1,12 +1,15 @@
 """The index in-process: Qdrant Edge shards on disk, one per collection.
 
 Edge calls are synchronous Rust; they run on one worker thread, which keeps the event loop free
-and serialises writes to a shard.
+and serialises writes to a shard. One process at a time opens a folder: a second matcher (or a
+re-index) pointed at it gets `IndexBusy` instead of two writers on the same segments.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,11 +30,19 @@ _SCHEMA = {
 }
 
 
+LOCK_FILE = "matcher.lock"
+
+
+class IndexBusy(RuntimeError):
+    """Another process has this index folder open."""
+
+
 class EdgeIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._shards: dict[str, qe.EdgeShard] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qdrant-edge")
+        self._lock_fd: int | None = None
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
@@ -39,7 +50,24 @@ class EdgeIndex:
     async def ensure(self, dim: int) -> None:
         await self._run(self._ensure, dim)
 
+    def _lock(self) -> None:
+        """An advisory lock on the folder, released by close() or by the process's death."""
+        if self._lock_fd is not None:
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise IndexBusy(
+                f"the index at {self.path} is open in another process (a running matcher?):"
+                " stop it first, or give this one its own SPIE_INDEX_PATH"
+            ) from None
+        self._lock_fd = fd
+
     def _ensure(self, dim: int) -> None:
+        self._lock()
         for name in (ports.PROFILES, ports.NEEDS):
             where = self.path / name
             if (where / "edge_config.json").exists() or any(where.glob("segments*")):
@@ -118,6 +146,14 @@ class EdgeIndex:
     async def count(self, collection: Collection) -> int:
         return await self._run(lambda: self._shards[collection].info().points_count)
 
+    async def scroll(
+        self, collection: Collection, *, offset: str | None, limit: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+        request = qe.ScrollRequest(offset=offset, limit=limit, with_payload=True, with_vector=False)
+        records, after = await self._run(self._shards[collection].scroll, request)
+        page = [(str(r.id), r.payload or {}) for r in records]
+        return page, None if after is None else str(after)
+
     async def optimize(self) -> None:
         for shard in self._shards.values():
             await self._run(shard.optimize)
@@ -128,6 +164,9 @@ class EdgeIndex:
                 shard.flush()
                 shard.close()
             self._shards.clear()
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # closing the descriptor releases the lock
+                self._lock_fd = None
 
         await self._run(close_all)
         self._pool.shutdown(wait=True)

@@ -112,3 +112,13 @@ async def claim_index_model(conn: Conn, *, location: str, model: str) -> str | N
         model,
     )
     return None if recorded == model else recorded
+
+
+async def set_index_model(conn: Conn, *, location: str, model: str) -> None:
+    """After a re-index: the index at `location` now holds vectors of `model`."""
+    await conn.execute(
+        "insert into matcher.index_models (location, model) values ($1, $2)"
+        " on conflict (location) do update set model = excluded.model, recorded_at = now()",
+        location,
+        model,
+    )

@@ -120,6 +120,15 @@ class QdrantServerIndex:
     async def count(self, collection: Collection) -> int:
         return (await self.client.count(self._name(collection), exact=True)).count
 
+    async def scroll(
+        self, collection: Collection, *, offset: str | None, limit: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+        records, after = await self.client.scroll(
+            self._name(collection), limit=limit, offset=offset, with_payload=True
+        )
+        page = [(str(r.id), r.payload or {}) for r in records]
+        return page, None if after is None else str(after)
+
     async def optimize(self) -> None:
         """The server optimises on its own."""
 

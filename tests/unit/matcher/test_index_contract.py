@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.matcher.adapters.edge_index import EdgeIndex
+from services.matcher.adapters.edge_index import EdgeIndex, IndexBusy
 from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain.ports import (
     PROFILES,
@@ -133,6 +133,38 @@ async def test_an_upsert_replaces_the_point(index: VectorIndex) -> None:
         PROFILES, channel="dense", vector=[1, 0, 0, 0], where=Eq("licence", 1), limit=3
     )
     assert [h.id for h in hits] == [a.id] and await index.count(PROFILES) == 1
+
+
+async def test_scrolling_pages_through_every_point_once_with_its_payload(
+    index: VectorIndex,
+) -> None:
+    points = [point([1, 0, 0, 0], lon=1.0 + i / 100) for i in range(7)]
+    await index.upsert(PROFILES, points)
+    await index.delete(PROFILES, [points[3].id])
+    seen: dict[str, float] = {}
+    offset: str | None = None
+    pages = 0
+    while True:
+        page, offset = await index.scroll(PROFILES, offset=offset, limit=3)
+        pages += 1
+        for pid, payload in page:
+            assert pid not in seen
+            seen[pid] = payload["doc"]["n"]
+        if offset is None:
+            break
+    expected = {p.id: p.payload["doc"]["n"] for p in points if p.id != points[3].id}
+    assert seen == expected and pages >= 2  # it did page
+
+
+async def test_a_second_process_cannot_open_an_embedded_index_in_use(tmp_path: Path) -> None:
+    first = EdgeIndex(tmp_path / "idx")
+    await first.ensure(DIM)
+    second = EdgeIndex(tmp_path / "idx")  # a second descriptor: flock treats it as another owner
+    with pytest.raises(IndexBusy, match="open in another process"):
+        await second.ensure(DIM)
+    await first.close()
+    await second.ensure(DIM)  # released with the first
+    await second.close()
 
 
 async def test_the_embedded_index_survives_a_restart(tmp_path: Path) -> None:
