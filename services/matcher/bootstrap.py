@@ -43,7 +43,11 @@ class IndexModelMismatch(RuntimeError):
 
 
 async def _check_index_model(pool: asyncpg.Pool, settings: MatcherSettings, model: str) -> None:
-    location = settings.qdrant_url or str(settings.index_path.resolve())
+    location = (
+        f"{settings.qdrant_url}#{settings.qdrant_collection_prefix}"
+        if settings.qdrant_url
+        else str(settings.index_path.resolve())
+    )
     async with pool.acquire() as conn:
         recorded = await claim_index_model(conn, location=location, model=model)
     if recorded is not None:
@@ -59,7 +63,9 @@ def build_index(settings: MatcherSettings) -> VectorIndex:
     if settings.qdrant_url:
         from qdrant_client import AsyncQdrantClient
 
-        return QdrantServerIndex(AsyncQdrantClient(url=settings.qdrant_url))
+        return QdrantServerIndex(
+            AsyncQdrantClient(url=settings.qdrant_url), prefix=settings.qdrant_collection_prefix
+        )
     return EdgeIndex(settings.index_path)
 
 

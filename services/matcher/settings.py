@@ -19,6 +19,12 @@ class MatcherSettings(BaseServiceSettings):
         validation_alias=AliasChoices("QDRANT_URL", "SPIE_QDRANT_URL"),
         description="A Qdrant server; unset: Qdrant Edge embedded on disk at index_path.",
     )
+    qdrant_collection_prefix: str = Field(
+        default="matcher_",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Collections on the Qdrant server are <prefix>profiles and <prefix>needs;"
+        " a new prefix gives a new index (e.g. for another encoder).",
+    )
     index_path: Path = Field(default=Path(".stack/matcher/index"))
     embedder: str | None = Field(
         default=SERVICE_DEFAULT,

@@ -31,8 +31,8 @@ def run(embedder_name: str | None) -> None:
     if settings.qdrant_url:
         typer.echo(
             "reindex rebuilds the embedded index only; with a Qdrant server (QDRANT_URL), start"
-            " a matcher with the new SPIE_EMBEDDER, a new SPIE_CONSUMER_GROUP and another"
-            " QDRANT_URL (or collection prefix), let it catch up, then switch",
+            " a matcher with the new SPIE_EMBEDDER, a new SPIE_QDRANT_COLLECTION_PREFIX and a new"
+            " SPIE_CONSUMER_GROUP, let it catch up from the topics, then stop the old one",
             err=True,
         )
         raise typer.Exit(2)
