@@ -8,6 +8,7 @@ replay from emitting a second MatchFound.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -75,14 +76,16 @@ async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -
     kept = [(e, n) for e, n, ok in zip(events, needs, fresh, strict=True) if ok]
     vectors = await deps.pipeline.index_needs([n for _, n in kept])
     now = deps.clock()
-    outcomes = [
-        Outcome(
-            await deps.pipeline.rank_for_need(need, at=now, vectors=vec),
-            "need_to_profiles",
-            event.correlation_id,
-            ("need", need.need_id, need.version),
+    # Concurrently: while one waits for the index (its own thread), another is scored.
+    ranked = await asyncio.gather(
+        *(
+            deps.pipeline.rank_for_need(n, at=now, vectors=v)
+            for (_, n), v in zip(kept, vectors, strict=True)
         )
-        for (event, need), vec in zip(kept, vectors, strict=True)
+    )
+    outcomes = [
+        Outcome(proposals, "need_to_profiles", e.correlation_id, ("need", n.need_id, n.version))
+        for (e, n), proposals in zip(kept, ranked, strict=True)
     ]
     return await _record(deps, outcomes)
 
@@ -116,14 +119,17 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
     now = deps.clock()
     # index_profiles removes a profile whose consent is no longer active instead of indexing it.
     vectors = await deps.pipeline.index_profiles([p for _, p in kept], at=now)
+    ranked = await asyncio.gather(
+        *(
+            deps.pipeline.rank_for_profile(p, at=now, vectors=v)
+            for (_, p), v in zip(kept, vectors, strict=True)
+        )
+    )
     outcomes = [
         Outcome(
-            await deps.pipeline.rank_for_profile(profile, at=now, vectors=vec),
-            "profile_to_needs",
-            event.correlation_id,
-            ("profile", profile.candidate_id, profile.version),
+            proposals, "profile_to_needs", e.correlation_id, ("profile", p.candidate_id, p.version)
         )
-        for (event, profile), vec in zip(kept, vectors, strict=True)
+        for (e, p), proposals in zip(kept, ranked, strict=True)
     ]
     return await _record(deps, outcomes)
 
