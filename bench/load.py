@@ -208,8 +208,8 @@ async def main() -> None:
             svc: max((s["rss_mb"][svc] for s in samples), default=0.0) for svc in SERVICES
         },
         "peak_rss_mb_since_start": rss_peaks(),
-        # Share of one core each process used during the load window (postgres: its backends
-        # that lived through the window), and the machine's 1-minute load average then.
+        # Share of one core each process used during the load window (postgres: with its
+        # backends), and the machine's 1-minute load average then.
         "cpu_percent_of_one_core_during_load": {
             p: round((cpu_after.get(p, 0) - cpu_before[p]) / load_s * 100, 1) for p in cpu_before
         },

@@ -48,14 +48,16 @@ def _status(service: str, field: str) -> float:
 
 
 def _cpu(stat: str) -> tuple[int, float]:
-    """(parent pid, CPU seconds user + system) from a /proc/<pid>/stat line."""
+    """(parent pid, CPU seconds user + system, its ended children's included) from a
+    /proc/<pid>/stat line."""
     fields = stat.rsplit(")", 1)[1].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(f) for f in fields[11:15])
+    return int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds() -> dict[str, float]:
     """CPU time each process of the stack has used since it started (postgres: with its
-    backends, which are its children)."""
+    backends, which are its children, those still running and those ended)."""
     stats = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
