@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.alert_watch import AlertWatch, wait_alerted
 from bench.load_report import (
     SERVICES,
+    cpu_seconds,
     percentiles,
     percentiles_of_all,
     plot,
@@ -167,9 +169,10 @@ async def main() -> None:
             asyncio.create_task(watch.run(stop)),
             asyncio.create_task(sample(bootstrap, samples, stop)),
         ]
-        began = time.time()
+        began, cpu_before, load_before = time.time(), cpu_seconds(), os.getloadavg()
         posted, refused = await load(http, actors, indexed.pop("ids"), args.duration, args.rate)
         load_s = time.time() - began
+        cpu_after, load_after = cpu_seconds(), os.getloadavg()
         waited = await wait_alerted(watch, posted, grace=args.grace)
         stop.set()
         await asyncio.gather(*tasks)
@@ -205,6 +208,13 @@ async def main() -> None:
             svc: max((s["rss_mb"][svc] for s in samples), default=0.0) for svc in SERVICES
         },
         "peak_rss_mb_since_start": rss_peaks(),
+        # Share of one core each process used during the load window (postgres: with its
+        # backends), and the machine's 1-minute load average then.
+        "cpu_percent_of_one_core_during_load": {
+            p: round((cpu_after.get(p, 0) - cpu_before[p]) / load_s * 100, 1) for p in cpu_before
+        },
+        "load_average_1m": {"load_start": load_before[0], "load_end": load_after[0]},
+        "cores": os.cpu_count(),
         "framework_overhead": raw,
     }
     RESULTS.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,34 @@ def _status(service: str, field: str) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _cpu(stat: str) -> tuple[int, float]:
+    """(parent pid, CPU seconds user + system, its ended children's included) from a
+    /proc/<pid>/stat line."""
+    fields = stat.rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])
+    return int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time each process of the stack has used since it started (postgres: with its
+    backends, which are its children, those still running and those ended)."""
+    stats = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stats[int(stat.parent.name)] = _cpu(stat.read_text())
+        except (OSError, ValueError, IndexError):
+            continue
+    used = {}
+    for part in (*SERVICES, "kafka", "postgres"):
+        try:
+            pid = int((STACK / "pids" / f"{part}.pid").read_text().strip())
+        except (OSError, ValueError):
+            continue
+        children = [c for ppid, c in stats.values() if ppid == pid] if part == "postgres" else []
+        used[part] = round(stats.get(pid, (0, 0.0))[1] + sum(children), 2)
+    return used
 
 
 def rss_now() -> dict[str, float]:

@@ -8,11 +8,12 @@ replay from emitting a second MatchFound.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal, cast
+from typing import Any, Literal, cast
 from uuid import UUID
 
 import asyncpg
@@ -23,13 +24,14 @@ from services.matcher.mapping import need_from_payload, profile_from_payload, to
 from services.matcher.pipeline import Pipeline, Proposal
 from shared.contracts import (
     MatchFeedbackGiven,
+    MatchFound,
     NeedClosed,
     NeedPosted,
     NeedUpdated,
     ProfileErased,
     ProfileUpserted,
 )
-from shared.outbox import enqueue_event
+from shared.outbox import enqueue_events
 
 log = logging.getLogger("spie.matcher")
 Direction = Literal["need_to_profiles", "profile_to_needs"]
@@ -46,24 +48,46 @@ class Deps:
     clock: Callable[[], datetime] = field(default=utcnow)
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one accepted event found, to be recorded with the others of its batch."""
+
+    proposals: list[Proposal]
+    direction: Direction
+    correlation_id: UUID | None
+    seen: tuple[repo.Kind, str, int]
+
+
 async def handle_need(event: NeedPosted | NeedUpdated, deps: Deps) -> int:
-    need = need_from_payload(event.payload)
+    return await handle_needs([event], deps)
+
+
+async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -> int:
+    """Several needs (distinct ids): one encoder call, one index upsert, one transaction."""
+    needs = [need_from_payload(e.payload) for e in events]
     async with deps.pool.acquire() as conn:
-        if not await repo.accepts(conn, kind="need", entity_id=need.need_id, version=need.version):
-            log.info(
-                "need event ignored: older than known", extra={"fields": _ids(need_id=need.need_id)}
-            )
-            return 0
-    vectors = (await deps.pipeline.index_needs([need]))[0]
+        fresh = await repo.accepted(
+            conn, kind="need", versions=[(n.need_id, n.version) for n in needs]
+        )
+    for need in (n for n, ok in zip(needs, fresh, strict=True) if not ok):
+        log.info(
+            "need event ignored: older than known", extra={"fields": _ids(need_id=need.need_id)}
+        )
+    kept = [(e, n) for e, n, ok in zip(events, needs, fresh, strict=True) if ok]
+    vectors = await deps.pipeline.index_needs([n for _, n in kept])
     now = deps.clock()
-    proposals = await deps.pipeline.rank_for_need(need, at=now, vectors=vectors)
-    return await _record(
-        deps,
-        proposals,
-        "need_to_profiles",
-        event.correlation_id,
-        ("need", need.need_id, need.version),
+    # Concurrently: while one waits for the index (its own thread), another is scored.
+    ranked = await asyncio.gather(
+        *(
+            deps.pipeline.rank_for_need(n, at=now, vectors=v)
+            for (_, n), v in zip(kept, vectors, strict=True)
+        )
     )
+    outcomes = [
+        Outcome(proposals, "need_to_profiles", e.correlation_id, ("need", n.need_id, n.version))
+        for (e, n), proposals in zip(kept, ranked, strict=True)
+    ]
+    return await _record(deps, outcomes)
 
 
 async def handle_need_closed(event: NeedClosed, deps: Deps) -> None:
@@ -76,21 +100,38 @@ async def handle_need_closed(event: NeedClosed, deps: Deps) -> None:
 
 
 async def handle_profile_upserted(event: ProfileUpserted, deps: Deps) -> int:
-    profile = profile_from_payload(event.payload)
-    pid, version = profile.candidate_id, profile.version
+    return await handle_profiles_upserted([event], deps)
+
+
+async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps) -> int:
+    """Several profiles (distinct ids): one encoder call, one index upsert, one transaction."""
+    profiles = [profile_from_payload(e.payload) for e in events]
     async with deps.pool.acquire() as conn:
-        if not await repo.accepts(conn, kind="profile", entity_id=pid, version=version):
-            log.info(
-                "profile event ignored: erased or older", extra={"fields": _ids(candidate_id=pid)}
-            )
-            return 0
+        fresh = await repo.accepted(
+            conn, kind="profile", versions=[(p.candidate_id, p.version) for p in profiles]
+        )
+    for p in (p for p, ok in zip(profiles, fresh, strict=True) if not ok):
+        log.info(
+            "profile event ignored: erased or older",
+            extra={"fields": _ids(candidate_id=p.candidate_id)},
+        )
+    kept = [(e, p) for e, p, ok in zip(events, profiles, fresh, strict=True) if ok]
     now = deps.clock()
     # index_profiles removes a profile whose consent is no longer active instead of indexing it.
-    vectors = (await deps.pipeline.index_profiles([profile], at=now))[0]
-    proposals = await deps.pipeline.rank_for_profile(profile, at=now, vectors=vectors)
-    return await _record(
-        deps, proposals, "profile_to_needs", event.correlation_id, ("profile", pid, version)
+    vectors = await deps.pipeline.index_profiles([p for _, p in kept], at=now)
+    ranked = await asyncio.gather(
+        *(
+            deps.pipeline.rank_for_profile(p, at=now, vectors=v)
+            for (_, p), v in zip(kept, vectors, strict=True)
+        )
     )
+    outcomes = [
+        Outcome(
+            proposals, "profile_to_needs", e.correlation_id, ("profile", p.candidate_id, p.version)
+        )
+        for (e, p), proposals in zip(kept, ranked, strict=True)
+    ]
+    return await _record(deps, outcomes)
 
 
 async def handle_profile_erased(event: ProfileErased, deps: Deps) -> None:
@@ -108,33 +149,37 @@ async def handle_feedback(event: MatchFeedbackGiven, deps: Deps) -> None:
         await repo.save_feedback(conn, match_id=event.payload.match_id, feedback=feedback)
 
 
-async def _record(
-    deps: Deps,
-    proposals: list[Proposal],
-    direction: Direction,
-    correlation_id: UUID | None,
-    seen: tuple[repo.Kind, str, int],
-) -> int:
-    """Store the version seen, and each new match with its MatchFound, in one transaction."""
-    emitted = 0
+async def _record(deps: Deps, outcomes: list[Outcome]) -> int:
+    """Store the versions seen, and each new match with its MatchFound, in one transaction."""
     now = deps.clock()
     pipeline = deps.pipeline
+    found: list[tuple[MatchFound, dict[str, Any]]] = [
+        to_event(p, pipeline=pipeline, direction=o.direction, correlation_id=o.correlation_id)
+        for o in outcomes
+        for p in o.proposals
+        # The last gate: nothing incompatible is ever emitted, whatever happened upstream.
+        if compatibility.compatible(p.need, p.profile, at=now, distance_km=pipeline.distance)
+    ]
     async with deps.pool.acquire() as conn, conn.transaction():
-        await repo.record_version(conn, kind=seen[0], entity_id=seen[1], version=seen[2])
-        for proposal in proposals:
-            # The last gate: nothing incompatible is ever emitted, whatever happened upstream.
-            if not compatibility.compatible(
-                proposal.need, proposal.profile, at=now, distance_km=pipeline.distance
-            ):
-                continue
-            event, row = to_event(
-                proposal, pipeline=pipeline, direction=direction, correlation_id=correlation_id
-            )
-            if await repo.save_match(conn, row=row):
-                await enqueue_event(cast(asyncpg.Connection, conn), schema=repo.SCHEMA, event=event)
-                emitted += 1
-    log.info("matches emitted", extra={"fields": {"direction": direction, "count": emitted}})
-    return emitted
+        await repo.record_versions(conn, seen=[o.seen for o in outcomes])
+        new = await repo.save_matches(conn, rows=[row for _, row in found])
+        events = _first_of_each(found, new)
+        await enqueue_events(cast(asyncpg.Connection, conn), schema=repo.SCHEMA, events=events)
+    if outcomes:
+        log.info("matches emitted", extra={"fields": {"count": len(events)}})
+    return len(events)
+
+
+def _first_of_each(
+    found: list[tuple[MatchFound, dict[str, Any]]], new: set[UUID]
+) -> list[MatchFound]:
+    """In order, each new match once (the first of the batch to find it)."""
+    events = []
+    for event, _ in found:
+        if event.payload.match_id in new:
+            new.discard(event.payload.match_id)
+            events.append(event)
+    return events
 
 
 def _ids(**ids: str) -> dict[str, str]:

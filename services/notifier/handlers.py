@@ -22,7 +22,7 @@ from shared.contracts import (
     MatchFound,
     ReferentUpserted,
 )
-from shared.outbox import enqueue_event
+from shared.outbox import enqueue_event, enqueue_events
 
 from .adapters import alerts_repo, deliveries_repo, referents_repo
 from .adapters.db import connection, transaction
@@ -40,8 +40,7 @@ def candidate_hash(key: bytes, candidate_id: UUID) -> str:
     return hmac.new(key, f"candidate:{candidate_id}".encode(), hashlib.sha256).hexdigest()
 
 
-async def alert_sent(
-    conn: asyncpg.Connection,
+def _alert_sent(
     alert: Alert,
     channel: AlertChannel,
     status: str,
@@ -49,8 +48,8 @@ async def alert_sent(
     referent_id: UUID | None = None,
     digest: bool = False,
     detail: str | None = None,
-) -> None:
-    event = AlertSent(
+) -> AlertSent:
+    return AlertSent(
         producer=PRODUCER,
         payload={
             "alert_id": alert.alert_id,
@@ -62,6 +61,21 @@ async def alert_sent(
             "detail": detail,
         },
     )
+
+
+async def alert_sent(
+    conn: asyncpg.Connection,
+    alert: Alert,
+    channel: AlertChannel,
+    status: str,
+    *,
+    referent_id: UUID | None = None,
+    digest: bool = False,
+    detail: str | None = None,
+) -> None:
+    event = _alert_sent(
+        alert, channel, status, referent_id=referent_id, digest=digest, detail=detail
+    )
     await enqueue_event(conn, schema=SCHEMA, event=event)
 
 
@@ -71,13 +85,9 @@ async def _plan(conn: asyncpg.Connection, alert: Alert, referent: Referent, now:
     await alerts_repo.mark_planned(conn, alert_id=alert.alert_id)
 
 
-async def handle_match_found(
-    event: MatchFound, *, pool: asyncpg.Pool, hash_key: bytes, clock: Clock
-) -> bool:
-    """Record the alert once per (need, candidate); False when it is a replay or erased."""
+def _alert(event: MatchFound, now: datetime) -> Alert:
     p = event.payload
-    now = clock()
-    alert = Alert(
+    return Alert(
         alert_id=uuid.uuid4(),
         match_id=p.match_id,
         need_id=p.need_id,
@@ -90,17 +100,49 @@ async def handle_match_found(
         distance_km=p.score_parts.distance_km,
         created_at=now,
     )
+
+
+async def handle_match_found(
+    event: MatchFound, *, pool: asyncpg.Pool, hash_key: bytes, clock: Clock
+) -> bool:
+    """Record the alert once per (need, candidate); False when it is a replay or erased."""
+    return bool(await handle_matches_found([event], pool=pool, hash_key=hash_key, clock=clock))
+
+
+async def handle_matches_found(
+    events: list[MatchFound], *, pool: asyncpg.Pool, hash_key: bytes, clock: Clock
+) -> list[Alert]:
+    """Record a batch of matches in one transaction, as if one by one; the alerts new."""
+    now = clock()
     async with transaction(pool) as conn:
-        hashed = candidate_hash(hash_key, p.candidate_id)
-        if await alerts_repo.is_erased(conn, candidate_hash=hashed, version=p.profile_version):
-            return False
-        if not await alerts_repo.insert_alert(conn, alert=alert):
-            return False
-        await alert_sent(conn, alert, AlertChannel.INBOX, "sent")
-        referent = await referents_repo.get_referent(conn, referent_id=p.referent_id)
-        if referent is not None:  # otherwise planned when ReferentUpserted arrives
-            await _plan(conn, alert, referent, now)
-    return True
+        hashes = [candidate_hash(hash_key, e.payload.candidate_id) for e in events]
+        erased = await alerts_repo.erased_versions(conn, candidate_hashes=hashes)
+        alive = [
+            _alert(e, now)
+            for e, h in zip(events, hashes, strict=True)
+            if h not in erased or e.payload.profile_version > erased[h]
+        ]
+        alerts = await alerts_repo.insert_alerts(conn, alerts=alive)
+        if not alerts:
+            return []
+        await enqueue_events(
+            conn, schema=SCHEMA, events=[_alert_sent(a, AlertChannel.INBOX, "sent") for a in alerts]
+        )
+        referents = await referents_repo.get_referents(
+            conn, referent_ids=list({a.referent_id for a in alerts})
+        )
+        # An alert whose référent is not known yet is planned when ReferentUpserted arrives.
+        known = [a for a in alerts if a.referent_id in referents]
+        await deliveries_repo.add_all_deliveries(
+            conn,
+            planned=[
+                (a, plan_deliveries(now, r.preferences, active=r.active))
+                for a in known
+                for r in [referents[a.referent_id]]
+            ],
+        )
+        await alerts_repo.mark_all_planned(conn, alert_ids=[a.alert_id for a in known])
+    return alerts
 
 
 async def handle_referent_upserted(

@@ -7,12 +7,20 @@ by `event_id`.
 """
 
 from shared.outbox.relay import OutboxRelay
-from shared.outbox.store import enqueue, enqueue_event, enqueue_tombstone, install, pending_count
+from shared.outbox.store import (
+    enqueue,
+    enqueue_event,
+    enqueue_events,
+    enqueue_tombstone,
+    install,
+    pending_count,
+)
 
 __all__ = [
     "OutboxRelay",
     "enqueue",
     "enqueue_event",
+    "enqueue_events",
     "enqueue_tombstone",
     "install",
     "pending_count",

@@ -74,6 +74,9 @@ class OutboxRelay:
                     return
             await conn.add_listener(channel(self.schema), self._on_notify)
             while not stop.is_set():
+                # Cleared before reading, never after: a NOTIFY that arrives while a batch is
+                # being relayed must wake the next round, not wait for the poll.
+                self._wake.clear()
                 sent = await self.relay_once(conn)
                 if sent < self.batch_size:
                     await self._wait_for_work(stop)
@@ -87,7 +90,6 @@ class OutboxRelay:
         self._wake.set()
 
     async def _wait_for_work(self, stop: asyncio.Event) -> None:
-        self._wake.clear()
         waiters = {asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())}
         _, pending = await asyncio.wait(
             waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
@@ -38,16 +39,17 @@ async def enqueue(
     value: bytes | None,
     headers: dict[str, str] | None = None,
 ) -> int:
+    # The NOTIFY rides on the insert (one round trip); it is delivered at commit only, so the
+    # relay never wakes before the row is visible.
     row_id: int = await conn.fetchval(
         f"insert into {_schema(schema)}.outbox (topic, key, value, headers)"  # noqa: S608
-        " values ($1, $2, $3, $4) returning id",
+        " values ($1, $2, $3, $4) returning id, pg_notify($5, '')",
         topic,
         key,
         value,
         headers or {},
+        channel(schema),
     )
-    # Delivered at commit only, so the relay never wakes before the row is visible.
-    await conn.execute("select pg_notify($1, '')", channel(schema))
     return row_id
 
 
@@ -60,6 +62,22 @@ async def enqueue_event(conn: asyncpg.Connection, *, schema: str, event: Event) 
         value=encode_event(event),
         headers=event_headers(event),
     )
+
+
+async def enqueue_events(conn: asyncpg.Connection, *, schema: str, events: Sequence[Event]) -> int:
+    """Several events in one pipelined insert and one NOTIFY, in the order given."""
+    if not events:
+        return 0
+    await conn.executemany(
+        f"insert into {_schema(schema)}.outbox (topic, key, value, headers)"  # noqa: S608
+        " values ($1, $2, $3, $4)",
+        [
+            (TOPIC_OF_EVENT[type(e)].name, e.key(), encode_event(e), event_headers(e))
+            for e in events
+        ],
+    )
+    await conn.execute("select pg_notify($1, '')", channel(schema))
+    return len(events)
 
 
 async def enqueue_tombstone(

@@ -5,12 +5,20 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from shared.contracts import NeedClosed, decode_event
 from shared.db.pool import connect
 from shared.kafka.admin import ensure_topics
-from shared.outbox import OutboxRelay, enqueue, enqueue_event, install, pending_count
+from shared.outbox import (
+    OutboxRelay,
+    enqueue,
+    enqueue_event,
+    enqueue_events,
+    install,
+    pending_count,
+)
 from shared.topics import Topic
 
 
@@ -102,3 +110,42 @@ async def test_a_rolled_back_change_publishes_nothing(dsn: str, unique: str) -> 
     finally:
         await conn.execute(f"drop schema {schema} cascade")
         await conn.close()
+
+
+async def test_events_enqueued_together_go_out_in_order_woken_by_their_commit_not_the_poll(
+    dsn: str, kafka_bootstrap: str, unique: str
+) -> None:
+    schema, topic = f"t_{unique}", f"test.outbox.{unique}"
+    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=1)])
+    conn = await connect(dsn)
+    # A poll far longer than the reads below wait: only the NOTIFY of each commit can wake it.
+    relay = OutboxRelay(dsn, schema=schema, bootstrap=kafka_bootstrap, poll_seconds=60)
+    stop = asyncio.Event()
+    try:
+        await install(conn, schema=schema)
+        task = asyncio.create_task(relay.run(stop))
+        need_id = uuid.uuid4()
+        for first in (1, 21):  # a second round, after the relay went back to waiting
+            async with conn.transaction():
+                await enqueue_events(
+                    conn,
+                    schema=schema,
+                    events=[_closed(need_id, v) for v in range(first, first + 20)],
+                )
+                await conn.execute(f"update {schema}.outbox set topic = $1", topic)
+            await asyncio.wait_for(_published(conn, schema), timeout=15)
+        records = await _read_all(kafka_bootstrap, topic, expected=40)
+    finally:
+        stop.set()
+        await conn.execute(f"drop schema {schema} cascade")
+        await conn.close()
+    await task
+    versions = [decode_event(v).payload.version for _, v in records if v is not None]
+    assert versions == list(range(1, 41))
+
+
+async def _published(conn: asyncpg.Connection, schema: str) -> None:
+    for _ in range(1000):  # the caller's timeout ends it
+        if not await pending_count(conn, schema=schema):
+            return
+        await asyncio.sleep(0.1)

@@ -43,6 +43,17 @@ class EdgeIndex:
         self._shards: dict[str, qe.EdgeShard] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qdrant-edge")
         self._lock_fd: int | None = None
+        self._names: dict[Any, str] = {}
+
+    def _name(self, point_id: Any) -> str:
+        """The id as text. `str(uuid.UUID)` costs ~4.5 µs, a third of the event loop's time
+        under load (hundreds of hits per query): each point's text is made once, then reused."""
+        name = self._names.get(point_id)
+        if name is None:
+            if len(self._names) > 2_000_000:  # bounded: ids of long-deleted points go
+                self._names.clear()
+            name = self._names[point_id] = str(point_id)
+        return name
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
@@ -122,20 +133,20 @@ class EdgeIndex:
             with_payload=with_payload,
         )
         found = await self._run(self._shards[collection].query, request)
-        return [Hit(str(p.id), p.score, p.payload or {}) for p in found]
+        return [Hit(self._name(p.id), p.score, p.payload or {}) for p in found]
 
     async def vectors(
         self, collection: Collection, ids: Sequence[str], *, channel: ports.Channel | None = None
     ) -> dict[str, Stored]:
         wanted: Any = [channel] if channel else True
         records = await self._run(self._retrieve, collection, list(ids), False, wanted)
-        return {str(r.id): _stored(r.vector) for r in records}
+        return {self._name(r.id): _stored(r.vector) for r in records}
 
     async def payloads(
         self, collection: Collection, ids: Sequence[str]
     ) -> dict[str, dict[str, Any]]:
         records = await self._run(self._retrieve, collection, list(ids), True, False)
-        return {str(r.id): r.payload or {} for r in records}
+        return {self._name(r.id): r.payload or {} for r in records}
 
     def _retrieve(self, collection: str, ids: list[str], payload: bool, vector: Any) -> list[Any]:
         point_ids: list[Any] = list(ids)

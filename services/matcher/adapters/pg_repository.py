@@ -26,6 +26,31 @@ async def accepts(conn: Conn, *, kind: Kind, entity_id: str, version: int) -> bo
     return version >= row["version"] and (erased is None or version > erased)
 
 
+async def accepted(conn: Conn, *, kind: Kind, versions: list[tuple[str, int]]) -> list[bool]:
+    """`accepts` for several entities in one query, in the order given."""
+    rows = await conn.fetch(
+        "select entity_id, version, erased_version from matcher.versions"
+        " where kind = $1 and entity_id = any($2::text[])",
+        kind,
+        [entity_id for entity_id, _ in versions],
+    )
+    known = {r["entity_id"]: (r["version"], r["erased_version"]) for r in rows}
+    return [
+        entity_id not in known
+        or (v >= known[entity_id][0] and (known[entity_id][1] is None or v > known[entity_id][1]))
+        for entity_id, v in versions
+    ]
+
+
+async def record_versions(conn: Conn, *, seen: list[tuple[Kind, str, int]]) -> None:
+    await conn.executemany(
+        "insert into matcher.versions (kind, entity_id, version) values ($1, $2, $3)"
+        " on conflict (kind, entity_id) do update set"
+        " version = greatest(matcher.versions.version, excluded.version), updated_at = now()",
+        seen,
+    )
+
+
 async def record_version(conn: Conn, *, kind: Kind, entity_id: str, version: int) -> None:
     await conn.execute(
         "insert into matcher.versions (kind, entity_id, version) values ($1, $2, $3)"
@@ -50,31 +75,45 @@ async def record_erasure(conn: Conn, *, kind: Kind, entity_id: str, version: int
     )
 
 
+_MATCH_COLUMNS = (
+    "match_id",
+    "need_id",
+    "candidate_id",
+    "need_version",
+    "profile_version",
+    "direction",
+    "rank",
+    "score",
+    "threshold",
+    "score_parts",
+    "explanation",
+    "model_version",
+    "referential_version",
+    "inputs_hash",
+)
+_INSERT_MATCH = (
+    "insert into matcher.matches (match_id, need_id, candidate_id, need_version,"
+    " profile_version, direction, rank, score, threshold, score_parts, explanation,"
+    " model_version, referential_version, inputs_hash)"
+    " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    " on conflict (need_id, candidate_id, need_version, profile_version) do nothing"
+    " returning match_id"
+)
+
+
 async def save_match(conn: Conn, *, row: dict[str, Any]) -> bool:
     """Store a match; False when the same need, candidate and versions were already matched."""
-    inserted = await conn.fetchval(
-        "insert into matcher.matches (match_id, need_id, candidate_id, need_version,"
-        " profile_version, direction, rank, score, threshold, score_parts, explanation,"
-        " model_version, referential_version, inputs_hash)"
-        " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        " on conflict (need_id, candidate_id, need_version, profile_version) do nothing"
-        " returning match_id",
-        row["match_id"],
-        row["need_id"],
-        row["candidate_id"],
-        row["need_version"],
-        row["profile_version"],
-        row["direction"],
-        row["rank"],
-        row["score"],
-        row["threshold"],
-        row["score_parts"],
-        row["explanation"],
-        row["model_version"],
-        row["referential_version"],
-        row["inputs_hash"],
+    return bool(await save_matches(conn, rows=[row]))
+
+
+async def save_matches(conn: Conn, *, rows: list[dict[str, Any]]) -> set[UUID]:
+    """`save_match` for several rows, pipelined; the ids of the matches new."""
+    if not rows:
+        return set()
+    inserted = await conn.fetchmany(
+        _INSERT_MATCH, [tuple(r[c] for c in _MATCH_COLUMNS) for r in rows]
     )
-    return inserted is not None
+    return {r["match_id"] for r in inserted}
 
 
 async def list_matches(

@@ -7,6 +7,8 @@
   persist the error propagates and the subscriber's NACK_ON_ERROR policy redelivers the message,
   so nothing is lost while a dependency is away.
 - Any other failure is a bug for this message: dead-lettered with its reason, then go on.
+
+Needs and profiles are consumed in batches with the same policy per record (`batch_policy`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from shared.contracts import Event, UnknownEventError, decode_event
 from shared.dlq.sender import send_to_dead_letter
+from shared.kafka.batch import BatchPolicy, Undecodable
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import Topic
@@ -78,6 +81,31 @@ async def consume(
     finally:
         HANDLER_SECONDS.labels("matcher", event.event_type).observe(time.perf_counter() - started)
         correlation_id.reset(token)
+
+
+def batch_policy(topic: Topic, accepted: tuple[type[Event], ...]) -> BatchPolicy[Event]:
+    """The same policy for a batch subscriber (shared/kafka/batch.py applies it per record)."""
+
+    def decode(record: Any) -> Event | None:
+        raw: bytes = record.value or b""
+        if not raw:
+            return None
+        try:
+            event = decode_event(raw)
+        except UnknownEventError as exc:
+            raise Undecodable(str(exc)) from exc
+        if not isinstance(event, accepted):
+            raise Undecodable(f"{event.event_type} does not belong on {topic.name}")
+        return event
+
+    return BatchPolicy(
+        service="matcher",
+        decode=decode,
+        transient=TRANSIENT,
+        poison=(Exception,),  # as above: a bug for this event, once retrying cannot help
+        reason=lambda exc: f"processing failed: {type(exc).__name__}: {exc}",
+        retry_seconds=5,
+    )
 
 
 async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, topic: Topic, reason: str) -> None:

@@ -1,4 +1,4 @@
-"""The matcher's Kafka subscribers: three lines each, the policy lives in `consumer.consume`.
+"""The matcher's Kafka subscribers: a few lines each, the policy lives in `consumer.py`.
 
 Ack policy NACK_ON_ERROR on every subscriber: a message is committed once handled or
 dead-lettered; an error that escapes (a dependency still away after retries) redelivers it.
@@ -13,9 +13,11 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
 from services.matcher import handlers
-from services.matcher.entrypoints.consumer import consume
+from services.matcher.batches import handle_batch
+from services.matcher.entrypoints.consumer import batch_policy, consume
 from shared import topics
 from shared.contracts import (
+    Event,
     MatchFeedbackGiven,
     MatchFound,
     NeedClosed,
@@ -24,6 +26,10 @@ from shared.contracts import (
     ProfileErased,
     ProfileUpserted,
 )
+from shared.kafka.batch import consume_batch, raw_body
+
+BATCH_RECORDS = 64  # needs or profiles per batch: ~10 matches each, one transaction
+BATCH_WAIT_MS = 20  # when idle: how long a poll waits, and the pause after an empty one
 
 
 @dataclass
@@ -52,42 +58,37 @@ def register(
         "auto_offset_reset": offset_reset,
     }
 
+    # Batches: one encoder call, one index upsert and one transaction for many events.
+    batched: dict[str, Any] = {
+        **common,
+        "batch": True,
+        "max_records": BATCH_RECORDS,
+        "batch_timeout_ms": BATCH_WAIT_MS,
+        "decoder": raw_body,
+    }
+    needs = batch_policy(topics.NEEDS, (NeedPosted, NeedUpdated, NeedClosed))
+    profiles = batch_policy(topics.CANDIDATES, (ProfileUpserted, ProfileErased))
+
+    async def handle(events: list[Event]) -> None:
+        await handle_batch(events, runtime.need())
+
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.NEEDS.name,
         title="matcher/needs",
         description="NeedPosted, NeedUpdated, NeedClosed",
-        **common,
+        **batched,
     )
-    async def on_need(msg: KafkaMessage) -> None:
-        d = runtime.need
-        await consume(
-            broker,
-            msg,
-            topics.NEEDS,
-            {
-                NeedPosted: lambda e: handlers.handle_need(e, d()),  # type: ignore[arg-type]
-                NeedUpdated: lambda e: handlers.handle_need(e, d()),  # type: ignore[arg-type]
-                NeedClosed: lambda e: handlers.handle_need_closed(e, d()),  # type: ignore[arg-type]
-            },
-        )
+    async def on_needs(msg: KafkaMessage) -> None:
+        await consume_batch(broker, msg.raw_message, handle, needs)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.CANDIDATES.name,
         title="matcher/candidates",
         description="ProfileUpserted, ProfileErased (tombstones skipped)",
-        **common,
+        **batched,
     )
-    async def on_candidate(msg: KafkaMessage) -> None:
-        d = runtime.need
-        await consume(
-            broker,
-            msg,
-            topics.CANDIDATES,
-            {
-                ProfileUpserted: lambda e: handlers.handle_profile_upserted(e, d()),  # type: ignore[arg-type]
-                ProfileErased: lambda e: handlers.handle_profile_erased(e, d()),  # type: ignore[arg-type]
-            },
-        )
+    async def on_candidates(msg: KafkaMessage) -> None:
+        await consume_batch(broker, msg.raw_message, handle, profiles)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.FEEDBACK.name,

@@ -19,26 +19,41 @@ def _alert(row: asyncpg.Record) -> Alert:
     return Alert(**{k: row[k] for k in row.keys() if k in fields})
 
 
-async def insert_alert(conn: asyncpg.Connection, *, alert: Alert) -> bool:
-    """False when the match or the (need, candidate) pair was already alerted."""
-    status: str = await conn.execute(
-        """insert into notifier.alerts (alert_id, match_id, need_id, candidate_id, referent_id,
+_INSERT = """insert into notifier.alerts (alert_id, match_id, need_id, candidate_id, referent_id,
                structure, shared_with, explanation, need, distance_km, created_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           on conflict do nothing""",
-        alert.alert_id,
-        alert.match_id,
-        alert.need_id,
-        alert.candidate_id,
-        alert.referent_id,
-        alert.structure,
-        alert.shared_with,
-        alert.explanation,
-        alert.need,
-        alert.distance_km,
-        alert.created_at,
+           on conflict do nothing returning alert_id"""
+
+
+def _row(a: Alert) -> tuple[object, ...]:
+    return (
+        a.alert_id,
+        a.match_id,
+        a.need_id,
+        a.candidate_id,
+        a.referent_id,
+        a.structure,
+        a.shared_with,
+        a.explanation,
+        a.need,
+        a.distance_km,
+        a.created_at,
     )
-    return status.endswith(" 1")
+
+
+async def insert_alert(conn: asyncpg.Connection, *, alert: Alert) -> bool:
+    """False when the match or the (need, candidate) pair was already alerted."""
+    return bool(await insert_alerts(conn, alerts=[alert]))
+
+
+async def insert_alerts(conn: asyncpg.Connection, *, alerts: list[Alert]) -> list[Alert]:
+    """The alerts stored, in order; those whose match or pair was already alerted are skipped,
+    including a pair met twice in the list (the first one wins, as one by one)."""
+    if not alerts:
+        return []
+    rows = await conn.fetchmany(_INSERT, [_row(a) for a in alerts])
+    stored = {r["alert_id"] for r in rows}
+    return [a for a in alerts if a.alert_id in stored]
 
 
 async def get_alert(conn: asyncpg.Connection, *, alert_id: UUID) -> Alert:
@@ -85,7 +100,13 @@ async def unplanned_alerts(conn: asyncpg.Connection, *, referent_id: UUID) -> li
 
 
 async def mark_planned(conn: asyncpg.Connection, *, alert_id: UUID) -> None:
-    await conn.execute("update notifier.alerts set planned = true where alert_id = $1", alert_id)
+    await mark_all_planned(conn, alert_ids=[alert_id])
+
+
+async def mark_all_planned(conn: asyncpg.Connection, *, alert_ids: list[UUID]) -> None:
+    await conn.execute(
+        "update notifier.alerts set planned = true where alert_id = any($1::uuid[])", alert_ids
+    )
 
 
 async def record_decision(
@@ -115,17 +136,37 @@ async def record_decision(
 
 
 async def is_erased(conn: asyncpg.Connection, *, candidate_hash: str, version: int) -> bool:
-    erased_version = await conn.fetchval(
-        "select version from notifier.erased_candidates where candidate_hash = $1",
-        candidate_hash,
+    erased = await erased_versions(conn, candidate_hashes=[candidate_hash])
+    return candidate_hash in erased and version <= erased[candidate_hash]
+
+
+async def erased_versions(
+    conn: asyncpg.Connection, *, candidate_hashes: list[str]
+) -> dict[str, int]:
+    """The erased version of each of these candidates that was erased.
+
+    Each candidate is first locked (shared, until the transaction ends) against its erasure,
+    which takes the same lock exclusively: an erasure committed just before is seen here, and
+    one committed just after waits for this transaction, then redacts what it stored.
+    """
+    await conn.execute(
+        "select pg_advisory_xact_lock_shared(hashtext(h))"
+        " from (select distinct unnest($1::text[]) as h order by 1) s",
+        candidate_hashes,
     )
-    return erased_version is not None and version <= erased_version
+    rows = await conn.fetch(
+        "select candidate_hash, version from notifier.erased_candidates"
+        " where candidate_hash = any($1::text[])",
+        candidate_hashes,
+    )
+    return {r["candidate_hash"]: r["version"] for r in rows}
 
 
 async def redact_candidate(
     conn: asyncpg.Connection, *, candidate_id: UUID, candidate_hash: str, version: int
 ) -> list[UUID]:
     """Redact the candidate's alerts; return the ids of the alerts touched."""
+    await conn.execute("select pg_advisory_xact_lock(hashtext($1))", candidate_hash)
     await conn.execute(
         """insert into notifier.erased_candidates (candidate_hash, version) values ($1, $2)
            on conflict (candidate_hash) do update

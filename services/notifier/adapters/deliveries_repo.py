@@ -12,6 +12,8 @@ from shared.contracts import AlertChannel
 
 from ..domain.model import Alert, Delivery, DeliveryPlan, DeliveryStatus
 
+DELIVERIES_CHANNEL = "notifier_deliveries"
+
 
 def _delivery(row: asyncpg.Record) -> Delivery:
     return Delivery(
@@ -28,15 +30,27 @@ def _delivery(row: asyncpg.Record) -> Delivery:
 async def add_deliveries(
     conn: asyncpg.Connection, *, alert: Alert, plans: list[DeliveryPlan]
 ) -> None:
+    await add_all_deliveries(conn, planned=[(alert, plans)])
+
+
+async def add_all_deliveries(
+    conn: asyncpg.Connection, *, planned: list[tuple[Alert, list[DeliveryPlan]]]
+) -> None:
+    rows = [
+        (uuid.uuid4(), a.alert_id, a.referent_id, p.channel.value, p.digest, p.due_at)
+        for a, plans in planned
+        for p in plans
+    ]
+    if not rows:
+        return
     await conn.executemany(
         """insert into notifier.deliveries
                (delivery_id, alert_id, referent_id, channel, digest, due_at)
            values ($1, $2, $3, $4, $5, $6) on conflict (alert_id, channel) do nothing""",
-        [
-            (uuid.uuid4(), alert.alert_id, alert.referent_id, p.channel.value, p.digest, p.due_at)
-            for p in plans
-        ],
+        rows,
     )
+    # Wakes the delivery workers now rather than at their next poll (delivered at commit).
+    await conn.execute("select pg_notify($1, '')", DELIVERIES_CHANNEL)
 
 
 async def claim_due(conn: asyncpg.Connection, *, now: datetime) -> Delivery | None:

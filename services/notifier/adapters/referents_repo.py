@@ -52,3 +52,12 @@ async def get_referent(conn: asyncpg.Connection, *, referent_id: UUID) -> Refere
         "select * from notifier.referents where referent_id = $1", referent_id
     )
     return _referent(row) if row else None
+
+
+async def get_referents(
+    conn: asyncpg.Connection, *, referent_ids: list[UUID]
+) -> dict[UUID, Referent]:
+    rows = await conn.fetch(
+        "select * from notifier.referents where referent_id = any($1::uuid[])", referent_ids
+    )
+    return {r["referent_id"]: _referent(r) for r in rows}

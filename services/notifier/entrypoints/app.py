@@ -31,7 +31,7 @@ from ..handlers import SCHEMA
 from ..settings import NotifierSettings, load_settings
 from . import web
 from .subscribers import register
-from .workers import delivery_worker
+from .workers import delivery_worker, listen_for_deliveries
 
 STATIC = Path(__file__).parent / "static"
 
@@ -54,13 +54,18 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         holder["notifier"] = app.state.notifier = notifier
         stop = asyncio.Event()
         relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
-        tasks = [asyncio.create_task(relay.run(stop), name="outbox-relay")] + [
+        wake = asyncio.Event()
+        tasks = [
+            asyncio.create_task(relay.run(stop), name="outbox-relay"),
+            asyncio.create_task(listen_for_deliveries(settings.dsn, wake, stop), name="listen"),
+        ] + [
             asyncio.create_task(
                 delivery_worker(
                     notifier.pool,
                     notifier.channels,
                     stop,
                     poll_seconds=settings.delivery_poll_seconds,
+                    wake=wake,
                 ),
                 name=f"delivery-{i}",
             )

@@ -5,6 +5,7 @@ idempotent (unique constraints, newest-event-wins upserts), so redelivery is har
 alert must never be lost. A message that cannot be understood goes to `<topic>.dlq` with the
 reason and is acknowledged; a transient failure (PostgreSQL away) is retried with backoff, and if
 it persists the message is nacked (the consumer seeks back) and read again.
+MatchFound is consumed in batches (shared/kafka/batch.py: the same guarantees, per record).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from shared.contracts import (
     decode_event,
 )
 from shared.dlq.sender import send_to_dead_letter
+from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import CANDIDATES, MATCHES, REFERENTS, Topic
@@ -97,6 +99,27 @@ def _decode(record: ConsumerRecord, *expected: type) -> object:
     return event
 
 
+def _decode_match(record: ConsumerRecord) -> MatchFound:
+    try:
+        event = _decode(record, MatchFound)
+    except (UnknownEventError, DeadLetter) as exc:
+        raise Undecodable(str(exc)) from exc
+    assert isinstance(event, MatchFound)
+    return event
+
+
+MATCH_BATCH = 500
+BATCH_WAIT_MS = 20  # when idle: how long a poll waits, and the pause after an empty one
+MATCH_POLICY: BatchPolicy[MatchFound] = BatchPolicy(
+    service="notifier",
+    decode=_decode_match,
+    transient=TRANSIENT,
+    # The database refuses this content: it will refuse it again on every retry.
+    poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
+    reason=lambda exc: f"refused by the database: {type(exc).__name__}",
+)
+
+
 def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") -> None:
     def subscriber(topic: Topic) -> Callable[..., object]:
         return broker.subscriber(
@@ -106,12 +129,6 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=f"notifier:{topic.name}",
         )
-
-    async def match(record: ConsumerRecord) -> None:
-        event = _decode(record, MatchFound)
-        assert isinstance(event, MatchFound)
-        n = get()
-        await handlers.handle_match_found(event, pool=n.pool, hash_key=n.hash_key, clock=n.clock)
 
     async def referent(record: ConsumerRecord) -> None:
         event = _decode(record, ReferentUpserted)
@@ -137,9 +154,24 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
                 hash_key=get().hash_key,
             )
 
-    @subscriber(MATCHES)
-    async def on_match(message: KafkaMessage) -> None:
-        await _process(broker, message, match)
+    async def matches(events: list[MatchFound]) -> None:
+        n = get()
+        await handlers.handle_matches_found(events, pool=n.pool, hash_key=n.hash_key, clock=n.clock)
+
+    # ~10 MatchFound per need: one transaction per batch instead of one per match.
+    @broker.subscriber(
+        MATCHES.name,
+        group_id=group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=MATCH_BATCH,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        decoder=raw_body,
+        title=f"notifier:{MATCHES.name}",
+    )
+    async def on_matches(message: KafkaMessage) -> None:
+        await consume_batch(broker, message.raw_message, matches, MATCH_POLICY)
 
     @subscriber(REFERENTS)
     async def on_referent(message: KafkaMessage) -> None:

@@ -8,25 +8,51 @@ import logging
 
 import asyncpg
 
+from shared.db.pool import connect
+
+from ..adapters.deliveries_repo import DELIVERIES_CHANNEL
 from ..delivery import Channels, deliver_next
 from .subscribers import TRANSIENT
 
 log = logging.getLogger("spie.notifier.delivery")
 
 
-async def _pause(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass
+async def _pause(stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None) -> None:
+    waiters = [asyncio.ensure_future(e.wait()) for e in (stop, wake) if e is not None]
+    _, pending = await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+
+
+async def listen_for_deliveries(dsn: str, wake: asyncio.Event, stop: asyncio.Event) -> None:
+    """Sets `wake` on each NOTIFY of new deliveries; the workers' poll stays the fallback."""
+    while not stop.is_set():
+        try:
+            conn = await connect(dsn)
+            try:
+                await conn.add_listener(DELIVERIES_CHANNEL, lambda *_: wake.set())
+                while not stop.is_set() and not conn.is_closed():
+                    await _pause(stop, 2)
+            finally:
+                conn.terminate()
+        except (*TRANSIENT, asyncpg.PostgresError) as exc:
+            log.warning("delivery listener paused: %s", type(exc).__name__)
+            await _pause(stop, 2)
 
 
 async def delivery_worker(
-    pool: asyncpg.Pool, channels: Channels, stop: asyncio.Event, *, poll_seconds: float
+    pool: asyncpg.Pool,
+    channels: Channels,
+    stop: asyncio.Event,
+    *,
+    poll_seconds: float,
+    wake: asyncio.Event | None = None,
 ) -> None:
     """Drain the due deliveries, then wait; PostgreSQL outages are waited out with backoff."""
     backoff = poll_seconds
     while not stop.is_set():
+        if wake is not None:
+            wake.clear()  # before draining: a NOTIFY meanwhile wakes the next round
         try:
             while not stop.is_set() and await deliver_next(pool, channels):
                 pass
@@ -34,4 +60,4 @@ async def delivery_worker(
         except TRANSIENT as exc:
             log.warning("delivery paused: %s", type(exc).__name__)
             backoff = min(backoff * 2, 30.0)
-        await _pause(stop, backoff)
+        await _pause(stop, backoff, wake)

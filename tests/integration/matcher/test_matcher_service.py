@@ -24,6 +24,7 @@ from shared.contracts import (
     ProfileErased,
     ProfileUpserted,
     decode_event,
+    encode_event,
 )
 from shared.kafka.broker import make_broker, publish_event
 
@@ -102,8 +103,9 @@ async def matches() -> AsyncIterator[AIOKafkaConsumer]:
 
 
 async def found_for(
-    consumer: AIOKafkaConsumer, need_id: uuid.UUID, *, wait: float
+    consumer: AIOKafkaConsumer, need_id: uuid.UUID | set[uuid.UUID], *, wait: float
 ) -> list[MatchFound]:
+    need_ids = need_id if isinstance(need_id, set) else {need_id}
     found: list[MatchFound] = []
     deadline = asyncio.get_running_loop().time() + wait
     while asyncio.get_running_loop().time() < deadline:
@@ -111,7 +113,7 @@ async def found_for(
         for records in batch.values():
             for r in records:
                 event = decode_event(r.value)
-                if isinstance(event, MatchFound) and event.payload.need_id == need_id:
+                if isinstance(event, MatchFound) and event.payload.need_id in need_ids:
                     found.append(event)
     return found
 
@@ -227,3 +229,23 @@ async def test_a_poison_message_is_dead_lettered_and_consumption_goes_on(
             pytest.fail("the need after the poison message was never handled")
     finally:
         await dlq.stop()
+
+
+async def test_a_batch_with_a_poison_record_matches_the_others_and_a_replay_emits_nothing_twice(
+    service: FastAPI, producer: Any, matches: AIOKafkaConsumer
+) -> None:
+    cid, first, second = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await publish_event(producer, profile_event(cid))
+    await asyncio.sleep(2)
+    # One produce request to one partition: the matcher reads the three records as one batch.
+    batch = [encode_event(need_event(first)), b"{poison", encode_event(need_event(second))]
+    await producer.publish_batch(*batch, topic=topics.NEEDS.name, partition=0)
+    found = [
+        f
+        for f in await found_for(matches, {first, second}, wait=8)
+        if f.payload.candidate_id == cid
+    ]
+    assert sorted(str(f.payload.need_id) for f in found) == sorted([str(first), str(second)])
+
+    await producer.publish_batch(*batch, topic=topics.NEEDS.name, partition=0)  # replayed
+    assert await found_for(matches, {first, second}, wait=5) == []
