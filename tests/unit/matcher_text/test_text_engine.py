@@ -74,3 +74,19 @@ def test_similarity_explains_a_pair_by_its_parts() -> None:
     assert parts["same_rome"] == 1.0 and 0.0 < parts["dense"] <= 1.0 + 1e-6
     other = engine(rome=True).similarity("Maçonne", "Cariste")
     assert other["lexical"] < 0.2 and other["same_rome"] == 0.0
+
+
+def test_a_family_label_in_the_plural_does_not_outrank_the_job_title() -> None:
+    labels = {
+        "d-family": "Imprimeurs",
+        "d-job": "imprimeur offset",
+        "d-commis": "commis de cuisine",
+        "d-other": "plombier",
+    }
+    plain = TextEngine(FakeEmbedder(), None)
+    plain.fit_corpus(list(labels), list(labels.values()))
+    assert plain.rank(["Imprimeur"], top_k=1)[0][0][0] == "d-job"
+    # The family still comes first for a query that itself names a family.
+    assert plain.rank(["Imprimeurs"], top_k=1)[0][0][0] == "d-family"
+    # "commis" looks plural on both sides: agreement, no penalty.
+    assert plain.rank(["Commis de cuisine"], top_k=1)[0][0][0] == "d-commis"

@@ -28,6 +28,9 @@ class Weights:
     # Not z-scored: probabilities that the document is of the query's fiche / appellation.
     crosswalk: float = 1.0
     crosswalk_appellation: float = 4.5
+    # Subtracted from documents whose label starts with a plural ("Imprimeurs") when the
+    # query does not: a family of jobs, not the job asked for. Large: a near filter.
+    plural_label: float = 10.0
     # Documents given as labels of one entity (fit_corpus groups): the entity's mean score,
     # small enough to order mostly equal scores (the same label in two entities) and little else.
     group: float = 0.01
