@@ -46,6 +46,7 @@ class TextEngine:
         self._crosswalk: Crosswalk | None = None
         self._groups: tuple[np.ndarray, np.ndarray] | None = None
         self._plural = np.zeros(0, dtype=np.float32)
+        self._title_vectors: np.ndarray | None = None
 
     def fit_corpus(
         self, ids: list[str], texts: list[str], *, groups: list[str] | None = None
@@ -63,6 +64,11 @@ class TextEngine:
             _, inverse = np.unique(np.array(groups), return_inverse=True)
             self._groups = (inverse, np.bincount(inverse).astype(np.float32))
         self._vectors = encode_unique(self.embedder, list(texts), kind="passage")
+        self._title_vectors = (
+            encode_unique(self.embedder, list(texts), kind="query")
+            if self.weights.dense_title
+            else None
+        )
         self.lexical.fit(list(texts))
         self._plural = np.array([plural_head(t) for t in texts], dtype=np.float32)
         self._crosswalk = (
@@ -84,6 +90,8 @@ class TextEngine:
             "dense": self._vectors @ vector,
             "lexical": self.lexical.scores(query),
         }
+        if self._title_vectors is not None:
+            signals["dense_title"] = self._title_vectors @ vector
         if self.rome is not None and self._crosswalk is not None:
             signals |= self._rome_signals(query, vector, self.rome, self._crosswalk)
         return signals
