@@ -20,8 +20,10 @@ class Weights:
     # Query ~ document, encoder cosine, the document embedded as a passage ("passage: " for e5)
     # or as a title like the query (dense_title, e5's "query: " on both sides, as its authors
     # advise for symmetric tasks). Title-title won on half A (0.8703 vs 0.8699; B 0.8711 vs
-    # 0.8663); it costs a second encoding of the corpus in fit_corpus, skipped when 0.
-    dense: float = 0.0
+    # 0.8663), a little passage cosine beside it more (one coordinate pass over every weight
+    # on half A: A 0.8715, B 0.8713); it costs a second encoding of the corpus in fit_corpus,
+    # skipped when dense_title is 0.
+    dense: float = 0.2
     dense_title: float = 1.0
     lexical: float = 0.25  # query ~ document, TF-IDF over gender-neutral keys and n-grams
     sibling_max: float = 0.675  # best other appellation of the query's ROME fiche ~ document
