@@ -1,4 +1,4 @@
-from services.matcher.domain.text.french import fold, keys, neutral
+from services.matcher.domain.text.french import fold, keys, neutral, plural_head
 
 
 def test_masculine_feminine_and_plural_forms_share_one_key() -> None:
@@ -25,3 +25,11 @@ def test_accents_ligatures_elisions_and_stopwords_are_dropped() -> None:
 
 def test_short_words_are_left_as_they_are() -> None:
     assert keys("BTP VRD") == ["btp", "vrd"]
+
+
+def test_a_label_starting_with_a_plural_names_a_family_of_jobs() -> None:
+    assert plural_head("Imprimeurs")
+    assert plural_head("Mécaniciens et réparateurs de machines agricoles")
+    assert not plural_head("Imprimeur / Imprimeuse")
+    assert not plural_head("imprimeur offset")
+    assert not plural_head("Gens de mer")  # too short to tell

@@ -1,9 +1,11 @@
 from functools import cache
+from typing import Literal
 
+import numpy as np
 import pytest
 
 from services.matcher.adapters.embedder import FakeEmbedder, build_embedder
-from services.matcher.domain.text import CorpusNotFitted, TextEngine
+from services.matcher.domain.text import CorpusNotFitted, TextEngine, Weights
 from shared.referential.fixtures import fixture_paths
 from shared.referential.lookup import snapshot_from_files
 from shared.referential.snapshot import Snapshot
@@ -74,3 +76,41 @@ def test_similarity_explains_a_pair_by_its_parts() -> None:
     assert parts["same_rome"] == 1.0 and 0.0 < parts["dense"] <= 1.0 + 1e-6
     other = engine(rome=True).similarity("Maçonne", "Cariste")
     assert other["lexical"] < 0.2 and other["same_rome"] == 0.0
+
+
+def test_a_family_label_in_the_plural_does_not_outrank_the_job_title() -> None:
+    labels = {
+        "d-family": "Imprimeurs",
+        "d-job": "imprimeur offset",
+        "d-commis": "commis de cuisine",
+        "d-other": "plombier",
+    }
+    plain = TextEngine(FakeEmbedder(), None)
+    plain.fit_corpus(list(labels), list(labels.values()))
+    assert plain.rank(["Imprimeur"], top_k=1)[0][0][0] == "d-job"
+    # The family still comes first for a query that itself names a family.
+    assert plain.rank(["Imprimeurs"], top_k=1)[0][0][0] == "d-family"
+    # "commis" looks plural on both sides: agreement, no penalty.
+    assert plain.rank(["Commis de cuisine"], top_k=1)[0][0][0] == "d-commis"
+
+
+class CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: list[str] = []
+
+    def encode(self, texts: list[str], *, kind: Literal["query", "passage"]) -> np.ndarray:
+        self.kinds.append(kind)
+        return super().encode(texts, kind=kind)
+
+
+def test_documents_are_embedded_as_titles_too_unless_that_signal_is_switched_off() -> None:
+    both, once = CountingEmbedder(), CountingEmbedder()
+    TextEngine(both, None).fit_corpus(list(CORPUS), list(CORPUS.values()))
+    TextEngine(once, None, weights=Weights(dense_title=0.0, dense=1.0)).fit_corpus(
+        list(CORPUS), list(CORPUS.values())
+    )
+    assert sorted(both.kinds) == ["passage", "query"] and once.kinds == ["passage"]
+    ranked = TextEngine(once, None, weights=Weights(dense_title=0.0, dense=1.0))
+    ranked.fit_corpus(list(CORPUS), list(CORPUS.values()))
+    assert ranked.rank(["maçonne"], top_k=1)[0][0][0] == "d-macon"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from services.matcher.domain.text.french import plural_head
 from services.matcher.domain.text.fusion import Weights, fuse, top_k
 from services.matcher.domain.text.lexical import LexicalIndex
 from services.matcher.domain.text.rome import (
@@ -44,6 +45,8 @@ class TextEngine:
         self._vectors = np.zeros((0, embedder.dim), dtype=np.float32)
         self._crosswalk: Crosswalk | None = None
         self._groups: tuple[np.ndarray, np.ndarray] | None = None
+        self._plural = np.zeros(0, dtype=np.float32)
+        self._title_vectors: np.ndarray | None = None
 
     def fit_corpus(
         self, ids: list[str], texts: list[str], *, groups: list[str] | None = None
@@ -61,7 +64,13 @@ class TextEngine:
             _, inverse = np.unique(np.array(groups), return_inverse=True)
             self._groups = (inverse, np.bincount(inverse).astype(np.float32))
         self._vectors = encode_unique(self.embedder, list(texts), kind="passage")
+        self._title_vectors = (
+            encode_unique(self.embedder, list(texts), kind="query")
+            if self.weights.dense_title
+            else None
+        )
         self.lexical.fit(list(texts))
+        self._plural = np.array([plural_head(t) for t in texts], dtype=np.float32)
         self._crosswalk = (
             self.rome.crosswalk(self._vectors, list(texts)) if self.rome is not None else None
         )
@@ -81,12 +90,16 @@ class TextEngine:
             "dense": self._vectors @ vector,
             "lexical": self.lexical.scores(query),
         }
+        if self._title_vectors is not None:
+            signals["dense_title"] = self._title_vectors @ vector
         if self.rome is not None and self._crosswalk is not None:
             signals |= self._rome_signals(query, vector, self.rome, self._crosswalk)
         return signals
 
     def _rank_one(self, query: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         fused = fuse(self.scores(query, vector), self.weights)
+        if self.weights.plural_label and not plural_head(query):
+            fused = fused - self.weights.plural_label * self._plural
         if self._groups is not None and self.weights.group:
             inverse, sizes = self._groups
             means = np.bincount(inverse, weights=fused) / sizes

@@ -66,6 +66,17 @@ def keys(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))
 
 
+def plural_head(text: str) -> bool:
+    """True when the first word is a plural ("Imprimeurs", "Mécaniciens et réparateurs ..."):
+    such a label names a family of jobs, where a job title starts with a singular noun."""
+    words = _WORD.findall(fold(text))
+    if not words or len(words[0]) <= _MIN_STEM + 1:
+        return False
+    head = words[0]
+    # Singular words ending in s ("commis") look plural too; the engine compares both sides.
+    return head[-1] in "sx" and word_key(head) != head
+
+
 def neutral(text: str) -> str:
     """The text as one gender-neutral string ("macon chef equipe"), for character n-grams."""
     return " ".join(keys(text))
