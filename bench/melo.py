@@ -86,7 +86,6 @@ def main() -> None:
     parser.add_argument("--embedder", default=None)
     parser.add_argument("--cache", type=Path, default=None, help="embedding cache folder")
     parser.add_argument("--no-rome", action="store_true")
-    parser.add_argument("--group", action="store_true", help="group labels by id prefix")
     parser.add_argument("--weights", default="{}", help="JSON overrides of Weights fields")
     parser.add_argument("--top-k", type=int, default=1000)  # trec_eval's default depth
     parser.add_argument("--run", type=Path, help="score this rank-texts output instead")
@@ -102,9 +101,8 @@ def main() -> None:
         read_pairs(args.data / "corpus_elements.tsv"),
         read_pairs(args.data / "queries.tsv"),
     )
-    # --group: the labels of one ESCO occupation (ids "C000697_fr_003") score together too.
-    groups = [i.split("_")[0] for i, _ in corpus] if args.group else None
-    engine.fit_corpus([i for i, _ in corpus], [t for _, t in corpus], groups=groups)
+    # The corpus ids are opaque here, as in rank-texts: no structure is read from them.
+    engine.fit_corpus([i for i, _ in corpus], [t for _, t in corpus])
     fitted = time.perf_counter()
     ranking = engine.rank([t for _, t in queries], args.top_k)
     ranked = time.perf_counter()
@@ -113,10 +111,7 @@ def main() -> None:
         qid: first_relevant(found, relevant[qid])
         for (qid, _), found in zip(queries, ranking, strict=True)
     }
-    print(
-        f"engine: {engine.embedder.name}, rome={'off' if engine.rome is None else 'on'},"
-        f" groups={'on' if args.group else 'off'}"
-    )
+    print(f"engine: {engine.embedder.name}, rome={'off' if engine.rome is None else 'on'}")
     print(f"weights: {json.dumps(engine.weights.as_dict())}")
     print_report(ranks)
     print(
