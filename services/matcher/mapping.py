@@ -7,6 +7,7 @@ import json
 import uuid
 from typing import Any, Literal
 
+from services.matcher.adapters.pg_repository import MATCH_COLUMNS
 from services.matcher.domain.model import Consent, Need, Profile, need_to_dict, profile_to_dict
 from services.matcher.pipeline import Pipeline, Proposal
 from shared.contracts import MatchFound, NeedSummary, ScoreParts
@@ -130,23 +131,8 @@ def to_event(
     )
     event = MatchFound(producer=PRODUCER, correlation_id=correlation_id, payload=payload)
     row = {
-        **payload.model_dump(
-            include={
-                "match_id",
-                "need_id",
-                "candidate_id",
-                "need_version",
-                "profile_version",
-                "direction",
-                "rank",
-                "score",
-                "threshold",
-                "explanation",
-                "model_version",
-                "referential_version",
-                "inputs_hash",
-            }
-        ),
+        # Every audit column but score_parts comes as it is in the event.
+        **payload.model_dump(include=set(MATCH_COLUMNS) - {"score_parts"}),
         "score_parts": {
             "dense": parts.dense,
             "lexical": parts.lexical,

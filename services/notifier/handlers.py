@@ -11,6 +11,7 @@ import hmac
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -40,7 +41,7 @@ def candidate_hash(key: bytes, candidate_id: UUID) -> str:
     return hmac.new(key, f"candidate:{candidate_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def _alert_sent(
+def alert_sent_event(
     alert: Alert,
     channel: AlertChannel,
     status: str,
@@ -64,18 +65,10 @@ def _alert_sent(
 
 
 async def alert_sent(
-    conn: asyncpg.Connection,
-    alert: Alert,
-    channel: AlertChannel,
-    status: str,
-    *,
-    referent_id: UUID | None = None,
-    digest: bool = False,
-    detail: str | None = None,
+    conn: asyncpg.Connection, alert: Alert, channel: AlertChannel, status: str, **details: Any
 ) -> None:
-    event = _alert_sent(
-        alert, channel, status, referent_id=referent_id, digest=digest, detail=detail
-    )
+    """Enqueue the AlertSent of `alert_sent_event` (details: referent_id, digest, detail)."""
+    event = alert_sent_event(alert, channel, status, **details)
     await enqueue_event(conn, schema=SCHEMA, event=event)
 
 
@@ -126,7 +119,9 @@ async def handle_matches_found(
         if not alerts:
             return []
         await enqueue_events(
-            conn, schema=SCHEMA, events=[_alert_sent(a, AlertChannel.INBOX, "sent") for a in alerts]
+            conn,
+            schema=SCHEMA,
+            events=[alert_sent_event(a, AlertChannel.INBOX, "sent") for a in alerts],
         )
         referents = await referents_repo.get_referents(
             conn, referent_ids=list({a.referent_id for a in alerts})

@@ -10,6 +10,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from shared.aio import sleep_or_stop
 from shared.db.pool import connect
 from shared.metrics import PRODUCED
 from shared.outbox.store import _schema, channel
@@ -59,7 +60,7 @@ class OutboxRelay:
                     exc_info=not isinstance(exc, EXPECTED),
                 )
                 await self._close_producer()
-                await _sleep_or_stop(stop, backoff)
+                await sleep_or_stop(stop, backoff)
                 backoff = min(backoff * 2, self.max_backoff)
         await self._close_producer()
 
@@ -70,7 +71,7 @@ class OutboxRelay:
             while not await conn.fetchval(
                 "select pg_try_advisory_lock(hashtext($1))", f"outbox:{self.schema}"
             ):
-                if await _sleep_or_stop(stop, self.poll_seconds * 5):
+                if await sleep_or_stop(stop, self.poll_seconds * 5):
                     return
             await conn.add_listener(channel(self.schema), self._on_notify)
             while not stop.is_set():
@@ -148,12 +149,3 @@ class OutboxRelay:
                 await producer.stop()
             except KafkaError:
                 log.debug("producer stop failed while Kafka is away")
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
-    """Sleep, waking early when stopped; True when stopped."""
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        return False
-    return True

@@ -75,7 +75,7 @@ async def record_erasure(conn: Conn, *, kind: Kind, entity_id: str, version: int
     )
 
 
-_MATCH_COLUMNS = (
+MATCH_COLUMNS = (
     "match_id",
     "need_id",
     "candidate_id",
@@ -111,7 +111,7 @@ async def save_matches(conn: Conn, *, rows: list[dict[str, Any]]) -> set[UUID]:
     if not rows:
         return set()
     inserted = await conn.fetchmany(
-        _INSERT_MATCH, [tuple(r[c] for c in _MATCH_COLUMNS) for r in rows]
+        _INSERT_MATCH, [tuple(r[c] for c in MATCH_COLUMNS) for r in rows]
     )
     return {r["match_id"] for r in inserted}
 

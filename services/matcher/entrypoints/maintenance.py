@@ -14,6 +14,7 @@ import logging
 import time
 
 from services.matcher.domain.ports import VectorIndex
+from shared.aio import sleep_or_stop
 
 log = logging.getLogger("spie.matcher")
 
@@ -23,7 +24,7 @@ async def keep_optimised(index: VectorIndex, every_s: float, stop: asyncio.Event
     rounds = 0
     if every_s <= 0:
         return rounds
-    while not await _stopped(stop, every_s):
+    while not await sleep_or_stop(stop, every_s):
         started = time.monotonic()
         try:
             await index.optimize()
@@ -35,11 +36,3 @@ async def keep_optimised(index: VectorIndex, every_s: float, stop: asyncio.Event
         if took >= 1:
             log.info("index optimised", extra={"fields": {"seconds": round(took, 1)}})
     return rounds
-
-
-async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        return False
-    return True
