@@ -23,6 +23,7 @@ from shared.contracts import (
     ProfileErased,
     ProfileUpserted,
 )
+from shared.logs import correlation_id
 
 _ALONE: dict[type[Event], Callable[[Any, Deps], Awaitable[object]]] = {
     NeedClosed: handlers.handle_need_closed,
@@ -69,11 +70,24 @@ def runs(events: Sequence[Event]) -> Iterator[list[Event]]:
 
 async def handle_batch(events: Sequence[Event], deps: Deps) -> None:
     for run in runs(events):
-        group = _group(run[0])
-        if group == "needs":
-            await handlers.handle_needs(cast(list[NeedPosted | NeedUpdated], run), deps)
-        elif group == "profiles":
-            await handlers.handle_profiles_upserted(cast(list[ProfileUpserted], run), deps)
-        else:
-            [event] = run
-            await _ALONE[type(event)](event, deps)
+        # The log lines of an event handled on its own carry its correlation id; a run of
+        # several has none of its own (its MatchFound events each carry theirs).
+        first = run[0]
+        token = correlation_id.set(
+            str(first.correlation_id or first.event_id) if len(run) == 1 else None
+        )
+        try:
+            await _handle_run(run, deps)
+        finally:
+            correlation_id.reset(token)
+
+
+async def _handle_run(run: list[Event], deps: Deps) -> None:
+    group = _group(run[0])
+    if group == "needs":
+        await handlers.handle_needs(cast(list[NeedPosted | NeedUpdated], run), deps)
+    elif group == "profiles":
+        await handlers.handle_profiles_upserted(cast(list[ProfileUpserted], run), deps)
+    else:
+        [event] = run
+        await _ALONE[type(event)](event, deps)

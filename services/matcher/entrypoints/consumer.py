@@ -8,28 +8,19 @@
   so nothing is lost while a dependency is away.
 - Any other failure is a bug for this message: dead-lettered with its reason, then go on.
 
-Needs and profiles are consumed in batches with the same policy per record (`batch_policy`).
+Every topic is consumed in batches; `shared/kafka/batch.py` applies this policy per record.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
-from faststream.kafka import KafkaBroker, KafkaMessage
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from shared.contracts import Event, UnknownEventError, decode_event
-from shared.dlq.sender import send_to_dead_letter
 from shared.kafka.batch import BatchPolicy, Undecodable
-from shared.logs import correlation_id
-from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import Topic
 
-log = logging.getLogger("spie.matcher.consumer")
 TRANSIENT = (
     OSError,
     TimeoutError,
@@ -38,49 +29,6 @@ TRANSIENT = (
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
 )
-Dispatch = Callable[[Event], Awaitable[Any]]
-
-
-async def consume(
-    broker: KafkaBroker,
-    msg: KafkaMessage,
-    topic: Topic,
-    routes: dict[type[Event], Dispatch],
-    *,
-    attempts: int = 5,
-) -> None:
-    raw: bytes = msg.body or b""
-    CONSUMED.labels("matcher", topic.name).inc()
-    if not raw:
-        return
-    try:
-        event = decode_event(raw)
-    except UnknownEventError as exc:
-        await dead_letter(broker, msg, topic, str(exc))
-        return
-    handler = routes.get(type(event))
-    if handler is None:
-        await dead_letter(broker, msg, topic, f"{event.event_type} does not belong on {topic.name}")
-        return
-    token = correlation_id.set(str(event.correlation_id or event.event_id))
-    started = time.perf_counter()
-    try:
-        async for attempt in AsyncRetrying(
-            retry=retry_if_exception_type(TRANSIENT),
-            wait=wait_exponential(multiplier=0.2, max=5),
-            stop=stop_after_attempt(attempts),
-            reraise=True,
-        ):
-            with attempt:
-                await handler(event)
-    except TRANSIENT:
-        raise
-    except Exception as exc:  # a bug for this message: park it with the reason, keep consuming
-        log.exception("event dead-lettered", extra={"fields": {"event_id": str(event.event_id)}})
-        await dead_letter(broker, msg, topic, f"processing failed: {type(exc).__name__}: {exc}")
-    finally:
-        HANDLER_SECONDS.labels("matcher", event.event_type).observe(time.perf_counter() - started)
-        correlation_id.reset(token)
 
 
 def batch_policy(topic: Topic, accepted: tuple[type[Event], ...]) -> BatchPolicy[Event]:
@@ -106,8 +54,3 @@ def batch_policy(topic: Topic, accepted: tuple[type[Event], ...]) -> BatchPolicy
         reason=lambda exc: f"processing failed: {type(exc).__name__}: {exc}",
         retry_seconds=5,
     )
-
-
-async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, topic: Topic, reason: str) -> None:
-    DEAD_LETTERS.labels("matcher", topic.name).inc()
-    await send_to_dead_letter(broker, msg.raw_message, reason=reason, service="matcher")

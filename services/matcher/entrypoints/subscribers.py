@@ -1,4 +1,5 @@
-"""The matcher's Kafka subscribers: a few lines each, the policy lives in `consumer.py`.
+"""The matcher's Kafka subscribers, all batched: the policy lives in `consumer.py` and
+`shared/kafka/batch.py`, the routing in `services/matcher/batches.py`.
 
 Ack policy NACK_ON_ERROR on every subscriber: a message is committed once handled or
 dead-lettered; an error that escapes (a dependency still away after retries) redelivers it.
@@ -14,7 +15,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 
 from services.matcher import handlers
 from services.matcher.batches import handle_batch
-from services.matcher.entrypoints.consumer import batch_policy, consume
+from services.matcher.entrypoints.consumer import batch_policy
 from shared import topics
 from shared.contracts import (
     Event,
@@ -68,6 +69,7 @@ def register(
     }
     needs = batch_policy(topics.NEEDS, (NeedPosted, NeedUpdated, NeedClosed))
     profiles = batch_policy(topics.CANDIDATES, (ProfileUpserted, ProfileErased))
+    feedback = batch_policy(topics.FEEDBACK, (MatchFeedbackGiven,))
 
     async def handle(events: list[Event]) -> None:
         await handle_batch(events, runtime.need())
@@ -94,18 +96,10 @@ def register(
         topics.FEEDBACK.name,
         title="matcher/feedback",
         description="MatchFeedbackGiven: the référent's decision, stored with the match",
-        **common,
+        **batched,
     )
     async def on_feedback(msg: KafkaMessage) -> None:
-        d = runtime.need
-        await consume(
-            broker,
-            msg,
-            topics.FEEDBACK,
-            {
-                MatchFeedbackGiven: lambda e: handlers.handle_feedback(e, d()),  # type: ignore[arg-type]
-            },
-        )
+        await consume_batch(broker, msg.raw_message, handle, feedback)
 
 
 def document_publishers(broker: KafkaBroker) -> None:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import SimpleNamespace
 from typing import Any
 
-from services.matcher.batches import runs
-from shared.contracts import Event, NeedClosed, NeedPosted, NeedUpdated, ProfileUpserted
+from services.matcher.batches import handle_batch, runs
+from services.matcher.handlers import Deps
+from shared.contracts import (
+    Event,
+    MatchFeedbackGiven,
+    NeedClosed,
+    NeedPosted,
+    NeedUpdated,
+    ProfileUpserted,
+)
+from shared.logs import correlation_id
 
 
 def _event(kind: type[Event], **payload: Any) -> Event:
@@ -53,3 +65,40 @@ def test_a_closure_is_handled_alone_in_its_place() -> None:
 def test_profiles_and_needs_never_share_a_run() -> None:
     batch = [_event(ProfileUpserted, candidate_id="p"), _event(NeedPosted, need_id="a")]
     assert _shape(batch) == [["ProfileUpserted:p"], ["NeedPosted:a"]]
+
+
+class _Pool:
+    """Hands out a connection that notes the correlation id current at each statement."""
+
+    def __init__(self) -> None:
+        self.seen: list[str | None] = []
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[Any]:
+        seen = self.seen
+
+        class Conn:
+            async def execute(self, *_args: Any) -> str:
+                seen.append(correlation_id.get())
+                return "UPDATE 1"
+
+        yield Conn()
+
+
+async def test_an_event_handled_alone_logs_under_its_own_correlation_id() -> None:
+    cid = uuid.uuid4()
+    feedback = MatchFeedbackGiven(
+        producer="notifier",
+        correlation_id=cid,
+        payload={
+            "match_id": uuid.uuid4(),
+            "need_id": uuid.uuid4(),
+            "candidate_id": uuid.uuid4(),
+            "referent_id": uuid.uuid4(),
+            "decision": "contacted",
+        },
+    )
+    pool = _Pool()
+    deps = Deps(pool=pool, pipeline=None)  # type: ignore[arg-type]
+    await handle_batch([feedback, feedback], deps)
+    assert pool.seen == [str(cid), str(cid)] and correlation_id.get() is None
