@@ -8,6 +8,7 @@ channel gets its other score from a second search of that channel restricted to 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from itertools import chain
 from typing import Any
 
@@ -17,6 +18,7 @@ from services.matcher.domain.ports import (
     Collection,
     Condition,
     HasId,
+    Hit,
     In,
     Sparse,
     VectorIndex,
@@ -34,31 +36,20 @@ async def gather(
     pool: int,
 ) -> list[tuple[dict[str, Any], float, float]]:
     """(payload, dense score, lexical score) of every point found, in a stable order."""
+
+    def ids_only(
+        channel: Channel, vector: list[float] | Sparse, cond: Condition, limit: int
+    ) -> Awaitable[list[Hit]]:
+        return index.search(
+            collection, channel=channel, vector=vector, where=cond, limit=limit, with_payload=False
+        )
+
     searches = [
-        index.search(
-            collection, channel="dense", vector=dense, where=where, limit=pool, with_payload=False
-        ),
-        index.search(
-            collection,
-            channel="lexical",
-            vector=sparse,
-            where=where,
-            limit=pool // 2,
-            with_payload=False,
-        ),
+        ids_only("dense", dense, where, pool),
+        ids_only("lexical", sparse, where, pool // 2),
     ]
     if codes:
-        by_trade = All((where, In("rome_codes", codes)))
-        searches.append(
-            index.search(
-                collection,
-                channel="dense",
-                vector=dense,
-                where=by_trade,
-                limit=pool // 2,
-                with_payload=False,
-            )
-        )
+        searches.append(ids_only("dense", dense, All((where, In("rome_codes", codes))), pool // 2))
     dense_hits, lexical_hits, *trade = await asyncio.gather(*searches)
     dense_of = {h.id: h.score for hits in (dense_hits, *trade) for h in hits}
     lexical_of = {h.id: h.score for h in lexical_hits}
@@ -76,17 +67,7 @@ async def gather(
     ]
     todo = [t for t in todo if t[3]]
     rescored = await asyncio.gather(
-        *(
-            index.search(
-                collection,
-                channel=channel,
-                vector=query,
-                where=HasId(only),
-                limit=len(only),
-                with_payload=False,
-            )
-            for _, channel, query, only in todo
-        )
+        *(ids_only(channel, query, HasId(only), len(only)) for _, channel, query, only in todo)
     )
     for (target, *_), hits in zip(todo, rescored, strict=True):
         # Not found: no shared feature at all (lexical), so the score is 0.

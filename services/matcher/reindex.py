@@ -63,9 +63,9 @@ async def reindex(
         pipeline = Pipeline(
             index=new, embedder=embedder, text=TextEngine(embedder, None), resolver=resolver
         )
-        before = await old.count(PROFILES)
-        for collection in (PROFILES, NEEDS):
-            total, done = await old.count(collection), 0
+        totals = {c: await old.count(c) for c in (PROFILES, NEEDS)}
+        for collection, total in totals.items():
+            done = 0
             offset: str | None = None
             while True:
                 page, offset = await old.scroll(collection, offset=offset, limit=PAGE)
@@ -91,7 +91,7 @@ async def reindex(
     location = await asyncio.to_thread(_swap, index_path, building, previous)
     async with pool.acquire() as conn:
         await set_index_model(conn, location=location, model=embedder.name)
-    return Reindexed(embedder.name, profiles, needs, before - profiles, previous)
+    return Reindexed(embedder.name, profiles, needs, totals[PROFILES] - profiles, previous)
 
 
 def _swap(index_path: Path, building: Path, previous: Path) -> str:

@@ -21,7 +21,7 @@ from services.matcher.adapters.edge_index import IndexBusy
 from services.matcher.adapters.embedder import build_embedder
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.reindex import Reindexed, reindex
-from services.matcher.settings import load_settings
+from services.matcher.settings import MatcherSettings, load_settings
 from shared.db.pool import create_pool
 from shared.referential.lookup import ReferentialMissing, load_snapshot
 
@@ -37,7 +37,7 @@ def run(embedder_name: str | None) -> None:
         )
         raise typer.Exit(2)
     try:
-        done = asyncio.run(_run(embedder_name or settings.embedder))
+        done = asyncio.run(_run(settings, embedder_name or settings.embedder))
     except (IndexBusy, FileNotFoundError, ReferentialMissing) as exc:
         typer.echo(f"reindex: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -48,8 +48,7 @@ def run(embedder_name: str | None) -> None:
     )
 
 
-async def _run(embedder_name: str | None) -> Reindexed:
-    settings = load_settings()
+async def _run(settings: MatcherSettings, embedder_name: str | None) -> Reindexed:
     pool = await create_pool(settings.dsn)
     try:
         async with pool.acquire() as lent:
