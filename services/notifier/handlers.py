@@ -72,10 +72,17 @@ async def alert_sent(
     await enqueue_event(conn, schema=SCHEMA, event=event)
 
 
-async def _plan(conn: asyncpg.Connection, alert: Alert, referent: Referent, now: datetime) -> None:
-    plans = plan_deliveries(now, referent.preferences, active=referent.active)
-    await deliveries_repo.add_deliveries(conn, alert=alert, plans=plans)
-    await alerts_repo.mark_planned(conn, alert_id=alert.alert_id)
+async def _plan(
+    conn: asyncpg.Connection, planned: list[tuple[Alert, Referent]], now: datetime
+) -> None:
+    """Deliveries of each alert by its référent's preferences; the alerts marked planned."""
+    if not planned:
+        return
+    await deliveries_repo.add_all_deliveries(
+        conn,
+        planned=[(a, plan_deliveries(now, r.preferences, active=r.active)) for a, r in planned],
+    )
+    await alerts_repo.mark_all_planned(conn, alert_ids=[a.alert_id for a, _ in planned])
 
 
 def _alert(event: MatchFound, now: datetime) -> Alert:
@@ -127,16 +134,8 @@ async def handle_matches_found(
             conn, referent_ids=list({a.referent_id for a in alerts})
         )
         # An alert whose référent is not known yet is planned when ReferentUpserted arrives.
-        known = [a for a in alerts if a.referent_id in referents]
-        await deliveries_repo.add_all_deliveries(
-            conn,
-            planned=[
-                (a, plan_deliveries(now, r.preferences, active=r.active))
-                for a in known
-                for r in [referents[a.referent_id]]
-            ],
-        )
-        await alerts_repo.mark_all_planned(conn, alert_ids=[a.alert_id for a in known])
+        known = [(a, referents[a.referent_id]) for a in alerts if a.referent_id in referents]
+        await _plan(conn, known, now)
     return alerts
 
 
@@ -160,8 +159,7 @@ async def handle_referent_upserted(
         if not stored:
             return 0
         waiting = await alerts_repo.unplanned_alerts(conn, referent_id=p.referent_id)
-        for alert in waiting:
-            await _plan(conn, alert, referent, clock())
+        await _plan(conn, [(a, referent) for a in waiting], clock())
     return len(waiting)
 
 

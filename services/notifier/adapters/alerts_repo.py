@@ -41,11 +41,6 @@ def _row(a: Alert) -> tuple[object, ...]:
     )
 
 
-async def insert_alert(conn: asyncpg.Connection, *, alert: Alert) -> bool:
-    """False when the match or the (need, candidate) pair was already alerted."""
-    return bool(await insert_alerts(conn, alerts=[alert]))
-
-
 async def insert_alerts(conn: asyncpg.Connection, *, alerts: list[Alert]) -> list[Alert]:
     """The alerts stored, in order; those whose match or pair was already alerted are skipped,
     including a pair met twice in the list (the first one wins, as one by one)."""
@@ -99,10 +94,6 @@ async def unplanned_alerts(conn: asyncpg.Connection, *, referent_id: UUID) -> li
     return [_alert(r) for r in rows]
 
 
-async def mark_planned(conn: asyncpg.Connection, *, alert_id: UUID) -> None:
-    await mark_all_planned(conn, alert_ids=[alert_id])
-
-
 async def mark_all_planned(conn: asyncpg.Connection, *, alert_ids: list[UUID]) -> None:
     await conn.execute(
         "update notifier.alerts set planned = true where alert_id = any($1::uuid[])", alert_ids
@@ -133,11 +124,6 @@ async def record_decision(
         decision,
         reason,
     )
-
-
-async def is_erased(conn: asyncpg.Connection, *, candidate_hash: str, version: int) -> bool:
-    erased = await erased_versions(conn, candidate_hashes=[candidate_hash])
-    return candidate_hash in erased and version <= erased[candidate_hash]
 
 
 async def erased_versions(

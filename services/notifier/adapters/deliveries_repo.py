@@ -27,12 +27,6 @@ def _delivery(row: asyncpg.Record) -> Delivery:
     )
 
 
-async def add_deliveries(
-    conn: asyncpg.Connection, *, alert: Alert, plans: list[DeliveryPlan]
-) -> None:
-    await add_all_deliveries(conn, planned=[(alert, plans)])
-
-
 async def add_all_deliveries(
     conn: asyncpg.Connection, *, planned: list[tuple[Alert, list[DeliveryPlan]]]
 ) -> None:
