@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,7 +36,7 @@ from services.matcher.domain.ports import (
     Sparse,
     VectorIndex,
 )
-from services.matcher.domain.rome import RomeResolver
+from services.matcher.domain.rome import RomeLink, RomeResolver
 from services.matcher.domain.text import TextEngine
 
 RANKING_VERSION = "hybrid-1"
@@ -203,13 +203,13 @@ class Pipeline:
             return []
         vec = vectors or (await self.vectors([self.need_text(need)]))[0]
         where = prefilter.profiles_for_need(need, location["lat"], location["lon"], at=at)
-        codes = self._trade_codes(self.need_codes(need))
-        found = await self._candidates(PROFILES, vec, where, codes)
-        assessed = (
-            self.assess(need, profile_of(payload), dense, lexical, at=at)
+        need_codes = self.need_codes(need)
+        found = await self._candidates(PROFILES, vec, where, self._trade_codes(need_codes))
+        pairs = (
+            (need, profile_of(payload), dense, lexical, need_codes, None)
             for payload, dense, lexical in found
         )
-        return self._top(p for p in assessed if p is not None)
+        return self._best(pairs, at=at)
 
     async def rank_for_profile(
         self, profile: Profile, *, at: datetime, vectors: Vectors | None = None
@@ -219,13 +219,13 @@ class Pipeline:
             return []
         vec = vectors or (await self.vectors([self.profile_text(profile)]))[0]
         where = prefilter.needs_for_profile(profile, location["lat"], location["lon"])
-        codes = self._trade_codes(self.profile_codes(profile))
-        found = await self._candidates(NEEDS, vec, where, codes)
-        assessed = (
-            self.assess(need_of(payload), profile, dense, lexical, at=at)
+        profile_codes = self.profile_codes(profile)
+        found = await self._candidates(NEEDS, vec, where, self._trade_codes(profile_codes))
+        pairs = (
+            (need_of(payload), profile, dense, lexical, None, profile_codes)
             for payload, dense, lexical in found
         )
-        return self._top(p for p in assessed if p is not None)
+        return self._best(pairs, at=at)
 
     def _trade_codes(self, codes: tuple[str, ...]) -> tuple[str, ...]:
         """The codes themselves and their ROME mobilités: what the same-trade search looks for."""
@@ -249,10 +249,24 @@ class Pipeline:
         self, need: Need, profile: Profile, dense: float, lexical: float, *, at: datetime
     ) -> Proposal | None:
         """The scored, explained proposal of one pair, or None when the pair is incompatible."""
+        link = self.resolver.link(self.need_codes(need), self.profile_codes(profile))
+        scored = self._score(need, profile, _rounded(dense), _rounded(lexical), link, at=at)
+        return None if scored is None else self._explained(*scored)
+
+    def _score(
+        self,
+        need: Need,
+        profile: Profile,
+        dense: float,
+        lexical: float,
+        link: RomeLink,
+        *,
+        at: datetime,
+    ) -> _Scored | None:
+        """The parts of a compatible pair (and what its explanation needs), else None."""
         verdict = compatibility.check(need, profile, at=at, distance_km=self.distance)
         if not verdict.compatible or verdict.distance_km is None:
             return None
-        link = self.resolver.link(self.need_codes(need), self.profile_codes(profile))
         share, matched = skills.overlap(need.skills, profile.skills, profile.experience)
         welcome = need.open_to_beginners and skills.beginner(profile.experience)
         in_time = (
@@ -261,10 +275,8 @@ class Pipeline:
             or profile.available_from <= need.start_date
         )
         parts = ranking.Parts(
-            # Rounded: the index and numpy compute the same cosine to different last bits,
-            # and twins must score exactly the same.
-            dense=round(dense, 4),
-            lexical=round(lexical, 4),
+            dense=dense,
+            lexical=lexical,
             rome=ranking.ROME_VALUES[link.kind],
             skills=share,
             bonus=ranking.bonus(
@@ -274,21 +286,82 @@ class Pipeline:
             ),
             distance_km=verdict.distance_km,
         )
+        return need, profile, parts, link, matched, welcome
+
+    def _explained(
+        self,
+        need: Need,
+        profile: Profile,
+        parts: ranking.Parts,
+        link: RomeLink,
+        matched: tuple[str, ...],
+        welcome: bool,
+        rank: int = 0,
+    ) -> Proposal:
         text = explain(
             need=need,
             profile=profile,
             link=link,
             label=self.resolver.label,
-            distance_km=verdict.distance_km,
+            distance_km=parts.distance_km,
             matched_skills=matched,
             beginner_welcome=welcome,
         )
-        return Proposal(need, profile, round(ranking.score(parts), 6), parts, text)
+        return Proposal(need, profile, _final(parts), parts, text, rank)
 
-    def _top(self, proposals: Any) -> list[Proposal]:
-        kept = [p for p in proposals if p.score >= self.settings.threshold]
-        kept.sort(key=lambda p: (-p.score, p.profile.candidate_id, p.need.need_id))
-        return [
-            Proposal(p.need, p.profile, p.score, p.parts, p.explanation, rank)
-            for rank, p in enumerate(kept[: self.settings.top_k], start=1)
-        ]
+    def _best(self, pairs: Iterable[_Pair], *, at: datetime) -> list[Proposal]:
+        """The top K compatible pairs above the threshold, best first, explained.
+
+        Pairs are taken by an upper bound of their score (the parts the index gave, the trade
+        link, and the best skills and bonus they could have), and the exact checks stop once
+        no pair left can beat the K-th kept: the same result as assessing every pair, with
+        the compatibility, skills and explanation work done for a few dozen instead of the
+        few hundred points a query finds.
+        """
+        bounded = []
+        for need, profile, dense, lexical, need_codes, profile_codes in pairs:
+            link = self.resolver.link(
+                need_codes if need_codes is not None else self.need_codes(need),
+                profile_codes if profile_codes is not None else self.profile_codes(profile),
+            )
+            d, lx = _rounded(dense), _rounded(lexical)
+            bound = ranking.upper_bound(
+                dense=d,
+                lexical=lx,
+                rome=ranking.ROME_VALUES[link.kind],
+                has_skills=bool(need.skills),
+                open_to_beginners=need.open_to_beginners,
+            )
+            bounded.append((bound, need, profile, d, lx, link))
+        bounded.sort(key=lambda b: -b[0])
+        top_k, threshold = self.settings.top_k, self.settings.threshold
+        kept: list[tuple[float, str, str, _Scored]] = []
+        for bound, need, profile, d, lx, link in bounded:
+            floor = kept[top_k - 1][0] if len(kept) >= top_k else threshold
+            if round(bound, 6) < floor:
+                break  # sorted by bound: no pair left can enter the top K
+            scored = self._score(need, profile, d, lx, link, at=at)
+            if scored is None:
+                continue
+            score = _final(scored[2])
+            if score < threshold:
+                continue
+            kept.append((score, profile.candidate_id, need.need_id, scored))
+            kept.sort(key=lambda k: (-k[0], k[1], k[2]))
+            del kept[top_k:]
+        return [self._explained(*k[3], rank=r) for r, k in enumerate(kept, start=1)]
+
+
+_Pair = tuple[Need, Profile, float, float, tuple[str, ...] | None, tuple[str, ...] | None]
+# A compatible pair: its parts, and what its explanation needs (link, skills found, welcome).
+_Scored = tuple[Need, Profile, ranking.Parts, RomeLink, tuple[str, ...], bool]
+
+
+def _rounded(cosine: float) -> float:
+    # The index and numpy compute the same cosine to different last bits, and twins must
+    # score exactly the same.
+    return round(cosine, 4)
+
+
+def _final(parts: ranking.Parts) -> float:
+    return round(ranking.score(parts), 6)

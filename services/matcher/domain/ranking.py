@@ -58,5 +58,24 @@ def score(parts: Parts, weights: Weights = WEIGHTS) -> float:
     return total + weights.skills * parts.skills
 
 
+def upper_bound(
+    *, dense: float, lexical: float, rome: float, has_skills: bool, open_to_beginners: bool
+) -> float:
+    """The best score a pair can reach once its skills and bonus are known (all skills found,
+    the whole bonus it can get): never below its exact score, which is monotone in each part."""
+    return score(
+        Parts(
+            dense=dense,
+            lexical=lexical,
+            rome=rome,
+            skills=1.0 if has_skills else None,
+            bonus=bonus(
+                open_to_beginners=open_to_beginners, is_beginner=True, available_in_time=True
+            ),
+            distance_km=0.0,
+        )
+    )
+
+
 def bonus(*, open_to_beginners: bool, is_beginner: bool, available_in_time: bool) -> float:
     return 0.5 * (open_to_beginners and is_beginner) + 0.5 * available_in_time

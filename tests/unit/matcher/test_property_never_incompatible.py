@@ -1,4 +1,5 @@
-"""Whatever the needs and profiles, the ranking pipeline never returns an incompatible pair."""
+"""Whatever the needs and profiles, the ranking pipeline never returns an incompatible pair,
+and its top K is the start of the full ranking (the early stop loses no better pair)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,34 @@ profiles = st.builds(
     unavailable_schedules=SCHEDULES,
 )
 
+SKILLS = st.lists(st.sampled_from(["coffrage", "conduite de chariot", "soins"]), max_size=2)
+# Pairs whose skills and experience differ, so that the score's upper bound is loose by
+# different amounts: the early stop of the top K has to be right, not lucky.
+varied_profiles = st.builds(
+    Profile,
+    candidate_id=st.uuids().map(str),
+    version=st.just(1),
+    consent=st.just(
+        Consent(granted_at=NOW - timedelta(days=9), expires_at=NOW + timedelta(days=9))
+    ),
+    desired_jobs=st.lists(st.sampled_from(JOBS), min_size=1, max_size=2).map(tuple),
+    commune_insee=st.sampled_from(COMMUNES[:4]),
+    mobility_km=st.floats(min_value=20, max_value=200),
+    skills=SKILLS.map(tuple),
+    experience=st.sampled_from(["", "2 mois de stage", "6 ans de coffrage", "soins, 3 ans"]),
+    has_driving_licence=st.booleans(),
+)
+
+open_needs = st.builds(
+    Need,
+    need_id=st.uuids().map(str),
+    version=st.just(1),
+    title=st.sampled_from(JOBS),
+    commune_insee=st.sampled_from(COMMUNES[:4]),
+    skills=SKILLS.map(tuple),
+    open_to_beginners=st.booleans(),
+)
+
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -93,6 +122,45 @@ def test_no_incompatible_pair_is_ever_proposed(
         assert compatibility.compatible(
             need, profile, at=NOW, distance_km=resolver_distance(resolver)
         )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    batch=st.lists(varied_profiles, min_size=1, max_size=16, unique_by=lambda p: p.candidate_id),
+    wanted=st.lists(open_needs, min_size=1, max_size=3, unique_by=lambda n: n.need_id),
+    top_k=st.integers(min_value=1, max_value=4),
+    threshold=st.sampled_from([0.0, 0.0, 0.2, 0.35]),
+)
+def test_the_top_k_is_the_start_of_the_full_ranking(
+    resolver: RomeResolver, batch: list[Profile], wanted: list[Need], top_k: int, threshold: float
+) -> None:
+    Row = tuple[str, str, float, str]
+
+    async def run() -> tuple[list[list[Row]], list[list[Row]]]:
+        embedder = FakeEmbedder()
+        index = memory_index()
+        await index.ensure(embedder.dim)
+        common = dict(index=index, embedder=embedder, resolver=resolver)
+        text = TextEngine(embedder, None)
+        few = Pipeline(**common, text=text, settings=Settings(threshold=threshold, top_k=top_k))  # type: ignore[arg-type]
+        every = Pipeline(**common, text=text, settings=Settings(threshold=threshold, top_k=100))  # type: ignore[arg-type]
+        await every.index_profiles(batch, at=NOW)
+        await every.index_needs(wanted)
+
+        async def rows(p: Pipeline) -> list[list[Row]]:
+            found = [await p.rank_for_need(n, at=NOW) for n in wanted]
+            found += [await p.rank_for_profile(q, at=NOW) for q in batch]
+            return [
+                [(x.need.need_id, x.profile.candidate_id, x.score, x.explanation) for x in f]
+                for f in found
+            ]
+
+        return await rows(few), await rows(every)
+
+    few, every = asyncio.run(run())
+    assert few == [full[:top_k] for full in every]
 
 
 def resolver_distance(resolver: RomeResolver):  # type: ignore[no-untyped-def]
