@@ -37,6 +37,13 @@ class Notifier:
     def hash_key(self) -> bytes:
         return self.settings.signing_key
 
+    async def close(self) -> None:
+        """The kept SMTP connections, then the database pool."""
+        close_email = getattr(self.channels.email, "close", None)
+        if close_email is not None:
+            await close_email()
+        await self.pool.close()
+
 
 async def prepare_database(pool: asyncpg.Pool) -> None:
     async with connection(pool) as conn:

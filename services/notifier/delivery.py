@@ -26,7 +26,7 @@ from .adapters.db import connection
 from .adapters.smtp import EmailRejected
 from .adapters.webhook import WebhookFailed
 from .domain import messages
-from .domain.model import Delivery, DeliveryStatus, Referent
+from .domain.model import Alert, Delivery, DeliveryStatus, Referent
 from .domain.schedule import decide
 from .handlers import Clock, alert_sent
 
@@ -100,17 +100,22 @@ async def _deliver(
 
 
 async def _close(
-    conn: asyncpg.Connection, group: list[Delivery], status: DeliveryStatus, detail: str | None
+    conn: asyncpg.Connection,
+    group: list[Delivery],
+    status: DeliveryStatus,
+    detail: str | None,
+    alerts: list[Alert] | None = None,
 ) -> None:
+    """Settle the deliveries and record an AlertSent for each (`alerts`: already read)."""
     await deliveries_repo.finish(
         conn,
         delivery_ids=[d.delivery_id for d in group],
         status=status,
         error=None if status is DeliveryStatus.SENT else detail,
     )
-    for d in group:
+    for i, d in enumerate(group):
         ALERTS_SENT.labels(d.channel.value, status.value).inc()
-        alert = await alerts_repo.get_alert(conn, alert_id=d.alert_id)
+        alert = alerts[i] if alerts else await alerts_repo.get_alert(conn, alert_id=d.alert_id)
         await alert_sent(
             conn, alert, d.channel, _ALERT_STATUS[status], digest=d.digest, detail=detail
         )
@@ -130,12 +135,12 @@ async def _email(
         # Marked sent first, in a savepoint undone if sending fails: once the server has
         # accepted the message, only the COMMIT remains before the delivery is settled.
         async with conn.transaction():
-            await _close(conn, group, DeliveryStatus.SENT, None)
+            await _close(conn, group, DeliveryStatus.SENT, None, alerts)
             await ch.email.send(
                 to=referent.email, subject=text.subject, body=text.body, message_id=message_id
             )
     except EmailRejected as exc:
-        await _close(conn, group, DeliveryStatus.FAILED, f"refusé : {exc}")
+        await _close(conn, group, DeliveryStatus.FAILED, f"refusé : {exc}", alerts)
     except TRANSIENT_SMTP as exc:
         await _retry_later(conn, group, type(exc).__name__, ch)
 
@@ -171,10 +176,10 @@ async def _webhook(
     body = json.dumps(messages.webhook_payload(alert, ch.public_url), ensure_ascii=False).encode()
     try:
         async with conn.transaction():  # as for e-mail: settled but for the COMMIT once sent
-            await _close(conn, [delivery], DeliveryStatus.SENT, None)
+            await _close(conn, [delivery], DeliveryStatus.SENT, None, [alert])
             await ch.webhook.post(url, body, delivery_id=str(delivery.delivery_id))
     except WebhookFailed as exc:
         await deliveries_repo.record_webhook_dead_letter(
             conn, delivery=delivery, url=url, attempts=exc.attempts, reason=exc.reason
         )
-        await _close(conn, [delivery], DeliveryStatus.FAILED, exc.reason)
+        await _close(conn, [delivery], DeliveryStatus.FAILED, exc.reason, [alert])

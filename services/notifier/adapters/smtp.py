@@ -1,8 +1,15 @@
-"""E-mail through SMTP (aiosmtplib); STARTTLS and login when the settings ask for them."""
+"""E-mail through SMTP (aiosmtplib); STARTTLS and login when the settings ask for them.
+
+Connections are kept open and reused (a few, one per concurrent sender): opening one per
+message costs a TCP handshake, the greeting, EHLO, STARTTLS and login each time, which at a
+few hundred alerts a second is most of the sending work, and mail relays throttle connection
+rates. A kept connection the server has dropped meanwhile fails on first use: the message is
+then sent once more on a new connection, at once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -13,15 +20,28 @@ class EmailRejected(Exception):
     """The server refused the message for good (5xx): retrying would not help."""
 
 
-@dataclass(frozen=True)
+# What a connection dropped by the server while idle raises on its next use.
+_STALE = (aiosmtplib.SMTPServerDisconnected, ConnectionError)
+
+
 class SmtpSender:
-    host: str
-    port: int
-    sender: str
-    starttls: bool = False
-    username: str | None = None
-    password: str | None = None
-    timeout: float = 15.0
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        sender: str,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 15.0,
+        keep: int = 4,
+    ) -> None:
+        self.host, self.port, self.sender = host, port, sender
+        self.starttls, self.username, self._password = starttls, username, password
+        self.timeout = timeout
+        self._keep = keep
+        self._idle: list[aiosmtplib.SMTP] = []
 
     async def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
         """Send one message; a stable Message-ID lets a mail system drop a rare resend."""
@@ -33,19 +53,55 @@ class SmtpSender:
         message["Message-ID"] = message_id
         message["Content-Language"] = "fr"
         message.set_content(body, charset="utf-8")
+        client = self._idle.pop() if self._idle else None
+        if client is not None:
+            try:
+                await self._send_on(client, message)
+                return
+            except _STALE:
+                pass  # dropped while idle: the message was not taken, send it anew below
+            except aiosmtplib.SMTPResponseException as exc:
+                if exc.code != 421:  # 421: the server is closing this (idle) connection
+                    raise
+        await self._send_on(await self._connect(), message)
+
+    async def _send_on(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=self.host,
-                port=self.port,
-                start_tls=self.starttls,
-                username=self.username,
-                password=self.password,
-                timeout=self.timeout,
-            )
+            await client.send_message(message)
         except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPSenderRefused) as exc:
+            await _close(client)
             raise EmailRejected(type(exc).__name__) from exc
         except aiosmtplib.SMTPResponseException as exc:
+            await _close(client)
             if 500 <= exc.code < 600:
                 raise EmailRejected(f"SMTP {exc.code}") from exc
             raise
+        except BaseException:
+            await _close(client)
+            raise
+        if len(self._idle) < self._keep:
+            self._idle.append(client)
+        else:
+            await _close(client)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, start_tls=self.starttls, timeout=self.timeout
+        )
+        await client.connect()
+        if self.username is not None and self._password is not None:
+            await client.login(self.username, self._password)
+        return client
+
+    async def close(self) -> None:
+        """Say goodbye on the kept connections (at shutdown)."""
+        idle, self._idle = self._idle, []
+        for client in idle:
+            await _close(client)
+
+
+async def _close(client: aiosmtplib.SMTP) -> None:
+    with contextlib.suppress(Exception):
+        if client.is_connected:
+            await client.quit()
+    client.close()

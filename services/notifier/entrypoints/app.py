@@ -81,7 +81,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
             stop.set()
             await broker.stop()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await notifier.pool.close()
+            await notifier.close()
 
     app = FastAPI(title="SPIE notifier", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.broker = broker
