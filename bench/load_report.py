@@ -57,7 +57,8 @@ def _cpu(stat: str) -> tuple[int, float]:
 
 def cpu_seconds() -> dict[str, float]:
     """CPU time each process of the stack has used since it started (postgres: with its
-    backends, which are its children, those still running and those ended)."""
+    backends, which are its children, those still running and those ended), and this
+    benchmark's own (it shares the machine: its HTTP requests and its consumer count too)."""
     stats = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -65,13 +66,15 @@ def cpu_seconds() -> dict[str, float]:
         except (OSError, ValueError, IndexError):
             continue
     used = {}
-    for part in (*SERVICES, "kafka", "postgres"):
+    for part in (*SERVICES, "kafka", "postgres", "mailsink"):
         try:
             pid = int((STACK / "pids" / f"{part}.pid").read_text().strip())
         except (OSError, ValueError):
             continue
         children = [c for ppid, c in stats.values() if ppid == pid] if part == "postgres" else []
         used[part] = round(stats.get(pid, (0, 0.0))[1] + sum(children), 2)
+    own = os.times()
+    used["benchmark_client"] = round(own.user + own.system, 2)
     return used
 
 
