@@ -1,6 +1,7 @@
 """Load benchmark (a script, not a test), on the running local stack (`make stack-up`):
 
     .venv/bin/python bench/load.py [--profiles N] [--duration 300] [--rate 20] [--grace 120]
+    .venv/bin/python bench/load.py --rate 20,10,5    # one indexing, then one window per rate
 
 1. Indexes N profiles posted through the profile API (one référent, alerts by e-mail at once),
    until both consumer groups have no lag: profiles/s (the issue asks for 100k; the matcher's
@@ -146,45 +147,39 @@ async def sample(bootstrap: str, samples: list[dict[str, Any]], stop: asyncio.Ev
             await asyncio.wait_for(stop.wait(), 2)
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--profiles", type=int, default=100_000, help="N profiles to index first")
-    parser.add_argument("--duration", type=float, default=300, help="load window, seconds")
-    parser.add_argument("--rate", type=float, default=20, help="needs/s and profile updates/s")
-    parser.add_argument("--grace", type=float, default=120, help="s to wait for late alerts")
-    parser.add_argument("--raw-messages", type=int, default=3000)
-    args = parser.parse_args()
-    bootstrap = load_base_settings().kafka_bootstrap
-    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=64)) as http:
-        actors = await create_actors(http, profiles=0)
-        indexed = await index_profiles(http, actors.bearer, args.profiles, bootstrap)
-        await settled(lambda: lag(bootstrap), within=600)  # the notifier too, before the load
-        await mails_settled(actors.email, quiet=5, within=600)  # and its e-mail deliveries
-        watch, stop = AlertWatch(bootstrap), asyncio.Event()
-        samples: list[dict[str, Any]] = []
-        await watch.start()  # at the topics' ends, before the first need
-        tasks = [
-            asyncio.create_task(watch.run(stop)),
-            asyncio.create_task(sample(bootstrap, samples, stop)),
-        ]
-        began, cpu_before, load_before = time.time(), cpu_seconds(), os.getloadavg()
-        posted, refused = await load(http, actors, indexed.pop("ids"), args.duration, args.rate)
-        load_s = time.time() - began
-        cpu_after, load_after = cpu_seconds(), os.getloadavg()
-        waited = await wait_alerted(watch, posted, grace=args.grace)
-        stop.set()
-        await asyncio.gather(*tasks)
+async def window(
+    http: httpx.AsyncClient,
+    actors: Any,
+    ids: list[str],
+    *,
+    rate: float,
+    args: argparse.Namespace,
+    bootstrap: str,
+) -> dict[str, Any]:
+    """One load window at `rate` needs/s and `rate` updates/s: its figures and samples."""
+    await settled(lambda: lag(bootstrap), within=900)  # the previous work done first
+    await mails_settled(actors.email, quiet=5, within=600)  # and its e-mail deliveries
+    watch, stop = AlertWatch(bootstrap), asyncio.Event()
+    samples: list[dict[str, Any]] = []
+    await watch.start()  # at the topics' ends, before the first need
+    tasks = [
+        asyncio.create_task(watch.run(stop)),
+        asyncio.create_task(sample(bootstrap, samples, stop)),
+    ]
+    began, cpu_before, load_before = time.time(), cpu_seconds(), os.getloadavg()
+    posted, refused = await load(http, actors, ids, args.duration, rate)
+    load_s = time.time() - began
+    cpu_after, load_after = cpu_seconds(), os.getloadavg()
+    waited = await wait_alerted(watch, posted, grace=args.grace)
+    stop.set()
+    await asyncio.gather(*tasks)
     first_alert = {n: t for n, t in watch.first_alert().items() if n in posted}
     alert_ms = {n: (t - posted[n]) * 1000 for n, t in first_alert.items()}
     match_ms = [(t - posted[n]) * 1000 for n, t in watch.first_match.items() if n in posted]
     print(f"collected {watch.records} records; waited {waited:.0f} s after the load", flush=True)
-    raw = await overhead(bootstrap, args.raw_messages)
-    result = {
+    return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parameters": vars(args),
-        "indexing": indexed,
+        "parameters": {**vars(args), "rate": rate},
         "load_seconds": round(load_s, 1),
         "waited_after_load_s": round(waited, 1),
         "needs_accepted": len(posted),
@@ -215,14 +210,53 @@ async def main() -> None:
         },
         "load_average_1m": {"load_start": load_before[0], "load_end": load_after[0]},
         "cores": os.cpu_count(),
-        "framework_overhead": raw,
+        "_plot": ([(posted[n], ms) for n, ms in alert_ms.items()], samples, began + load_s),
     }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--profiles", type=int, default=100_000, help="N profiles to index first")
+    parser.add_argument("--duration", type=float, default=300, help="load window, seconds")
+    parser.add_argument(
+        "--rate",
+        default="20",
+        help="needs/s and profile updates/s; several (e.g. 20,10,5) run one window each,"
+        " after one indexing, each reported on its own",
+    )
+    parser.add_argument("--grace", type=float, default=120, help="s to wait for late alerts")
+    parser.add_argument("--raw-messages", type=int, default=3000)
+    args = parser.parse_args()
+    rates = [float(r) for r in str(args.rate).split(",") if r.strip()]
+    if not rates or min(rates) <= 0:
+        parser.error("--rate: one or more rates above 0, separated by commas")
+    bootstrap = load_base_settings().kafka_bootstrap
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=64)) as http:
+        actors = await create_actors(http, profiles=0)
+        indexed = await index_profiles(http, actors.bearer, args.profiles, bootstrap)
+        ids = indexed.pop("ids")
+        windows = []
+        for rate in rates:
+            print(
+                f"window: {rate:g} needs/s + {rate:g} updates/s for {args.duration:g} s", flush=True
+            )
+            windows.append(
+                await window(http, actors, ids, rate=rate, args=args, bootstrap=bootstrap)
+            )
+    raw = await overhead(bootstrap, args.raw_messages)
     RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
-    stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
-    points = [(posted[n], ms) for n, ms in alert_ms.items()]
-    plot(stem.with_suffix(".png"), points, samples, load_end=began + load_s)
-    print(json.dumps(result, indent=2))
+    when = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
+    for result in windows:
+        points, samples, load_end = result.pop("_plot")
+        result = {"indexing": indexed, **result, "framework_overhead": raw}
+        rate = result["parameters"]["rate"]
+        stem = RESULTS / (when if len(windows) == 1 else f"{when}-rate{rate:g}".replace(".", "_"))
+        stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+        plot(stem.with_suffix(".png"), points, samples, load_end=load_end)
+        print(json.dumps(result, indent=2))
+        print(f"wrote {stem}.json and .png", flush=True)
 
 
 if __name__ == "__main__":
