@@ -24,6 +24,9 @@ from services.matcher.domain.ports import (
     VectorIndex,
 )
 
+# What ranking reads of a point found: the document (the hard constraints are in it too).
+DOC_FIELDS = ("doc",)
+
 
 async def gather(
     index: VectorIndex,
@@ -56,7 +59,7 @@ async def gather(
     ids = list(dict.fromkeys(chain(dense_of, lexical_of)))
     if not ids:
         return []
-    payloads = await index.payloads(collection, ids)
+    payloads = await index.payloads(collection, ids, fields=DOC_FIELDS)
     # A point found by one channel only gets its other score from the index too: a search
     # restricted to those ids (exact at that size), so no vector travels back to Python.
     no_dense = tuple(i for i in ids if i not in dense_of)

@@ -143,12 +143,14 @@ class EdgeIndex:
         return {self._name(r.id): _stored(r.vector) for r in records}
 
     async def payloads(
-        self, collection: Collection, ids: Sequence[str]
+        self, collection: Collection, ids: Sequence[str], *, fields: Sequence[str] | None = None
     ) -> dict[str, dict[str, Any]]:
-        records = await self._run(self._retrieve, collection, list(ids), True, False)
+        # Only the fields asked for cross into Python: each converted field costs.
+        wanted: Any = True if fields is None else qe.PayloadSelector.Include(list(fields))
+        records = await self._run(self._retrieve, collection, list(ids), wanted, False)
         return {self._name(r.id): r.payload or {} for r in records}
 
-    def _retrieve(self, collection: str, ids: list[str], payload: bool, vector: Any) -> list[Any]:
+    def _retrieve(self, collection: str, ids: list[str], payload: Any, vector: Any) -> list[Any]:
         point_ids: list[Any] = list(ids)
         return self._shards[collection].retrieve(
             point_ids, with_payload=payload, with_vector=vector

@@ -112,9 +112,10 @@ class QdrantServerIndex:
         return out
 
     async def payloads(
-        self, collection: Collection, ids: Sequence[str]
+        self, collection: Collection, ids: Sequence[str], *, fields: Sequence[str] | None = None
     ) -> dict[str, dict[str, Any]]:
-        records = await self.client.retrieve(self._name(collection), list(ids), with_payload=True)
+        wanted: Any = list(fields) if fields is not None else True
+        records = await self.client.retrieve(self._name(collection), list(ids), with_payload=wanted)
         return {str(r.id): r.payload or {} for r in records}
 
     async def count(self, collection: Collection) -> int:

@@ -123,6 +123,7 @@ async def test_deleted_points_are_gone_and_vectors_read_back(index: VectorIndex)
     assert list(stored) == [a.id] and stored[a.id].sparse.indices == [2]
     assert stored[a.id].dense == pytest.approx([1, 0, 0, 0])
     assert (await index.payloads(PROFILES, [a.id]))[a.id]["licence"] == 1
+    assert (await index.payloads(PROFILES, [a.id], fields=["licence"]))[a.id] == {"licence": 1}
 
 
 async def test_an_upsert_replaces_the_point(index: VectorIndex) -> None:
