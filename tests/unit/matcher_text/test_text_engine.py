@@ -136,3 +136,14 @@ def test_switching_the_title_appellation_vote_off_drops_it_and_its_encoding() ->
     silent.fit_corpus(list(CORPUS), list(CORPUS.values()))
     assert counted.kinds == ["passage"]
     assert "crosswalk_appellation_title" not in silent.scores("Maçonne")
+
+
+def test_a_derived_word_counts_through_its_character_ngrams_in_the_lexical_signal() -> None:
+    labels = {"d-derived": "technicien en électricité", "d-other": "boulanger"}
+    found = {}
+    for share in (1.0, Weights().lexical_word_share):
+        fitted = TextEngine(FakeEmbedder(), None, weights=Weights(lexical_word_share=share))
+        fitted.fit_corpus(list(labels), list(labels.values()))
+        found[share] = fitted.scores("Électricien")["lexical"]
+    # Whole words alone see nothing in common; the default share lets "electric..." count.
+    assert found[1.0][0] == 0.0 and found[Weights().lexical_word_share][0] > 0.0

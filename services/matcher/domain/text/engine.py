@@ -93,7 +93,7 @@ class TextEngine:
             vector = self.embedder.encode([query], kind="query")[0]
         signals = {
             "dense": self._vectors @ vector,
-            "lexical": self.lexical.scores(query),
+            "lexical": self.lexical.scores(query, word_share=self.weights.lexical_word_share),
         }
         if self._title_vectors is not None:
             signals["dense_title"] = self._title_vectors @ vector
