@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -205,11 +205,10 @@ class Pipeline:
         where = prefilter.profiles_for_need(need, location["lat"], location["lon"], at=at)
         need_codes = self.need_codes(need)
         found = await self._candidates(PROFILES, vec, where, self._trade_codes(need_codes))
-        pairs = (
-            (need, profile_of(payload), dense, lexical, need_codes, None)
-            for payload, dense, lexical in found
+        pairs = ((need, profile_of(payload), dense, lexical) for payload, dense, lexical in found)
+        return self._best(
+            pairs, lambda _, p: self.resolver.link(need_codes, self.profile_codes(p)), at=at
         )
-        return self._best(pairs, at=at)
 
     async def rank_for_profile(
         self, profile: Profile, *, at: datetime, vectors: Vectors | None = None
@@ -221,11 +220,10 @@ class Pipeline:
         where = prefilter.needs_for_profile(profile, location["lat"], location["lon"])
         profile_codes = self.profile_codes(profile)
         found = await self._candidates(NEEDS, vec, where, self._trade_codes(profile_codes))
-        pairs = (
-            (need_of(payload), profile, dense, lexical, None, profile_codes)
-            for payload, dense, lexical in found
+        pairs = ((need_of(payload), profile, dense, lexical) for payload, dense, lexical in found)
+        return self._best(
+            pairs, lambda n, _: self.resolver.link(self.need_codes(n), profile_codes), at=at
         )
-        return self._best(pairs, at=at)
 
     def _trade_codes(self, codes: tuple[str, ...]) -> tuple[str, ...]:
         """The codes themselves and their ROME mobilités: what the same-trade search looks for."""
@@ -309,8 +307,15 @@ class Pipeline:
         )
         return Proposal(need, profile, _final(parts), parts, text, rank)
 
-    def _best(self, pairs: Iterable[_Pair], *, at: datetime) -> list[Proposal]:
-        """The top K compatible pairs above the threshold, best first, explained.
+    def _best(
+        self,
+        pairs: Iterable[tuple[Need, Profile, float, float]],
+        link_of: Callable[[Need, Profile], RomeLink],
+        *,
+        at: datetime,
+    ) -> list[Proposal]:
+        """The top K compatible pairs above the threshold, best first, explained. `link_of`
+        knows the codes of the side the query is for (found once, not per pair).
 
         Pairs are taken by an upper bound of their score (the parts the index gave, the trade
         link, and the best skills and bonus they could have), and the exact checks stop once
@@ -319,11 +324,8 @@ class Pipeline:
         few hundred points a query finds.
         """
         bounded = []
-        for need, profile, dense, lexical, need_codes, profile_codes in pairs:
-            link = self.resolver.link(
-                need_codes if need_codes is not None else self.need_codes(need),
-                profile_codes if profile_codes is not None else self.profile_codes(profile),
-            )
+        for need, profile, dense, lexical in pairs:
+            link = link_of(need, profile)
             d, lx = _rounded(dense), _rounded(lexical)
             bound = ranking.upper_bound(
                 dense=d,
@@ -352,7 +354,6 @@ class Pipeline:
         return [self._explained(*k[3], rank=r) for r, k in enumerate(kept, start=1)]
 
 
-_Pair = tuple[Need, Profile, float, float, tuple[str, ...] | None, tuple[str, ...] | None]
 # A compatible pair: its parts, and what its explanation needs (link, skills found, welcome).
 _Scored = tuple[Need, Profile, ranking.Parts, RomeLink, tuple[str, ...], bool]
 
