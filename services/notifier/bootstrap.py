@@ -39,9 +39,7 @@ class Notifier:
 
     async def close(self) -> None:
         """The kept SMTP connections, then the database pool."""
-        close_email = getattr(self.channels.email, "close", None)
-        if close_email is not None:
-            await close_email()
+        await self.channels.email.close()
         await self.pool.close()
 
 

@@ -44,6 +44,10 @@ _ALERT_STATUS = {
 class EmailSender(Protocol):
     async def send(self, *, to: str, subject: str, body: str, message_id: str) -> None: ...
 
+    async def close(self) -> None:
+        """Let go of kept connections (at shutdown)."""
+        ...
+
 
 class WebhookPoster(Protocol):
     async def post(self, url: str, body: bytes, *, delivery_id: str) -> None: ...

@@ -31,6 +31,9 @@ class FakeMail:
     async def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
         self.sent.append({"to": to, "subject": subject, "body": body})
 
+    async def close(self) -> None:
+        pass
+
 
 class NoWebhook:
     async def post(self, url: str, body: bytes, *, delivery_id: str) -> None:
