@@ -147,6 +147,9 @@ async def sample(bootstrap: str, samples: list[dict[str, Any]], stop: asyncio.Ev
             await asyncio.wait_for(stop.wait(), 2)
 
 
+Plotted = tuple[list[tuple[float, float]], list[dict[str, Any]], float]
+
+
 async def window(
     http: httpx.AsyncClient,
     actors: Any,
@@ -155,8 +158,9 @@ async def window(
     rate: float,
     args: argparse.Namespace,
     bootstrap: str,
-) -> dict[str, Any]:
-    """One load window at `rate` needs/s and `rate` updates/s: its figures and samples."""
+) -> tuple[dict[str, Any], Plotted]:
+    """One load window at `rate` needs/s and `rate` updates/s: its figures, and what its plot
+    shows (each alerted need's latency, the samples, when the load ended)."""
     await settled(lambda: lag(bootstrap), within=900)  # the previous work done first
     await mails_settled(actors.email, quiet=5, within=600)  # and its e-mail deliveries
     watch, stop = AlertWatch(bootstrap), asyncio.Event()
@@ -177,7 +181,7 @@ async def window(
     alert_ms = {n: (t - posted[n]) * 1000 for n, t in first_alert.items()}
     match_ms = [(t - posted[n]) * 1000 for n, t in watch.first_match.items() if n in posted]
     print(f"collected {watch.records} records; waited {waited:.0f} s after the load", flush=True)
-    return {
+    figures = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "parameters": {**vars(args), "rate": rate},
         "load_seconds": round(load_s, 1),
@@ -210,8 +214,8 @@ async def window(
         },
         "load_average_1m": {"load_start": load_before[0], "load_end": load_after[0]},
         "cores": os.cpu_count(),
-        "_plot": ([(posted[n], ms) for n, ms in alert_ms.items()], samples, began + load_s),
     }
+    return figures, ([(posted[n], ms) for n, ms in alert_ms.items()], samples, began + load_s)
 
 
 async def main() -> None:
@@ -248,10 +252,8 @@ async def main() -> None:
     raw = await overhead(bootstrap, args.raw_messages)
     RESULTS.mkdir(exist_ok=True)
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
-    for result in windows:
-        points, samples, load_end = result.pop("_plot")
-        result = {"indexing": indexed, **result, "framework_overhead": raw}
-        rate = result["parameters"]["rate"]
+    for rate, (figures, (points, samples, load_end)) in zip(rates, windows, strict=True):
+        result = {"indexing": indexed, **figures, "framework_overhead": raw}
         stem = RESULTS / (when if len(windows) == 1 else f"{when}-rate{rate:g}".replace(".", "_"))
         stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
         plot(stem.with_suffix(".png"), points, samples, load_end=load_end)
