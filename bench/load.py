@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/load.py [--profiles N] [--duration 300] [--rate 20] [--grace 120]
     .venv/bin/python bench/load.py --rate 20,10,5    # one indexing, then one window per rate
+    .venv/bin/python bench/load.py --reuse --rate 10  # the profiles indexed by the last run
 
-1. Indexes N profiles posted through the profile API (one référent, alerts by e-mail at once),
-   until both consumer groups have no lag: profiles/s (the issue asks for 100k; the matcher's
-   embedding speed decides what fits in a run, hence the parameter).
+1. Indexes N profiles posted through the profile API (spread over `--referents` référents,
+   alerts by e-mail at once; Haute-Garonne-like trades, communes and constraints, see
+   `bench/load_data.py`), until both consumer groups have no lag: profiles/s. `--reuse` skips
+   this step when a previous run of the same stack left its profiles (`.stack/bench-load.json`).
 2. Starts one consumer on the matches and alerts topics at their ends, then sends `rate` needs/s
    and `rate` profile updates/s for `duration` s through the public APIs, while consumer lag per
    group and the services' memory are sampled. After the window, waits up to `grace` s for the
@@ -26,7 +28,9 @@ import json
 import os
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.alert_watch import AlertWatch, wait_alerted
+from bench.load_data import need_body, profile_body
 from bench.load_report import (
     SERVICES,
     cpu_seconds,
@@ -48,11 +53,68 @@ from bench.load_report import (
 from bench.raw_loop import overhead
 from shared.metrics import consumer_lag
 from shared.settings import load_base_settings
-from tests.chaos._checks import GROUPS, lag, mails_settled
-from tests.chaos._flow import create_actors, need_body, profile_body
-from tests.chaos._stack import url
+from tests.chaos._checks import GROUPS, lag
+from tests.chaos._stack import STACK_DIR, cli, url
 
 RESULTS = Path(__file__).resolve().parent / "results"
+STATE = STACK_DIR / "bench-load.json"
+
+
+@dataclass
+class Fleet:
+    """Who posts: one federation key, the référents' tokens, the profiles (profile i is
+    `profile_body(i)`, followed by référent i % len(bearers))."""
+
+    run: str
+    api_key: str
+    bearers: list[str]
+    ids: list[str]
+
+    def auth(self, i: int) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.bearers[i % len(self.bearers)]}"}
+
+
+async def create_fleet(http: httpx.AsyncClient, referents: int) -> Fleet:
+    run = uuid.uuid4().hex[:8]
+
+    async def referent(r: int) -> str:
+        out, _ = await asyncio.to_thread(
+            cli, "services.candidate_profile", "create-referent", "--structure",
+            f"S{r % 30:02d}{run}", "--email", f"ref{r}.{run}@cd31.fr", "--name", f"Référent {r}",
+        )  # fmt: skip
+        bearer = out.strip().splitlines()[-1]
+        prefs = {"email": True, "mode": "immediate", "quiet_start": None, "quiet_end": None}
+        response = await http.put(
+            f"{url('candidate_profile')}/referents/me/preferences",
+            headers={"Authorization": f"Bearer {bearer}"},
+            json=prefs,
+        )
+        response.raise_for_status()
+        return bearer
+
+    bearers = []
+    for start in range(0, referents, 4):  # a few CLI processes at a time
+        bearers += await asyncio.gather(*map(referent, range(start, min(referents, start + 4))))
+    key, _ = await asyncio.to_thread(
+        cli, "services.employer_intake", "create-api-key", "--federation", f"BENCH{run}"
+    )
+    return Fleet(run, key.strip().splitlines()[-1], bearers, [])
+
+
+def mail_count() -> int:
+    return sum(1 for _ in (STACK_DIR / "mail").glob("*.eml"))
+
+
+async def mails_settled(quiet: float, within: float) -> None:
+    """Until the mail sink has received nothing for `quiet` s (or `within` s)."""
+    deadline, last, since = time.monotonic() + within, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = mail_count()
+        if count != last:
+            last, since = count, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        await asyncio.sleep(1)
 
 
 async def _matcher_lag(bootstrap: str) -> int:
@@ -69,20 +131,21 @@ async def settled(probe: Callable[[], Awaitable[int]], *, within: float) -> None
 
 
 async def index_profiles(
-    http: httpx.AsyncClient, bearer: str, n: int, bootstrap: str
+    http: httpx.AsyncClient, fleet: Fleet, n: int, bootstrap: str
 ) -> dict[str, Any]:
-    auth = {"Authorization": f"Bearer {bearer}"}
-    ids: list[str] = []
+    ids: dict[int, str] = {}
     queue = iter(range(n))
     start = time.monotonic()
 
     async def worker() -> None:
         for i in queue:
             r = await http.post(
-                f"{url('candidate_profile')}/profiles", headers=auth, json=profile_body(i % 3, i)
+                f"{url('candidate_profile')}/profiles", headers=fleet.auth(i), json=profile_body(i)
             )
             if r.status_code == 201:
-                ids.append(r.json()["candidate_id"])
+                ids[i] = r.json()["candidate_id"]
+            else:
+                print(f"profile {i} refused: {r.status_code} {r.text[:200]}", flush=True)
 
     await asyncio.gather(*[worker() for _ in range(16)])
     posted = time.monotonic() - start
@@ -92,7 +155,9 @@ async def index_profiles(
         f"indexed {len(ids)} profiles: posted in {posted:.0f} s,"
         f" indexed in {took:.0f} s ({len(ids) / took:.1f}/s)"
     )
-    return {"profiles": len(ids), "ids": ids, "seconds": took, "per_s": len(ids) / took}
+    # Profiles refused (none expected) leave a hole: profile i stays the i-th posted.
+    fleet.ids = [ids[i] for i in sorted(ids)]
+    return {"profiles": len(ids), "seconds": round(took, 1), "per_s": round(len(ids) / took, 1)}
 
 
 async def group_lags(bootstrap: str) -> dict[str, int]:
@@ -100,19 +165,19 @@ async def group_lags(bootstrap: str) -> dict[str, int]:
 
 
 async def load(
-    http: httpx.AsyncClient, actors: Any, ids: list[str], seconds: float, rate: float
+    http: httpx.AsyncClient, fleet: Fleet, seconds: float, rate: float, first: int
 ) -> tuple[dict[str, float], int]:
-    """`rate` needs/s and `rate` profile updates/s; need_id -> when its POST was sent."""
+    """`rate` needs/s and `rate` profile updates/s (updates numbered from `first`, so that
+    each window's are new versions); need_id -> when its POST was sent."""
     posted: dict[str, float] = {}
-    auth = {"Authorization": f"Bearer {actors.bearer}"}
     errors = [0]
 
     async def need(n: int) -> None:
         sent = time.time()
         r = await http.post(
             f"{url('employer_intake')}/needs",
-            headers={"X-API-Key": actors.api_key},
-            json=need_body(actors.run, n),
+            headers={"X-API-Key": fleet.api_key},
+            json=need_body(fleet.run, first + n),
         )
         if r.status_code == 201:
             posted[r.json()["need_id"]] = sent
@@ -120,9 +185,12 @@ async def load(
             errors[0] += 1
 
     async def update(n: int) -> None:
-        i = n % len(ids)
-        body = {k: v for k, v in profile_body(i % 3, n).items() if k != "consent"}
-        r = await http.put(f"{url('candidate_profile')}/profiles/{ids[i]}", headers=auth, json=body)
+        i = (first + n) * 7919 % len(fleet.ids)  # spread over the profiles, none twice a window
+        r = await http.put(
+            f"{url('candidate_profile')}/profiles/{fleet.ids[i]}",
+            headers=fleet.auth(i),
+            json=profile_body(i, update=first + n + 1),
+        )
         errors[0] += r.status_code != 200
 
     start, tasks = time.monotonic(), []
@@ -152,17 +220,17 @@ Plotted = tuple[list[tuple[float, float]], list[dict[str, Any]], float]
 
 async def window(
     http: httpx.AsyncClient,
-    actors: Any,
-    ids: list[str],
+    fleet: Fleet,
     *,
     rate: float,
+    first: int,
     args: argparse.Namespace,
     bootstrap: str,
 ) -> tuple[dict[str, Any], Plotted]:
     """One load window at `rate` needs/s and `rate` updates/s: its figures, and what its plot
     shows (each alerted need's latency, the samples, when the load ended)."""
     await settled(lambda: lag(bootstrap), within=900)  # the previous work done first
-    await mails_settled(actors.email, quiet=5, within=600)  # and its e-mail deliveries
+    await mails_settled(quiet=5, within=600)  # and its e-mail deliveries
     watch, stop = AlertWatch(bootstrap), asyncio.Event()
     samples: list[dict[str, Any]] = []
     await watch.start()  # at the topics' ends, before the first need
@@ -171,7 +239,7 @@ async def window(
         asyncio.create_task(sample(bootstrap, samples, stop)),
     ]
     began, cpu_before, load_before = time.time(), cpu_seconds(), os.getloadavg()
-    posted, refused = await load(http, actors, ids, args.duration, rate)
+    posted, refused = await load(http, fleet, args.duration, rate, first)
     load_s = time.time() - began
     cpu_after, load_after = cpu_seconds(), os.getloadavg()
     waited = await wait_alerted(watch, posted, grace=args.grace)
@@ -230,6 +298,10 @@ async def main() -> None:
         help="needs/s and profile updates/s; several (e.g. 20,10,5) run one window each,"
         " after one indexing, each reported on its own",
     )
+    parser.add_argument("--referents", type=int, default=30, help="référents the profiles follow")
+    parser.add_argument(
+        "--reuse", action="store_true", help=f"reuse the profiles of the last run ({STATE.name})"
+    )
     parser.add_argument("--grace", type=float, default=120, help="s to wait for late alerts")
     parser.add_argument("--raw-messages", type=int, default=3000)
     args = parser.parse_args()
@@ -238,17 +310,24 @@ async def main() -> None:
         parser.error("--rate: one or more rates above 0, separated by commas")
     bootstrap = load_base_settings().kafka_bootstrap
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=64)) as http:
-        actors = await create_actors(http, profiles=0)
-        indexed = await index_profiles(http, actors.bearer, args.profiles, bootstrap)
-        ids = indexed.pop("ids")
-        windows = []
+        if args.reuse and STATE.exists():
+            state = json.loads(STATE.read_text())
+            fleet, indexed = Fleet(**state["fleet"]), state["indexing"]
+            print(f"reusing {len(fleet.ids)} profiles indexed by an earlier run", flush=True)
+        else:
+            fleet = await create_fleet(http, args.referents)
+            indexed = await index_profiles(http, fleet, args.profiles, bootstrap)
+            indexed["referents"] = len(fleet.bearers)
+            STATE.write_text(json.dumps({"fleet": asdict(fleet), "indexing": indexed}))
+        windows, first = [], int(time.time())  # needs and updates never repeat across runs
         for rate in rates:
             print(
                 f"window: {rate:g} needs/s + {rate:g} updates/s for {args.duration:g} s", flush=True
             )
             windows.append(
-                await window(http, actors, ids, rate=rate, args=args, bootstrap=bootstrap)
+                await window(http, fleet, rate=rate, first=first, args=args, bootstrap=bootstrap)
             )
+            first += int(rate * args.duration)
     raw = await overhead(bootstrap, args.raw_messages)
     RESULTS.mkdir(exist_ok=True)
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
