@@ -28,10 +28,11 @@ from .adapters.webhook import WebhookFailed
 from .domain import messages
 from .domain.model import Alert, Delivery, DeliveryStatus, Referent
 from .domain.schedule import decide
-from .handlers import Clock, alert_sent
+from .handlers import Clock, alerts_sent
 
 log = logging.getLogger("spie.notifier.delivery")
 MAX_EMAIL_ATTEMPTS = 10
+MAX_BURST = 20  # immediate alerts of one référent due at once, grouped in one e-mail
 TRANSIENT_SMTP = (OSError, TimeoutError, aiosmtplib.SMTPException)
 _ALERT_STATUS = {
     DeliveryStatus.SENT: "sent",
@@ -97,9 +98,9 @@ async def _deliver(
     elif delivery.channel is AlertChannel.WEBHOOK:
         await _webhook(conn, delivery, referent, ch)
     else:
+        limit = None if delivery.digest else MAX_BURST - 1
         group = [delivery]
-        if delivery.digest:
-            group += await deliveries_repo.claim_digest(conn, first=delivery, now=now)
+        group += await deliveries_repo.claim_group(conn, first=delivery, now=now, limit=limit)
         await _email(conn, group, referent, ch)
 
 
@@ -117,24 +118,32 @@ async def _close(
         status=status,
         error=None if status is DeliveryStatus.SENT else detail,
     )
-    for i, d in enumerate(group):
+    if alerts is None:
+        alerts = await alerts_repo.get_alerts(conn, alert_ids=[d.alert_id for d in group])
+    for d in group:
         ALERTS_SENT.labels(d.channel.value, status.value).inc()
-        alert = alerts[i] if alerts else await alerts_repo.get_alert(conn, alert_id=d.alert_id)
-        await alert_sent(
-            conn, alert, d.channel, _ALERT_STATUS[status], digest=d.digest, detail=detail
-        )
+    await alerts_sent(
+        conn,
+        [
+            (a, d.channel, _ALERT_STATUS[status], d.digest)
+            for a, d in zip(alerts, group, strict=True)
+        ],
+        detail=detail,
+    )
 
 
 async def _email(
     conn: asyncpg.Connection, group: list[Delivery], referent: Referent, ch: Channels
 ) -> None:
-    alerts = [await alerts_repo.get_alert(conn, alert_id=d.alert_id) for d in group]
+    alerts = await alerts_repo.get_alerts(conn, alert_ids=[d.alert_id for d in group])
+    message_id = f"<alert-{group[0].delivery_id}@spie31>"
     if group[0].digest:
         text = messages.digest_email(alerts, referent, ch.public_url)
         message_id = f"<digest-{group[0].delivery_id}@spie31>"
+    elif len(alerts) > 1:
+        text = messages.burst_email(alerts, referent, ch.public_url)
     else:
         text = messages.alert_email(alerts[0], referent, ch.public_url)
-        message_id = f"<alert-{group[0].delivery_id}@spie31>"
     try:
         # Marked sent first, in a savepoint undone if sending fails: once the server has
         # accepted the message, only the COMMIT remains before the delivery is settled.

@@ -72,6 +72,20 @@ async def alert_sent(
     await enqueue_event(conn, schema=SCHEMA, event=event)
 
 
+async def alerts_sent(
+    conn: asyncpg.Connection,
+    sent: list[tuple[Alert, AlertChannel, str, bool]],
+    *,
+    detail: str | None,
+) -> None:
+    """Enqueue the AlertSent of each (alert, channel, status, digest), in one round trip."""
+    events = [
+        alert_sent_event(alert, channel, status, digest=digest, detail=detail)
+        for alert, channel, status, digest in sent
+    ]
+    await enqueue_events(conn, schema=SCHEMA, events=events)
+
+
 async def _plan(
     conn: asyncpg.Connection, planned: list[tuple[Alert, Referent]], now: datetime
 ) -> None:

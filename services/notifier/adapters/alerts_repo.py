@@ -58,6 +58,16 @@ async def get_alert(conn: asyncpg.Connection, *, alert_id: UUID) -> Alert:
     return _alert(row)
 
 
+async def get_alerts(conn: asyncpg.Connection, *, alert_ids: list[UUID]) -> list[Alert]:
+    """The alerts of `alert_ids`, in that order (one round trip for a grouped e-mail)."""
+    rows = await conn.fetch(f"{_SELECT} where a.alert_id = any($1::uuid[])", alert_ids)
+    found = {r["alert_id"]: _alert(r) for r in rows}
+    missing = [i for i in alert_ids if i not in found]
+    if missing:
+        raise AlertNotFound(str(missing[0]))
+    return [found[i] for i in alert_ids]
+
+
 async def lock_visible_alert(
     conn: asyncpg.Connection, *, alert_id: UUID, referent: Referent
 ) -> Alert:

@@ -57,20 +57,23 @@ async def claim_due(conn: asyncpg.Connection, *, now: datetime) -> Delivery | No
     return _delivery(row) if row else None
 
 
-async def claim_digest(
-    conn: asyncpg.Connection, *, first: Delivery, now: datetime
+async def claim_group(
+    conn: asyncpg.Connection, *, first: Delivery, now: datetime, limit: int | None = None
 ) -> list[Delivery]:
-    """The référent's other due digest e-mails, so that one message groups them all.
+    """The référent's other due e-mails of the same kind as `first` (digest or immediate, at
+    most `limit`), oldest first, so that one message groups them.
 
     `first` is excluded by id: SKIP LOCKED does not skip rows this transaction already locked.
     """
     rows = await conn.fetch(
         """select * from notifier.deliveries where status = 'pending' and due_at <= $2
-             and referent_id = $1 and channel = 'email' and digest and delivery_id <> $3
-           order by due_at, created_at for update skip locked""",
+             and referent_id = $1 and channel = 'email' and digest = $4 and delivery_id <> $3
+           order by due_at, created_at limit $5 for update skip locked""",
         first.referent_id,
         now,
         first.delivery_id,
+        first.digest,
+        limit,
     )
     return [_delivery(r) for r in rows]
 

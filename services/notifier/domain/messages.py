@@ -63,6 +63,16 @@ def alert_email(alert: Alert, referent: Referent, public_url: str) -> EmailText:
 
 
 def digest_email(alerts: list[Alert], referent: Referent, public_url: str) -> EmailText:
+    return _grouped("Vos pistes du jour : ", alerts, referent, public_url)
+
+
+def burst_email(alerts: list[Alert], referent: Referent, public_url: str) -> EmailText:
+    """Several immediate alerts due at once (a need fitting several of the référent's people,
+    or alerts held through the quiet hours): one message rather than a burst of them."""
+    return _grouped("", alerts, referent, public_url)
+
+
+def _grouped(prefix: str, alerts: list[Alert], referent: Referent, public_url: str) -> EmailText:
     count = len(alerts)
     plural = "s" if count > 1 else ""
     blocks = "\n\n".join(
@@ -73,7 +83,8 @@ def digest_email(alerts: list[Alert], referent: Referent, public_url: str) -> Em
         f"Voici {count} nouvelle{plural} piste{plural} pour les profils que vous accompagnez.\n\n"
         f"{blocks}\n\nVotre boîte de pistes : {public_url.rstrip('/')}/boite\n\n{FOOTER}\n"
     )
-    return EmailText(f"Vos pistes du jour : {count} nouvelle{plural} piste{plural}", body)
+    title = f"{count} nouvelle{plural} piste{plural}"
+    return EmailText(prefix + (title if prefix else title[0].upper() + title[1:]), body)
 
 
 def webhook_payload(alert: Alert, public_url: str) -> dict[str, Any]:

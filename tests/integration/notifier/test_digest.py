@@ -1,5 +1,7 @@
-"""A référent in daily-digest mode gets one e-mail at the digest hour grouping the day's
-matches (handlers and delivery queue on the real PostgreSQL, a fake clock and mail server)."""
+"""Grouped e-mails: a référent in daily-digest mode gets one e-mail at the digest hour grouping
+the day's matches, and one in immediate mode gets one e-mail for the alerts due at the same
+moment rather than a burst of them (handlers and delivery queue on the real PostgreSQL, a fake
+clock and mail server)."""
 
 from __future__ import annotations
 
@@ -89,3 +91,40 @@ async def test_the_days_matches_arrive_in_one_digest_at_the_digest_hour(
     [digest] = [m for m in mail.sent if unique in m["body"]]
     assert digest["subject"] == "Vos pistes du jour : 3 nouvelles pistes"
     assert all(f"digest {unique} {h}" in digest["body"] for h in range(3))
+
+
+async def test_alerts_due_together_reach_an_immediate_referent_in_one_email(
+    pool: asyncpg.Pool, unique: str
+) -> None:
+    now = datetime(2026, 11, 27, 10, tzinfo=PARIS)
+    referent_id = uuid.uuid4()
+    await handle_referent_upserted(
+        referent_event(referent_id, f"CD31-{unique}", "Claire", mode="immediate"),
+        pool=pool,
+        clock=lambda: now,
+    )
+
+    async def found(label: str) -> None:
+        await handle_match_found(
+            match_event(referent_id, f"CD31-{unique}", explanation=f"burst {unique} {label}"),
+            pool=pool,
+            hash_key=KEY,
+            clock=lambda: now,
+        )
+
+    mail = FakeMail()
+    channels = Channels(email=mail, webhook=NoWebhook(), public_url="http://x", clock=lambda: now)
+    for label in ("a", "b", "c"):  # a need fitting three of her people, found in one batch
+        await found(label)
+    while await deliver_next(pool, channels):
+        pass
+    [burst] = [m for m in mail.sent if unique in m["body"]]
+    assert burst["subject"] == "3 nouvelles pistes"
+    assert all(f"burst {unique} {label}" in burst["body"] for label in "abc")
+
+    await found("d")  # alone: the usual single alert
+    while await deliver_next(pool, channels):
+        pass
+    [_, single] = [m for m in mail.sent if unique in m["body"]]
+    assert single["subject"].startswith("Nouvelle piste : Maçon / Maçonne à Muret")
+    assert f"burst {unique} d" in single["body"]

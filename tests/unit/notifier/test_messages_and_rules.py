@@ -73,6 +73,14 @@ def test_a_digest_groups_the_alerts_in_one_message() -> None:
     )
 
 
+def test_alerts_due_together_read_as_one_message_with_a_link_each() -> None:
+    alerts = [alert(), alert(need={**NEED, "title": "Coffreur / Coffreuse"})]
+    text = messages.burst_email(alerts, REFERENT, "http://x")
+    assert text.subject == "2 nouvelles pistes"
+    assert "1. Maçon / Maçonne" in text.body and "2. Coffreur / Coffreuse" in text.body
+    assert all(f"http://x/boite#alerte-{a.alert_id}" in text.body for a in alerts)
+
+
 def test_numbers_and_dates_read_the_french_way() -> None:
     assert labels.hours(17.5) == "17,5 h"
     assert labels.french_date("2027-03-01") == "1er mars 2027"
