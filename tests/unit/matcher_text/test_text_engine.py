@@ -129,13 +129,29 @@ def test_the_appellation_vote_compares_titles_with_titles_and_names_the_right_do
 
 
 def test_switching_the_title_appellation_vote_off_drops_it_and_its_encoding() -> None:
-    off = Weights(dense_title=0.0, dense=1.0, crosswalk_appellation_title=0.0)
+    off = Weights(
+        dense_title=0.0, dense=1.0, crosswalk_appellation_title=0.0, crosswalk_domain_title=0.0
+    )
     counted = CountingEmbedder()
     silent = TextEngine(counted, fixture_snapshot(), weights=off)
     counted.kinds.clear()
     silent.fit_corpus(list(CORPUS), list(CORPUS.values()))
     assert counted.kinds == ["passage"]
     assert "crosswalk_appellation_title" not in silent.scores("Maçonne")
+    assert "crosswalk_domain_title" not in silent.scores("Maçonne")
+
+
+def test_a_job_of_the_same_rome_domaine_gets_the_domain_vote_and_others_do_not() -> None:
+    # Maçon (F1703) and coffreur (F1701) are both in domaine F17; plombier (F1603) and
+    # cariste (N1101) are not. The appellation vote alone sees no coffreur in "Maçonne".
+    labels = {"d-coffreur": "coffreur boiseur", "d-plombier": "plombier", "d-cariste": "cariste"}
+    voting = TextEngine(FakeEmbedder(), fixture_snapshot())
+    voting.fit_corpus(list(labels), list(labels.values()))
+    signals = voting.scores("Maçonne")
+    domain = dict(zip(labels, signals["crosswalk_domain_title"].tolist(), strict=True))
+    assert domain["d-coffreur"] > 0.5 > domain["d-plombier"]
+    assert domain["d-cariste"] == 0.0
+    assert signals["crosswalk_appellation_title"][0] < 0.5
 
 
 def test_a_derived_word_counts_through_its_character_ngrams_in_the_lexical_signal() -> None:

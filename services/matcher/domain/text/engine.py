@@ -68,7 +68,7 @@ class TextEngine:
         w = self.weights
         self._title_vectors = (
             encode_unique(self.embedder, list(texts), kind="query")
-            if w.dense_title or (self.rome is not None and w.crosswalk_appellation_title)
+            if w.dense_title or (self.rome is not None and _title_votes(w))
             else None
         )
         self.lexical.fit(list(texts))
@@ -77,7 +77,7 @@ class TextEngine:
         if self.rome is not None:
             if w.crosswalk or w.crosswalk_appellation:
                 self._crosswalk = self.rome.crosswalk(self._vectors, list(texts))
-            if self._title_vectors is not None and w.crosswalk_appellation_title:
+            if self._title_vectors is not None and _title_votes(w):
                 self._title_crosswalk = self.rome.crosswalk(self._title_vectors, list(texts))
 
     def rank(self, queries: list[str], top_k: int) -> list[list[tuple[str, float]]]:
@@ -135,6 +135,7 @@ class TextEngine:
         titles = self._title_crosswalk
         if titles is not None:
             signals["crosswalk_appellation_title"] = titles.appellation_probability(where.code_ogr)
+            signals["crosswalk_domain_title"] = titles.domain_probability(where.code_rome)
         return signals
 
     def lexical_vector(self, text: str) -> tuple[list[int], list[float]]:
@@ -149,3 +150,8 @@ class TextEngine:
             same = self.rome.locate(a, va).code_rome == self.rome.locate(b, vb).code_rome
             parts["same_rome"] = 1.0 if same else 0.0
         return parts
+
+
+def _title_votes(w: Weights) -> bool:
+    """Whether any ROME vote is taken with the documents embedded as titles."""
+    return bool(w.crosswalk_appellation_title or w.crosswalk_domain_title)

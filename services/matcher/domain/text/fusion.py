@@ -43,6 +43,12 @@ class Weights:
     # so that title meets title: half A 0.8725 vs 0.8715, B 0.8728 vs 0.8713. The fiche vote
     # stays on passages, where it did better on half A (0.8715 vs 0.8725 with both on titles).
     crosswalk_appellation_title: float = 4.5
+    # P(document is in the domaine professionnel of the query's fiche, "H23" for "H2301"), from
+    # the same title vote: a near miss in the right trade family beats a far one. A new signal
+    # after per-query normalisations, linear maps learned on ROME and document priors all failed
+    # (bench/melo.py): 0.2 vs 0 on half A 0.8736 vs 0.8728 (0.15-0.3 within 0.0006), B 0.8744
+    # vs 0.8736. The mobilités of the fiche in its place did not help (A 0.8721 at 0.2).
+    crosswalk_domain_title: float = 0.2
     # Subtracted from documents whose label starts with a plural ("Imprimeurs") when the
     # query does not: a family of jobs, not the job asked for. Large: a near filter.
     plural_label: float = 10.0

@@ -23,6 +23,7 @@ NEAREST = 5  # appellations that vote for a document's fiche
 # "is the document this very appellation".
 FICHE_TEMPERATURE = 0.1
 APPELLATION_TEMPERATURE = 0.5
+DOMAIN_CODE = 3  # length of a domaine professionnel's code, the prefix of its fiches' codes
 LEXICAL_SHARE = 0.25  # weight of spelling next to meaning when finding the nearest appellation
 _CHUNK = 512
 
@@ -62,6 +63,10 @@ class RomeKnowledge:
         self._codes = sorted(snapshot.fiches)
         self._fiche_no = {c: i for i, c in enumerate(self._codes)}
         self._app_fiche = np.array([self._fiche_no[a.code_rome] for a in self._apps])
+        # A fiche's code starts with its domaine professionnel ("H2301" is in "H23").
+        self._domains = sorted({c[:DOMAIN_CODE] for c in self._codes})
+        self._domain_no = {d: i for i, d in enumerate(self._domains)}
+        self._fiche_domain = np.array([self._domain_no[c[:DOMAIN_CODE]] for c in self._codes])
         self.lexical = LexicalIndex()
         self.lexical.fit([a.libelle for a in self._apps])
         # Appellations are titles, like queries: the "query" side of e5 suits them.
@@ -107,10 +112,13 @@ class RomeKnowledge:
             fused = self._affinity(vectors[i : i + _CHUNK], texts[i : i + _CHUNK])
             rows[i : i + _CHUNK] = np.argsort(-fused, axis=1)[:, :NEAREST]
             top[i : i + _CHUNK] = np.take_along_axis(fused, rows[i : i + _CHUNK], axis=1)
+        fiches = self._app_fiche[rows]
         return Crosswalk(
             fiche_no=self._fiche_no,
             app_row=self._row,
-            fiches=self._app_fiche[rows],
+            domain_no={c: int(self._fiche_domain[i]) for c, i in self._fiche_no.items()},
+            fiches=fiches,
+            domains=self._fiche_domain[fiches],
             rows=rows,
             fiche_probs=_softmax(top, FICHE_TEMPERATURE),
             app_probs=_softmax(top, APPELLATION_TEMPERATURE),
@@ -127,7 +135,9 @@ def _softmax(top: np.ndarray, temperature: float) -> np.ndarray:
 class Crosswalk:
     fiche_no: dict[str, int]
     app_row: dict[str, int]
+    domain_no: dict[str, int]  # fiche code → number of its domaine professionnel
     fiches: np.ndarray  # (n_docs, NEAREST) fiche numbers of the nearest appellations
+    domains: np.ndarray  # (n_docs, NEAREST) their domaines professionnels
     rows: np.ndarray  # (n_docs, NEAREST) the nearest appellations themselves
     fiche_probs: np.ndarray  # (n_docs, NEAREST) their softmax weights, for the fiche vote
     app_probs: np.ndarray  # the same, softer, for the appellation itself
@@ -135,6 +145,10 @@ class Crosswalk:
     def probability(self, code_rome: str) -> np.ndarray:
         """P(document is of this fiche), for every document."""
         return _picked(self.fiches, self.fiche_no.get(code_rome, -1), self.fiche_probs)
+
+    def domain_probability(self, code_rome: str) -> np.ndarray:
+        """P(document is of this fiche's domaine professionnel), from the fiche vote."""
+        return _picked(self.domains, self.domain_no.get(code_rome, -1), self.fiche_probs)
 
     def appellation_probability(self, code_ogr: str) -> np.ndarray:
         """P(document names this very appellation), for every document."""
