@@ -136,14 +136,17 @@ async def _email(
     conn: asyncpg.Connection, group: list[Delivery], referent: Referent, ch: Channels
 ) -> None:
     alerts = await alerts_repo.get_alerts(conn, alert_ids=[d.alert_id for d in group])
-    message_id = f"<alert-{group[0].delivery_id}@spie31>"
     if group[0].digest:
         text = messages.digest_email(alerts, referent, ch.public_url)
         message_id = f"<digest-{group[0].delivery_id}@spie31>"
-    elif len(alerts) > 1:
-        text = messages.burst_email(alerts, referent, ch.public_url)
     else:
-        text = messages.alert_email(alerts[0], referent, ch.public_url)
+        many = len(alerts) > 1
+        text = (
+            messages.burst_email(alerts, referent, ch.public_url)
+            if many
+            else messages.alert_email(alerts[0], referent, ch.public_url)
+        )
+        message_id = f"<alert-{group[0].delivery_id}@spie31>"
     try:
         # Marked sent first, in a savepoint undone if sending fails: once the server has
         # accepted the message, only the COMMIT remains before the delivery is settled.

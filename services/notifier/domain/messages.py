@@ -83,8 +83,7 @@ def _grouped(prefix: str, alerts: list[Alert], referent: Referent, public_url: s
         f"Voici {count} nouvelle{plural} piste{plural} pour les profils que vous accompagnez.\n\n"
         f"{blocks}\n\nVotre boîte de pistes : {public_url.rstrip('/')}/boite\n\n{FOOTER}\n"
     )
-    title = f"{count} nouvelle{plural} piste{plural}"
-    return EmailText(prefix + (title if prefix else title[0].upper() + title[1:]), body)
+    return EmailText(f"{prefix}{count} nouvelle{plural} piste{plural}", body)
 
 
 def webhook_payload(alert: Alert, public_url: str) -> dict[str, Any]:
