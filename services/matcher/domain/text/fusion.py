@@ -57,6 +57,7 @@ class Weights:
     # changes with the seed. A vote for fiches sharing the query fiche's skills (Jaccard):
     # 0.8736 / 0.8745 at best. Less ROME weight when the query matched no appellation exactly:
     # +0.0003 / +0.0001, one rank on two queries (noise).
+    # More or fewer nearest appellations voting (rome.NEAREST 3-12 instead of 5): A never above.
     # Subtracted from documents whose label starts with a plural ("Imprimeurs") when the
     # query does not: a family of jobs, not the job asked for. Large: a near filter.
     plural_label: float = 10.0
