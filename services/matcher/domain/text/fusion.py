@@ -49,6 +49,15 @@ class Weights:
     # (bench/melo.py): 0.2 vs 0 on half A 0.8736 vs 0.8728 (0.15-0.3 within 0.0006), B 0.8744
     # vs 0.8736. The mobilités of the fiche in its place did not help (A 0.8721 at 0.2).
     crosswalk_domain_title: float = 0.2
+    # Also measured against these weights (MRR half A / B, main 0.8736 / 0.8744); none adopted.
+    # ROME labels embedded as e5 passages to meet passage documents (passage-passage siblings,
+    # fiche label and fiche vote, instead of query-passage): 0.8711 / 0.8739. A contrastive map
+    # learned on ROME fiches (generalises to held-out fiches: sibling MRR 0.654 -> 0.70-0.71 over
+    # 3 seeds) as an extra title cosine: A's weight 0.1 gives 0.8737 / 0.8748, and A's choice
+    # changes with the seed. A vote for fiches sharing the query fiche's skills (Jaccard):
+    # 0.8736 / 0.8745 at best. Less ROME weight when the query matched no appellation exactly:
+    # +0.0003 / +0.0001, one rank on two queries (noise).
+    # More or fewer nearest appellations voting (rome.NEAREST 3-12 instead of 5): A never above.
     # Subtracted from documents whose label starts with a plural ("Imprimeurs") when the
     # query does not: a family of jobs, not the job asked for. Large: a near filter.
     plural_label: float = 10.0
