@@ -3,8 +3,9 @@
 Qdrant Edge adds new points to a plain segment searched exactly (at 100k profiles: p99 272 ms
 against 66 ms once built, bench/results/matcher-2026-11-28-0125.json) and builds the graph only
 when asked. Asked every few minutes, the call is a no-op until the plain segment has grown past
-Edge's indexing threshold; then the build holds the shard (seconds at 20k points, ~40 s at 100k)
-and messages wait meanwhile: lag that drains after. A Qdrant server optimises on its own.
+Edge's indexing threshold; then the build holds the GIL, and messages wait meanwhile: lag that
+drains after. The shard's segment policy (`edge_index._optimizers`) keeps each build to what
+was added since the last (seconds, at 100k profiles too). A Qdrant server optimises on its own.
 """
 
 from __future__ import annotations
