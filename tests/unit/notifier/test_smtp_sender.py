@@ -15,7 +15,8 @@ from services.notifier.adapters.smtp import EmailRejected, SmtpSender
 
 class Inbox:
     def __init__(self) -> None:
-        self.sessions: set[int] = set()
+        # The session objects themselves: an id() of a closed session can be reused by the next.
+        self.sessions: list[Any] = []
         self.messages: list[str] = []
 
     async def handle_RCPT(
@@ -27,7 +28,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.sessions.add(id(session))
+        if not any(s is session for s in self.sessions):
+            self.sessions.append(session)
         self.messages.extend(envelope.rcpt_tos)
         return "250 OK"
 
