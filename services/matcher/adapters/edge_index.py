@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import json
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,27 @@ def _optimizers() -> qe.EdgeOptimizersConfig:
 
 class IndexBusy(RuntimeError):
     """Another process has this index folder open."""
+
+
+def _config(dim: int) -> qe.EdgeConfig:
+    return qe.EdgeConfig(
+        vectors={"dense": qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+        sparse_vectors={"lexical": qe.EdgeSparseVectorParams()},
+        # Payloads in RAM: reading those of a few hundred hits from cold (mmap) storage
+        # costs twice as much per query once the segment is optimised.
+        payload_memory=qe.Memory.Cached,
+        optimizers=_optimizers(),
+    )
+
+
+def _load(where: Path) -> qe.EdgeShard:
+    """An existing shard as it is (its vector size may be another encoder's: the index model
+    check says so later), with the segment policy above, which an older shard lacks."""
+    saved = where / "edge_config.json"
+    if not saved.exists():
+        return qe.EdgeShard.load(str(where))
+    dim = int(json.loads(saved.read_text())["vectors"]["dense"]["size"])
+    return qe.EdgeShard.load(str(where), _config(dim))
 
 
 class EdgeIndex:
@@ -93,22 +115,13 @@ class EdgeIndex:
 
     def _ensure(self, dim: int) -> None:
         self._lock()
-        config = qe.EdgeConfig(
-            vectors={"dense": qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
-            sparse_vectors={"lexical": qe.EdgeSparseVectorParams()},
-            # Payloads in RAM: reading those of a few hundred hits from cold (mmap) storage
-            # costs twice as much per query once the segment is optimised.
-            payload_memory=qe.Memory.Cached,
-            optimizers=_optimizers(),
-        )
         for name in (ports.PROFILES, ports.NEEDS):
             where = self.path / name
             if (where / "edge_config.json").exists() or any(where.glob("segments*")):
-                # An index made before the segment policy above gets it on opening.
-                self._shards[name] = qe.EdgeShard.load(str(where), config)
+                self._shards[name] = _load(where)
                 continue
             where.mkdir(parents=True, exist_ok=True)
-            shard = qe.EdgeShard.create(str(where), config)
+            shard = qe.EdgeShard.create(str(where), _config(dim))
             for field, kind in PAYLOAD_INDEXES[name].items():
                 shard.update(qe.UpdateOperation.create_field_index(field, _SCHEMA[kind]))
             self._shards[name] = shard

@@ -1,6 +1,6 @@
 """The embedded index keeps new points in segments of their own, so that building their graph
 (which stops the whole matcher) never means rebuilding every profile's: also for an index
-made before that policy, once the matcher opens it."""
+made before that policy, once the matcher opens it (whatever its encoder's vector size)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,10 @@ async def test_a_new_index_and_an_older_one_both_get_the_segment_policy(tmp_path
     assert "optimizers" not in json.loads((older / "edge_config.json").read_text())
 
     index = EdgeIndex(tmp_path)
-    await index.ensure(8)
+    await index.ensure(16)  # another encoder now: the older shard still opens, as it is
     await index.close()
+    saved = json.loads((older / "edge_config.json").read_text())
+    assert saved["vectors"]["dense"]["size"] == 8
 
     for folder in (older, tmp_path / "needs"):  # opened, and created
         policy = _policy(folder)
