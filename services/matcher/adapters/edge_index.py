@@ -1,7 +1,9 @@
 """The index in-process: Qdrant Edge shards on disk, one per collection.
 
-Edge calls are synchronous Rust; they run on one worker thread, which keeps the event loop free
-and serialises writes to a shard. One process at a time opens a folder: a second matcher (or a
+Edge calls are synchronous Rust; they run on one worker thread, which serialises writes to a
+shard. Edge 0.9 holds the GIL while it works, so the event loop waits for a search or a graph
+build all the same (measured): what keeps the matcher answering is keeping each call short (the
+segment policy below for graph builds). One process at a time opens a folder: a second matcher (or a
 re-index) pointed at it gets `IndexBusy` instead of two writers on the same segments.
 """
 
