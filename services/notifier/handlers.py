@@ -11,7 +11,6 @@ import hmac
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -62,14 +61,6 @@ def alert_sent_event(
             "detail": detail,
         },
     )
-
-
-async def alert_sent(
-    conn: asyncpg.Connection, alert: Alert, channel: AlertChannel, status: str, **details: Any
-) -> None:
-    """Enqueue the AlertSent of `alert_sent_event` (details: referent_id, digest, detail)."""
-    event = alert_sent_event(alert, channel, status, **details)
-    await enqueue_event(conn, schema=SCHEMA, event=event)
 
 
 async def alerts_sent(
@@ -191,9 +182,13 @@ async def handle_profile_erased(
             candidate_hash=candidate_hash(hash_key, candidate_id),
             version=version if version is not None else 2**31 - 1,
         )
-        for delivery in await deliveries_repo.cancel_for_alerts(conn, alert_ids=alert_ids):
-            alert = await alerts_repo.get_alert(conn, alert_id=delivery.alert_id)
-            await alert_sent(conn, alert, delivery.channel, "suppressed", detail="profil supprimé")
+        cancelled = await deliveries_repo.cancel_for_alerts(conn, alert_ids=alert_ids)
+        alerts = await alerts_repo.get_alerts(conn, alert_ids=[d.alert_id for d in cancelled])
+        await alerts_sent(
+            conn,
+            [(a, d.channel, "suppressed", False) for a, d in zip(alerts, cancelled, strict=True)],
+            detail="profil supprimé",
+        )
     return len(alert_ids)
 
 

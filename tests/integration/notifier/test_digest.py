@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -17,7 +18,11 @@ import pytest_asyncio
 from services.notifier.bootstrap import prepare_database
 from services.notifier.delivery import Channels, deliver_next
 from services.notifier.domain.schedule import PARIS
-from services.notifier.handlers import handle_match_found, handle_referent_upserted
+from services.notifier.handlers import (
+    handle_match_found,
+    handle_profile_erased,
+    handle_referent_upserted,
+)
 from shared.db.pool import create_pool
 
 from .helpers import match_event, referent_event
@@ -50,23 +55,29 @@ async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
     await p.close()
 
 
+async def _claire(pool: asyncpg.Pool, unique: str, at: datetime, **prefs: Any) -> uuid.UUID:
+    """A new référent, Claire of CD31-`unique`, with these alert preferences."""
+    referent_id = uuid.uuid4()
+    await handle_referent_upserted(
+        referent_event(referent_id, f"CD31-{unique}", "Claire", **prefs),
+        pool=pool,
+        clock=lambda: at,
+    )
+    return referent_id
+
+
 async def test_the_days_matches_arrive_in_one_digest_at_the_digest_hour(
     pool: asyncpg.Pool, unique: str
 ) -> None:
     found_at = datetime(2026, 11, 27, 10, tzinfo=PARIS)
-    referent_id = uuid.uuid4()
-    await handle_referent_upserted(
-        referent_event(
-            referent_id,
-            f"CD31-{unique}",
-            "Claire",
-            mode="daily_digest",
-            digest_hour=8,
-            quiet_start="20:00",
-            quiet_end="07:00",
-        ),
-        pool=pool,
-        clock=lambda: found_at,
+    referent_id = await _claire(
+        pool,
+        unique,
+        found_at,
+        mode="daily_digest",
+        digest_hour=8,
+        quiet_start="20:00",
+        quiet_end="07:00",
     )
     for hour in range(3):
         await handle_match_found(
@@ -97,12 +108,7 @@ async def test_alerts_due_together_reach_an_immediate_referent_in_one_email(
     pool: asyncpg.Pool, unique: str
 ) -> None:
     now = datetime(2026, 11, 27, 10, tzinfo=PARIS)
-    referent_id = uuid.uuid4()
-    await handle_referent_upserted(
-        referent_event(referent_id, f"CD31-{unique}", "Claire", mode="immediate"),
-        pool=pool,
-        clock=lambda: now,
-    )
+    referent_id = await _claire(pool, unique, now, mode="immediate")
 
     async def found(label: str) -> None:
         await handle_match_found(
@@ -128,3 +134,39 @@ async def test_alerts_due_together_reach_an_immediate_referent_in_one_email(
     [_, single] = [m for m in mail.sent if unique in m["body"]]
     assert single["subject"].startswith("Nouvelle piste : Maçon / Maçonne à Muret")
     assert f"burst {unique} d" in single["body"]
+
+
+async def test_an_erasure_cancels_the_pending_digest_lines_and_says_so_on_the_alerts_topic(
+    pool: asyncpg.Pool, unique: str
+) -> None:
+    found_at = datetime(2026, 11, 27, 10, tzinfo=PARIS)
+    referent_id, candidate_id = (
+        await _claire(pool, unique, found_at, mode="daily_digest", digest_hour=8),
+        uuid.uuid4(),
+    )
+    matches = [
+        match_event(referent_id, f"CD31-{unique}", candidate_id=candidate_id) for _ in range(2)
+    ]
+    for match in matches:
+        await handle_match_found(match, pool=pool, hash_key=KEY, clock=lambda: found_at)
+
+    await handle_profile_erased(candidate_id, None, pool=pool, hash_key=KEY)
+
+    rows = await pool.fetch(
+        "select convert_from(value, 'UTF8')::jsonb -> 'payload' as p from notifier.outbox"
+        " where topic = 'spie.alerts.v1'"
+        " and convert_from(value, 'UTF8')::jsonb -> 'payload' ->> 'match_id' = any($1::text[])",
+        [str(m.payload.match_id) for m in matches],
+    )
+    said = sorted((r["p"]["status"], r["p"]["detail"]) for r in rows)
+    assert ("suppressed", "profil supprimé") in said
+    mail = FakeMail()
+    channels = Channels(
+        email=mail,
+        webhook=NoWebhook(),
+        public_url="http://x",
+        clock=lambda: datetime(2026, 11, 28, 8, 0, 5, tzinfo=PARIS),
+    )
+    while await deliver_next(pool, channels):
+        pass
+    assert [m for m in mail.sent if m["to"] == f"{referent_id.hex[:12]}@example.org"] == []
