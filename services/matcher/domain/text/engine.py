@@ -127,11 +127,12 @@ class TextEngine:
             "fiche": self._vectors @ rome.fiche_vector(where.code_rome),
             "fiche_lexical": self.lexical.scores(fiche),
         }
-        if self._crosswalk is not None:
-            signals["crosswalk"] = self._crosswalk.probability(where.code_rome)
-            signals["crosswalk_appellation"] = self._crosswalk.appellation_probability(
-                where.code_ogr
-            )
+        crosswalk, w = self._crosswalk, self.weights
+        # Each vote only when it weighs: fit_corpus builds this crosswalk for either.
+        if crosswalk is not None and w.crosswalk:
+            signals["crosswalk"] = crosswalk.probability(where.code_rome)
+        if crosswalk is not None and w.crosswalk_appellation:
+            signals["crosswalk_appellation"] = crosswalk.appellation_probability(where.code_ogr)
         titles = self._title_crosswalk
         if titles is not None:
             signals["crosswalk_appellation_title"] = titles.appellation_probability(where.code_ogr)
