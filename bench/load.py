@@ -53,7 +53,7 @@ from bench.load_report import (
 from bench.raw_loop import overhead
 from shared.metrics import consumer_lag
 from shared.settings import load_base_settings
-from tests.chaos._checks import GROUPS, lag
+from tests.chaos._checks import GROUPS, count_settled, lag
 from tests.chaos._stack import STACK_DIR, cli, url
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -103,18 +103,6 @@ async def create_fleet(http: httpx.AsyncClient, referents: int) -> Fleet:
 
 def mail_count() -> int:
     return sum(1 for _ in (STACK_DIR / "mail").glob("*.eml"))
-
-
-async def mails_settled(quiet: float, within: float) -> None:
-    """Until the mail sink has received nothing for `quiet` s (or `within` s)."""
-    deadline, last, since = time.monotonic() + within, -1, time.monotonic()
-    while time.monotonic() < deadline:
-        count = mail_count()
-        if count != last:
-            last, since = count, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
-        await asyncio.sleep(1)
 
 
 async def _matcher_lag(bootstrap: str) -> int:
@@ -230,7 +218,7 @@ async def window(
     """One load window at `rate` needs/s and `rate` updates/s: its figures, and what its plot
     shows (each alerted need's latency, the samples, when the load ended)."""
     await settled(lambda: lag(bootstrap), within=900)  # the previous work done first
-    await mails_settled(quiet=5, within=600)  # and its e-mail deliveries
+    await count_settled(mail_count, quiet=5, within=600)  # and its e-mail deliveries
     watch, stop = AlertWatch(bootstrap), asyncio.Event()
     samples: list[dict[str, Any]] = []
     await watch.start()  # at the topics' ends, before the first need

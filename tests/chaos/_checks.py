@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -123,9 +124,14 @@ async def drained(bootstrap: str, outcome: Outcome, since_ms: int, within: float
 
 async def mails_settled(email: str, quiet: float = 4.0, within: float = 60) -> None:
     """E-mails are sent after the alert is stored: wait until none has arrived for `quiet` s."""
+    await count_settled(lambda: len(mail_ids(email)), quiet=quiet, within=within)
+
+
+async def count_settled(count_now: Callable[[], int], *, quiet: float, within: float) -> None:
+    """Until `count_now()` has not changed for `quiet` s (or `within` s have passed)."""
     deadline, last, since = time.monotonic() + within, -1, time.monotonic()
     while time.monotonic() < deadline:
-        count = len(mail_ids(email))
+        count = count_now()
         if count != last:
             last, since = count, time.monotonic()
         elif time.monotonic() - since >= quiet:
