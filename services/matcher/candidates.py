@@ -1,14 +1,20 @@
 """The candidates of one query: union of filtered searches, each point scored on both channels.
 
 Three searches (dense, lexical, same trade) return ids and scores only; the union's payloads
-are then read once (a point found twice is not decoded twice), and a point found by one
-channel gets its other score from a second search of that channel restricted to such points.
+are then read once (a point found twice is not decoded twice). A point found by the lexical
+search alone gets its dense score from a second dense search restricted to such points (cheap:
+a few dozen vectors). A point the lexical search did not return is not rescored up front: that
+search is exact, so its score is at most the last one returned (0 when fewer came back than
+asked), a bound good enough to rank it; the exact lexical score is read only for the few dozen
+pairs ranking then assesses (`Candidates.exact_lexical`). The restricted sparse search it
+replaces cost ~10 ms a need at 100k profiles, a fifth of the whole step.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -28,6 +34,29 @@ from services.matcher.domain.ports import (
 DOC_FIELDS = ("doc",)
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    id: str
+    payload: dict[str, Any]
+    dense: float
+    lexical_bound: float  # the lexical search's score, or the most it can be when not returned
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    points: list[Found]  # in a stable order
+    index: VectorIndex
+    collection: Collection
+    sparse: Sparse  # the query's lexical vector
+
+    async def exact_lexical(self, ids: Sequence[str]) -> dict[str, float]:
+        """The lexical score of each point that still exists, computed here from its stored
+        sparse vector: the same arithmetic for every pair, so that twins score the same."""
+        stored = await self.index.vectors(self.collection, ids, channel="lexical")
+        query = dict(zip(self.sparse.indices, self.sparse.values, strict=True))
+        return {pid: _dot(query, s.sparse) for pid, s in stored.items()}
+
+
 async def gather(
     index: VectorIndex,
     collection: Collection,
@@ -37,8 +66,8 @@ async def gather(
     where: Condition,
     codes: tuple[str, ...],
     pool: int,
-) -> list[tuple[dict[str, Any], float, float]]:
-    """(payload, dense score, lexical score) of every point found, in a stable order."""
+) -> Candidates:
+    """Every point found, with its dense score and a bound of its lexical score."""
 
     def ids_only(
         channel: Channel, vector: list[float] | Sparse, cond: Condition, limit: int
@@ -47,35 +76,36 @@ async def gather(
             collection, channel=channel, vector=vector, where=cond, limit=limit, with_payload=False
         )
 
+    lexical_limit = pool // 2
     searches = [
         ids_only("dense", dense, where, pool),
-        ids_only("lexical", sparse, where, pool // 2),
+        ids_only("lexical", sparse, where, lexical_limit),
     ]
     if codes:
         searches.append(ids_only("dense", dense, All((where, In("rome_codes", codes))), pool // 2))
     dense_hits, lexical_hits, *trade = await asyncio.gather(*searches)
+    found = Candidates([], index, collection, sparse)
     dense_of = {h.id: h.score for hits in (dense_hits, *trade) for h in hits}
     lexical_of = {h.id: h.score for h in lexical_hits}
     ids = list(dict.fromkeys(chain(dense_of, lexical_of)))
     if not ids:
-        return []
+        return found
     payloads = await index.payloads(collection, ids, fields=DOC_FIELDS)
-    # A point found by one channel only gets its other score from the index too: a search
-    # restricted to those ids (exact at that size), so no vector travels back to Python.
     no_dense = tuple(i for i in ids if i not in dense_of)
-    no_lexical = tuple(i for i in ids if i not in lexical_of)
-    todo: list[tuple[dict[str, float], Channel, list[float] | Sparse, tuple[str, ...]]] = [
-        (dense_of, "dense", dense, no_dense),
-        (lexical_of, "lexical", sparse, no_lexical),
-    ]
-    todo = [t for t in todo if t[3]]
-    rescored = await asyncio.gather(
-        *(ids_only(channel, query, HasId(only), len(only)) for _, channel, query, only in todo)
-    )
-    for (target, *_), hits in zip(todo, rescored, strict=True):
-        # Not found: no shared feature at all (lexical), so the score is 0.
-        target.update((h.id, h.score) for h in hits)
+    if no_dense:
+        rescored = await ids_only("dense", dense, HasId(no_dense), len(no_dense))
+        dense_of.update((h.id, h.score) for h in rescored)
+    # The lexical search is exact: what it did not return scores at most its last score, and
+    # nothing at all (no shared feature) when it returned fewer points than asked.
+    floor = lexical_hits[-1].score if len(lexical_hits) >= lexical_limit else 0.0
     # A point deleted between the search and the read is simply gone.
-    return [
-        (payloads[i], dense_of.get(i, 0.0), lexical_of.get(i, 0.0)) for i in ids if i in payloads
-    ]
+    found.points.extend(
+        Found(i, payloads[i], dense_of.get(i, 0.0), lexical_of.get(i, floor))
+        for i in ids
+        if i in payloads
+    )
+    return found
+
+
+def _dot(query: dict[int, float], vector: Sparse) -> float:
+    return sum(query.get(i, 0.0) * v for i, v in zip(vector.indices, vector.values, strict=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -205,9 +205,11 @@ class Pipeline:
         where = prefilter.profiles_for_need(need, location["lat"], location["lon"], at=at)
         need_codes = self.need_codes(need)
         found = await self._candidates(PROFILES, vec, where, self._trade_codes(need_codes))
-        pairs = ((need, profile_of(payload), dense, lexical) for payload, dense, lexical in found)
-        return self._best(
-            pairs, lambda _, p: self.resolver.link(need_codes, self.profile_codes(p)), at=at
+        return await self._best(
+            found,
+            lambda payload: (need, profile_of(payload)),
+            lambda _, p: self.resolver.link(need_codes, self.profile_codes(p)),
+            at=at,
         )
 
     async def rank_for_profile(
@@ -220,9 +222,11 @@ class Pipeline:
         where = prefilter.needs_for_profile(profile, location["lat"], location["lon"])
         profile_codes = self.profile_codes(profile)
         found = await self._candidates(NEEDS, vec, where, self._trade_codes(profile_codes))
-        pairs = ((need_of(payload), profile, dense, lexical) for payload, dense, lexical in found)
-        return self._best(
-            pairs, lambda n, _: self.resolver.link(self.need_codes(n), profile_codes), at=at
+        return await self._best(
+            found,
+            lambda payload: (need_of(payload), profile),
+            lambda n, _: self.resolver.link(self.need_codes(n), profile_codes),
+            at=at,
         )
 
     def _trade_codes(self, codes: tuple[str, ...]) -> tuple[str, ...]:
@@ -232,7 +236,7 @@ class Pipeline:
 
     async def _candidates(
         self, collection: Collection, vec: Vectors, where: Condition, codes: tuple[str, ...]
-    ) -> list[tuple[dict[str, Any], float, float]]:
+    ) -> candidates.Candidates:
         return await candidates.gather(
             self.index,
             collection,
@@ -307,42 +311,55 @@ class Pipeline:
         )
         return Proposal(need, profile, _final(parts), parts, text, rank)
 
-    def _best(
+    async def _best(
         self,
-        pairs: Iterable[tuple[Need, Profile, float, float]],
+        found: candidates.Candidates,
+        pair_of: Callable[[dict[str, Any]], tuple[Need, Profile]],
         link_of: Callable[[Need, Profile], RomeLink],
         *,
         at: datetime,
     ) -> list[Proposal]:
-        """The top K compatible pairs above the threshold, best first, explained. `link_of`
-        knows the codes of the side the query is for (found once, not per pair).
+        """The top K compatible pairs above the threshold, best first, explained. `pair_of`
+        reads a point found into its pair; `link_of` knows the codes of the side the query is
+        for (found once, not per pair).
 
-        Pairs are taken by an upper bound of their score (the parts the index gave, the trade
-        link, and the best skills and bonus they could have), and the exact checks stop once
-        no pair left can beat the K-th kept: the same result as assessing every pair, with
-        the compatibility, skills and explanation work done for a few dozen instead of the
-        few hundred points a query finds.
+        Pairs are taken by an upper bound of their score (the dense score, the bound of the
+        lexical one, the trade link, and the best skills and bonus they could have), and the
+        exact checks stop once no pair left can beat the K-th kept: the same result as
+        assessing every pair, with the exact lexical score, compatibility, skills and
+        explanation work done for a few dozen instead of the few hundred points a query finds.
         """
         bounded = []
-        for need, profile, dense, lexical in pairs:
+        for point in found.points:
+            need, profile = pair_of(point.payload)
             link = link_of(need, profile)
-            d, lx = _rounded(dense), _rounded(lexical)
+            d = _rounded(point.dense)
             bound = ranking.upper_bound(
                 dense=d,
-                lexical=lx,
+                # The index's float32 sum and ours may differ in the last bits.
+                lexical=_rounded(point.lexical_bound) + _ROUNDING,
                 rome=ranking.ROME_VALUES[link.kind],
                 has_skills=bool(need.skills),
                 open_to_beginners=need.open_to_beginners,
             )
-            bounded.append((bound, need, profile, d, lx, link))
+            bounded.append((bound, point.id, need, profile, d, link))
         bounded.sort(key=lambda b: -b[0])
         top_k, threshold = self.settings.top_k, self.settings.threshold
         kept: list[tuple[float, str, str, _Scored]] = []
-        for bound, need, profile, d, lx, link in bounded:
+        lexical: dict[str, float] = {}
+        for at_rank, (bound, pid, need, profile, d, link) in enumerate(bounded):
             floor = kept[top_k - 1][0] if len(kept) >= top_k else threshold
             if round(bound, 6) < floor:
                 break  # sorted by bound: no pair left can enter the top K
-            scored = self._score(need, profile, d, lx, link, at=at)
+            if pid not in lexical:
+                # The exact lexical scores of the next pairs that may enter, in one read.
+                ahead = bounded[at_rank : at_rank + _LEXICAL_READ]
+                wanted = [b[1] for b in ahead if round(b[0], 6) >= floor]
+                lexical.update(dict.fromkeys(wanted, -1.0))  # -1: deleted since the search
+                lexical.update(await found.exact_lexical(wanted))
+            if lexical[pid] < 0:
+                continue
+            scored = self._score(need, profile, d, _rounded(lexical[pid]), link, at=at)
             if scored is None:
                 continue
             score = _final(scored[2])
@@ -356,6 +373,10 @@ class Pipeline:
 
 # A compatible pair: its parts, and what its explanation needs (link, skills found, welcome).
 _Scored = tuple[Need, Profile, ranking.Parts, RomeLink, tuple[str, ...], bool]
+
+
+_ROUNDING = 1e-4  # the unit of _rounded
+_LEXICAL_READ = 48  # pairs whose exact lexical score is read at once (~3 reads a need at 100k)
 
 
 def _rounded(cosine: float) -> float:

@@ -70,3 +70,31 @@ def _summary() -> dict[str, object]:
         "hours_per_week": 35,
         "schedules": ["day"],
     }
+
+
+async def test_profiles_beyond_the_lexical_search_get_their_own_lexical_score(
+    pipeline: Pipeline,
+) -> None:
+    """With a pool of 2 the lexical search returns one profile; the others are ranked by a
+    bound of their lexical score, and must still be scored with the exact one."""
+    texts = (
+        "coffrage et lecture de plans",
+        "coulage de béton, coffrage",
+        "maçonnerie traditionnelle",
+        "carrelage et faïence",
+    )
+    people = [profile(experience=t) for t in texts]
+    await pipeline.index_profiles(people, at=NOW)
+    narrow = Pipeline(
+        index=pipeline.index,
+        embedder=pipeline.embedder,
+        text=pipeline.text,
+        resolver=pipeline.resolver,
+        settings=replace(pipeline.settings, pool=2),
+    )
+    wide = {p.profile.candidate_id: p for p in await pipeline.rank_for_need(need(), at=NOW)}
+    found = await narrow.rank_for_need(need(), at=NOW)
+    assert len(found) >= 2
+    for proposal in found:
+        assert proposal.parts == wide[proposal.profile.candidate_id].parts
+        assert proposal.score == wide[proposal.profile.candidate_id].score
