@@ -354,7 +354,7 @@ class Pipeline:
             if pid not in lexical:
                 # The exact lexical scores of the next pairs that may enter, in one read.
                 ahead = bounded[at_rank : at_rank + _LEXICAL_READ]
-                wanted = [b[1] for b in ahead if round(b[0], 6) >= floor]
+                wanted = [b[1] for b in ahead if round(b[0], 6) >= floor and b[1] not in lexical]
                 lexical.update(dict.fromkeys(wanted, -1.0))  # -1: deleted since the search
                 lexical.update(await found.exact_lexical(wanted))
             if lexical[pid] < 0:
