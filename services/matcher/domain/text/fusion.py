@@ -58,6 +58,13 @@ class Weights:
     # 0.8736 / 0.8745 at best. Less ROME weight when the query matched no appellation exactly:
     # +0.0003 / +0.0001, one rank on two queries (noise).
     # More or fewer nearest appellations voting (rome.NEAREST 3-12 instead of 5): A never above.
+    # Round 6 (A never above 0.8736 unless B fell): a soft fiche distribution for the query too
+    # (the crosswalk is one-hot on queries at its 0.1 temperature; 0.5-1.0 leave A at 0.8736);
+    # titles embedded with their fiche's label appended, "Coffreur bancheur (Maçonnerie)", as
+    # a cosine beside dense_title or instead (0.8722 / 0.8643 on A); the located fiche's ROME
+    # skill labels ~ titles (best A 0.8737, B 0.8740); a hubness correction (CSLS, ROME
+    # appellations as reference) of the title cosine (A 0.8708 at 0.25): generic titles are
+    # often the relevant ones.
     # Subtracted from documents whose label starts with a plural ("Imprimeurs") when the
     # query does not: a family of jobs, not the job asked for. Large: a near filter.
     plural_label: float = 10.0
