@@ -53,8 +53,8 @@ class Candidates:
         """The lexical score of each point that still exists, computed here from its stored
         sparse vector: the same arithmetic for every pair, so that twins score the same."""
         stored = await self.index.vectors(self.collection, ids, channel="lexical")
-        query = dict(zip(self.sparse.indices, self.sparse.values, strict=True))
-        return {pid: _dot(query, s.sparse) for pid, s in stored.items()}
+        scores = self.sparse.dots(s.sparse for s in stored.values())
+        return dict(zip(stored, scores, strict=True))
 
 
 async def gather(
@@ -105,7 +105,3 @@ async def gather(
         if i in payloads
     )
     return found
-
-
-def _dot(query: dict[int, float], vector: Sparse) -> float:
-    return sum(query.get(i, 0.0) * v for i, v in zip(vector.indices, vector.values, strict=True))

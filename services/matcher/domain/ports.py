@@ -6,7 +6,7 @@ or a Qdrant server through qdrant-client); one contract test suite runs against 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Protocol
 
@@ -21,9 +21,13 @@ class Sparse:
     indices: list[int]
     values: list[float]
 
-    def dot(self, other: Sparse) -> float:
+    def dots(self, others: Iterable[Sparse]) -> list[float]:
+        """The dot product with each of `others` (this side's weights looked up once)."""
         mine = dict(zip(self.indices, self.values, strict=True))
-        return sum(mine.get(i, 0.0) * v for i, v in zip(other.indices, other.values, strict=True))
+        return [
+            sum(mine.get(i, 0.0) * v for i, v in zip(o.indices, o.values, strict=True))
+            for o in others
+        ]
 
 
 @dataclass(frozen=True, slots=True)
