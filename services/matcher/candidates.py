@@ -84,12 +84,11 @@ async def gather(
     if codes:
         searches.append(ids_only("dense", dense, All((where, In("rome_codes", codes))), pool // 2))
     dense_hits, lexical_hits, *trade = await asyncio.gather(*searches)
-    found = Candidates([], index, collection, sparse)
     dense_of = {h.id: h.score for hits in (dense_hits, *trade) for h in hits}
     lexical_of = {h.id: h.score for h in lexical_hits}
     ids = list(dict.fromkeys(chain(dense_of, lexical_of)))
     if not ids:
-        return found
+        return Candidates([], index, collection, sparse)
     payloads = await index.payloads(collection, ids, fields=DOC_FIELDS)
     no_dense = tuple(i for i in ids if i not in dense_of)
     if no_dense:
@@ -99,9 +98,9 @@ async def gather(
     # nothing at all (no shared feature) when it returned fewer points than asked.
     floor = lexical_hits[-1].score if len(lexical_hits) >= lexical_limit else 0.0
     # A point deleted between the search and the read is simply gone.
-    found.points.extend(
+    points = [
         Found(i, payloads[i], dense_of.get(i, 0.0), lexical_of.get(i, floor))
         for i in ids
         if i in payloads
-    )
-    return found
+    ]
+    return Candidates(points, index, collection, sparse)

@@ -375,14 +375,15 @@ class Pipeline:
 _Scored = tuple[Need, Profile, ranking.Parts, RomeLink, tuple[str, ...], bool]
 
 
-_ROUNDING = 1e-4  # the unit of _rounded
+_DECIMALS = 4  # of the cosines ranked, see _rounded
+_ROUNDING = 10.0**-_DECIMALS
 _LEXICAL_READ = 48  # pairs whose exact lexical score is read at once (~3 reads a need at 100k)
 
 
 def _rounded(cosine: float) -> float:
     # The index and numpy compute the same cosine to different last bits, and twins must
     # score exactly the same.
-    return round(cosine, 4)
+    return round(cosine, _DECIMALS)
 
 
 def _final(parts: ranking.Parts) -> float:
