@@ -54,7 +54,8 @@ from bench.raw_loop import overhead
 from shared.metrics import consumer_lag
 from shared.settings import load_base_settings
 from tests.chaos._checks import GROUPS, count_settled, lag
-from tests.chaos._stack import STACK_DIR, cli, url
+from tests.chaos._flow import new_api_key, new_referent
+from tests.chaos._stack import STACK_DIR, url
 
 RESULTS = Path(__file__).resolve().parent / "results"
 STATE = STACK_DIR / "bench-load.json"
@@ -77,28 +78,14 @@ class Fleet:
 async def create_fleet(http: httpx.AsyncClient, referents: int) -> Fleet:
     run = uuid.uuid4().hex[:8]
 
-    async def referent(r: int) -> str:
-        out, _ = await asyncio.to_thread(
-            cli, "services.candidate_profile", "create-referent", "--structure",
-            f"S{r % 30:02d}{run}", "--email", f"ref{r}.{run}@cd31.fr", "--name", f"Référent {r}",
-        )  # fmt: skip
-        bearer = out.strip().splitlines()[-1]
-        prefs = {"email": True, "mode": "immediate", "quiet_start": None, "quiet_end": None}
-        response = await http.put(
-            f"{url('candidate_profile')}/referents/me/preferences",
-            headers={"Authorization": f"Bearer {bearer}"},
-            json=prefs,
-        )
-        response.raise_for_status()
-        return bearer
+    def referent(r: int) -> Awaitable[str]:
+        structure, email = f"S{r % 30:02d}{run}", f"ref{r}.{run}@cd31.fr"
+        return new_referent(http, structure=structure, email=email, name=f"Référent {r}")
 
     bearers = []
     for start in range(0, referents, 4):  # a few CLI processes at a time
         bearers += await asyncio.gather(*map(referent, range(start, min(referents, start + 4))))
-    key, _ = await asyncio.to_thread(
-        cli, "services.employer_intake", "create-api-key", "--federation", f"BENCH{run}"
-    )
-    return Fleet(run, key.strip().splitlines()[-1], bearers, [])
+    return Fleet(run, await new_api_key(f"BENCH{run}"), bearers, [])
 
 
 def mail_count() -> int:

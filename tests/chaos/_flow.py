@@ -60,24 +60,36 @@ def need_body(run: str, n: int) -> dict[str, Any]:
     }
 
 
-async def create_actors(http: httpx.AsyncClient, profiles: int = 6) -> Actors:
-    run = uuid.uuid4().hex[:8]
-    email = f"chaos.{run}@cd31.fr"
+async def new_referent(http: httpx.AsyncClient, *, structure: str, email: str, name: str) -> str:
+    """A référent created by the profile service's CLI, alerted by e-mail at once: its token."""
     out, _ = await asyncio.to_thread(
-        cli, "services.candidate_profile", "create-referent", "--structure", f"CH{run}",
-        "--email", email, "--name", "Référente Chaos",
+        cli, "services.candidate_profile", "create-referent", "--structure", structure,
+        "--email", email, "--name", name,
     )  # fmt: skip
-    key, _ = await asyncio.to_thread(
-        cli, "services.employer_intake", "create-api-key", "--federation", f"CH{run}"
-    )
-    actors = Actors(run, key.strip().splitlines()[-1], out.strip().splitlines()[-1], email)
-    auth = {"Authorization": f"Bearer {actors.bearer}"}
+    bearer = out.strip().splitlines()[-1]
     r = await http.put(
         f"{url('candidate_profile')}/referents/me/preferences",
-        headers=auth,
+        headers={"Authorization": f"Bearer {bearer}"},
         json={"email": True, "mode": "immediate", "quiet_start": None, "quiet_end": None},
     )
     r.raise_for_status()
+    return bearer
+
+
+async def new_api_key(federation: str) -> str:
+    """A federation's API key, created by the intake service's CLI."""
+    out, _ = await asyncio.to_thread(
+        cli, "services.employer_intake", "create-api-key", "--federation", federation
+    )
+    return out.strip().splitlines()[-1]
+
+
+async def create_actors(http: httpx.AsyncClient, profiles: int = 6) -> Actors:
+    run = uuid.uuid4().hex[:8]
+    email = f"chaos.{run}@cd31.fr"
+    bearer = await new_referent(http, structure=f"CH{run}", email=email, name="Référente Chaos")
+    actors = Actors(run, await new_api_key(f"CH{run}"), bearer, email)
+    auth = {"Authorization": f"Bearer {bearer}"}
     for i in range(profiles):
         r = await http.post(
             f"{url('candidate_profile')}/profiles", headers=auth, json=profile_body(i % 3, 0)
