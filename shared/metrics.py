@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 from shared import tracing
+from shared.heap import watch_gc_pauses
 
 log = logging.getLogger("spie.metrics")
 
@@ -35,8 +36,9 @@ ALERTS_SENT = Counter("spie_alerts_sent_total", "Alerts delivered", ["channel", 
 
 def instrument_app(app: FastAPI, *, service: str) -> None:
     """HTTP latency per route template (never per raw path: ids would explode the series);
-    spans too when tracing is configured (shared/tracing.py)."""
+    spans too when tracing is configured (shared/tracing.py); garbage collector pauses."""
     tracing.instrument_fastapi(app, service)
+    watch_gc_pauses()
 
     @app.middleware("http")
     async def _timing(

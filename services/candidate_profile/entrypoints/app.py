@@ -20,6 +20,7 @@ from shared import topics
 from shared.body_limit import BodySizeLimit
 from shared.contracts import ProfileErased, ProfileUpserted, ReferentUpserted
 from shared.correlation import CorrelationIdMiddleware
+from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
@@ -31,6 +32,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await bootstrap(settings)
+        freeze_startup_heap()  # what lives as long as the service: out of GC passes
         app.state.services = services
         stop = asyncio.Event()
         relay = OutboxRelay(

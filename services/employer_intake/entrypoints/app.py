@@ -17,6 +17,7 @@ from pydantic import Field
 
 from shared.body_limit import BodySizeLimit
 from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
+from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
@@ -50,6 +51,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container = await bootstrap(settings, snapshot=snapshot)
+        freeze_startup_heap()  # what lives as long as the service: out of GC passes
         app.state.container = container
         stop = asyncio.Event()
         task = None

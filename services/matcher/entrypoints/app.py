@@ -18,6 +18,7 @@ from services.matcher.entrypoints.http import matches_router, readiness
 from services.matcher.entrypoints.maintenance import keep_optimised
 from services.matcher.entrypoints.subscribers import Runtime, document_publishers, register
 from services.matcher.settings import MatcherSettings, load_settings
+from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler
 from shared.kafka.broker import make_broker
 from shared.metrics import INDEX_POINTS, instrument_app, watch_consumer_lag
@@ -36,6 +37,7 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container = await bootstrap(settings, **fakes)
+        freeze_startup_heap()  # what lives as long as the service: out of GC passes
         runtime.deps = container.deps
         stop = asyncio.Event()
         relay = asyncio.create_task(container.relay.run(stop), name="outbox-relay")

@@ -19,6 +19,7 @@ from faststream.specification import AsyncAPI
 
 from shared.body_limit import BodySizeLimit
 from shared.contracts import AlertSent, MatchFeedbackGiven
+from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.kafka.broker import make_broker
 from shared.logs import configure_logging
@@ -51,6 +52,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         notifier = await bootstrap(settings, **fakes)
+        freeze_startup_heap()  # what lives as long as the service: out of GC passes
         holder["notifier"] = app.state.notifier = notifier
         stop = asyncio.Event()
         relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
