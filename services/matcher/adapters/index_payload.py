@@ -1,15 +1,15 @@
 """What each collection stores next to its vectors, and which payload fields are indexed.
 
 The need or profile itself travels as one compact JSON string ("doc"): the index hands a
-string back to Python far faster than a nested dict, and the same string parses once into a
-frozen Need or Profile, kept in a small cache since popular documents come back query after
-query. Points written before this (a dict under "doc") are still read.
+string back to Python far faster than a nested dict. Points written before this (a dict under
+"doc") are still read. Parsed documents are not cached: a cache of 20k of each kind saved no
+CPU at 100k profiles (40-44 ms a need with or without) and its ~60k long-lived objects made
+every full pass of the garbage collector, which holds the GIL, longer.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
 from services.matcher.domain.model import Need, Profile, need_from_dict, profile_from_dict
@@ -32,7 +32,6 @@ PAYLOAD_INDEXES: dict[str, dict[str, str]] = {
         "rome_codes": "keyword",
     },
 }
-CACHED_DOCS = 20_000  # parsed documents kept per kind (a few KB each)
 
 
 def encode_doc(data: dict[str, Any]) -> str:
@@ -41,19 +40,9 @@ def encode_doc(data: dict[str, Any]) -> str:
 
 def profile_of(payload: dict[str, Any]) -> Profile:
     doc = payload["doc"]
-    return _profile(doc) if isinstance(doc, str) else profile_from_dict(doc)
+    return profile_from_dict(json.loads(doc) if isinstance(doc, str) else doc)
 
 
 def need_of(payload: dict[str, Any]) -> Need:
     doc = payload["doc"]
-    return _need(doc) if isinstance(doc, str) else need_from_dict(doc)
-
-
-@lru_cache(maxsize=CACHED_DOCS)
-def _profile(doc: str) -> Profile:
-    return profile_from_dict(json.loads(doc))
-
-
-@lru_cache(maxsize=CACHED_DOCS)
-def _need(doc: str) -> Need:
-    return need_from_dict(json.loads(doc))
+    return need_from_dict(json.loads(doc) if isinstance(doc, str) else doc)
