@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -19,6 +20,7 @@ from services.matcher.domain.text import TextEngine
 from services.matcher.handlers import Deps
 from services.matcher.pipeline import Pipeline, Settings
 from services.matcher.settings import MatcherSettings
+from services.matcher.warmup import warm_up
 from shared.db.migrate import migrate
 from shared.db.pool import create_pool
 from shared.outbox import OutboxRelay, install
@@ -102,5 +104,6 @@ async def bootstrap(
             top_k=settings.top_k, threshold=settings.threshold, pool=settings.candidate_pool
         ),
     )
+    await warm_up(pipeline, snapshot, at=datetime.now(UTC))
     relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
     return Container(Deps(pool=pool, pipeline=pipeline), index, relay)
