@@ -51,6 +51,7 @@ from bench.load_report import (
     rss_peaks,
 )
 from bench.raw_loop import overhead
+from services.matcher.settings import MatcherSettings
 from shared.metrics import consumer_lag
 from shared.settings import load_base_settings
 from tests.chaos._checks import GROUPS, count_settled, lag
@@ -103,6 +104,19 @@ async def settled(probe: Callable[[], Awaitable[int]], *, within: float) -> None
         if await probe() == 0:
             return
         await asyncio.sleep(2)
+
+
+async def upkeep_done(http: httpx.AsyncClient) -> float:
+    """The matcher's index upkeep starts at the first quiet moment after work (the work just
+    settled: indexing, or the previous window) and pauses the matcher: over before the load.
+    Seconds waited; /metrics answers only once a round has ended."""
+    started = time.monotonic()
+    await asyncio.sleep(MatcherSettings.model_fields["optimize_quiet_s"].default + 3)
+    while True:
+        metrics = (await http.get(f"{url('matcher')}/metrics", timeout=1800)).text
+        if "spie_index_upkeep_running 0.0" in metrics.splitlines():
+            return round(time.monotonic() - started, 1)
+        await asyncio.sleep(1)
 
 
 async def index_profiles(
@@ -206,6 +220,7 @@ async def window(
     shows (each alerted need's latency, the samples, when the load ended)."""
     await settled(lambda: lag(bootstrap), within=900)  # the previous work done first
     await count_settled(mail_count, quiet=5, within=600)  # and its e-mail deliveries
+    upkeep_s = await upkeep_done(http)
     watch, stop = AlertWatch(bootstrap), asyncio.Event()
     samples: list[dict[str, Any]] = []
     await watch.start()  # at the topics' ends, before the first need
@@ -227,6 +242,7 @@ async def window(
     figures = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "parameters": {**vars(args), "rate": rate},
+        "waited_for_index_upkeep_s": upkeep_s,
         "load_seconds": round(load_s, 1),
         "waited_after_load_s": round(waited, 1),
         "needs_accepted": len(posted),

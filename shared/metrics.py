@@ -31,6 +31,9 @@ HANDLER_SECONDS = Histogram(
 DEAD_LETTERS = Counter("spie_dead_letters_total", "Messages sent to a .dlq", ["service", "topic"])
 CONSUMER_LAG = Gauge("spie_consumer_lag", "Messages not yet consumed", ["group", "topic"])
 INDEX_POINTS = Gauge("spie_index_points", "Points in the vector index", ["collection"])
+INDEX_UPKEEP = Gauge(
+    "spie_index_upkeep_running", "1 while the embedded index builds its graph (matcher paused)"
+)
 ALERTS_SENT = Counter("spie_alerts_sent_total", "Alerts delivered", ["channel", "status"])
 
 

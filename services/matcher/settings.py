@@ -27,21 +27,16 @@ class MatcherSettings(BaseServiceSettings):
     )
     index_path: Path = Field(default=Path(".stack/matcher/index"))
     optimize_every_s: float = Field(
-        default=300,
+        default=1800,
         ge=0,
-        description="How often the embedded index is asked to build its HNSW graph for what"
-        " was added (a no-op until enough was); 0: never (exact search only).",
+        description="Index upkeep (building the embedded index's HNSW graph for what was added;"
+        " it stops the matcher while it runs) runs at the first quiet moment after messages,"
+        " and this often anyway while they never pause; 0: never (exact search only).",
     )
     optimize_quiet_s: float = Field(
         default=2.0,
         gt=0,
-        description="A due round of index upkeep (which stops the matcher while it runs) waits"
-        " until no message was handled for this long, not to hold up a busy moment's alerts.",
-    )
-    optimize_max_wait_s: float = Field(
-        default=1800,
-        ge=0,
-        description="The longest a due round waits for such a quiet moment; then it runs anyway.",
+        description="How long no message must have been handled for a quiet moment.",
     )
     embedder: str | None = Field(
         default=SERVICE_DEFAULT,

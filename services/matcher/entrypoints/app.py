@@ -52,7 +52,6 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
             stop,
             activity=runtime.activity,
             quiet_s=settings.optimize_quiet_s,
-            max_wait_s=settings.optimize_max_wait_s,
         )
         optimiser = asyncio.create_task(upkeep, name="index-optimiser")
         await broker.start()

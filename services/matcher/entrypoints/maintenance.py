@@ -2,13 +2,13 @@
 
 Qdrant Edge adds new points to a plain segment searched exactly (at 100k profiles: p99 272 ms
 against 66 ms once built, bench/results/matcher-2026-11-28-0125.json) and builds the graph only
-when asked. Asked every few minutes, the call is a no-op until the plain segment has grown past
-Edge's indexing threshold; then the build holds the GIL, and messages wait meanwhile: lag that
-drains after. The shard's segment policy (`edge_index._optimizers`) keeps each build to what
-was added since the last (seconds, at 100k profiles too). A due round therefore waits for a
-quiet moment (no message handled for a while) so that a busy hour's alerts are not the ones
-held up, but never longer than a bound: a few thousand points more in the plain segment cost a
-search little, a day of them would not. A Qdrant server optimises on its own.
+when asked; asked with little new, the call is a no-op. The build holds the GIL: messages wait
+meanwhile (lag that drains after), and the shard's segment policy (`edge_index._optimizers`)
+keeps each build to what was added since the last. So a round runs at the first quiet moment
+after messages were handled (none for `quiet_s`), never in the middle of a busy one, and only
+if traffic never pauses that long, every `every_s` anyway: a few thousand points more in the
+plain segment cost a search little, a day of them would not. A Qdrant server optimises on its
+own.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from services.matcher.domain.ports import VectorIndex
 from shared.aio import sleep_or_stop
+from shared.metrics import INDEX_UPKEEP
 
 log = logging.getLogger("spie.matcher")
 
@@ -30,13 +31,17 @@ class Activity:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._last = -math.inf
+        self.last = -math.inf
 
     def touch(self) -> None:
-        self._last = self._clock()
+        self.last = self._clock()
 
     def quiet_for(self) -> float:
-        return self._clock() - self._last
+        return self._clock() - self.last
+
+    def lull_after(self, since: float, quiet_s: float) -> bool:
+        """Messages were handled after `since`, and none for `quiet_s` now."""
+        return self.last > since and self.quiet_for() >= quiet_s
 
 
 async def keep_optimised(
@@ -46,40 +51,32 @@ async def keep_optimised(
     *,
     activity: Activity | None = None,
     quiet_s: float = 2.0,
-    max_wait_s: float = 1800.0,
 ) -> int:
-    """Until `stop`: a round every `every_s` seconds (0: never), each run once the matcher has
-    been quiet for `quiet_s` or has waited `max_wait_s` for that. Returns how many rounds ran."""
+    """Until `stop`: a round once `activity` has been quiet for `quiet_s` after messages, or
+    every `every_s` seconds whatever happens (0: never). Returns how many rounds ran."""
     rounds = 0
     if every_s <= 0:
         return rounds
-    while not await sleep_or_stop(stop, every_s):
-        waited = await _quiet_moment(activity, stop, quiet_s, max_wait_s)
-        if waited is None:
-            break
-        started = time.monotonic()
+    last_round = time.monotonic()
+    while not await sleep_or_stop(stop, min(quiet_s / 2, every_s)):
+        now = time.monotonic()
+        lull = (
+            activity is not None and activity.last > last_round and activity.quiet_for() >= quiet_s
+        )
+        if not lull and now - last_round < every_s:
+            continue
+        last_round = now
+        INDEX_UPKEEP.set(1)
         try:
             await index.optimize()
         except Exception as exc:  # the next round tries again; searches still work meanwhile
             log.warning("index optimisation failed: %s", type(exc).__name__)
             continue
+        finally:
+            INDEX_UPKEEP.set(0)
         rounds += 1
-        took = time.monotonic() - started
+        took = time.monotonic() - now
         if took >= 1:
-            fields = {"seconds": round(took, 1), "waited_for_quiet_s": round(waited)}
+            fields = {"seconds": round(took, 1), "at_a_lull": lull}
             log.info("index optimised", extra={"fields": fields})
     return rounds
-
-
-async def _quiet_moment(
-    activity: Activity | None, stop: asyncio.Event, quiet_s: float, max_wait_s: float
-) -> float | None:
-    """Seconds waited until the matcher was quiet (or the wait ran out); None when stopped."""
-    started = time.monotonic()
-    while activity is not None and activity.quiet_for() < quiet_s:
-        waited = time.monotonic() - started
-        if waited >= max_wait_s:
-            break
-        if await sleep_or_stop(stop, min(quiet_s / 2, max_wait_s - waited)):
-            return None
-    return time.monotonic() - started
