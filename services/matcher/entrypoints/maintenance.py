@@ -60,9 +60,7 @@ async def keep_optimised(
     last_round = time.monotonic()
     while not await sleep_or_stop(stop, min(quiet_s / 2, every_s)):
         now = time.monotonic()
-        lull = (
-            activity is not None and activity.last > last_round and activity.quiet_for() >= quiet_s
-        )
+        lull = activity is not None and activity.lull_after(last_round, quiet_s)
         if not lull and now - last_round < every_s:
             continue
         last_round = now
