@@ -67,13 +67,21 @@ async def _traffic(activity: Activity, until: asyncio.Event) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_a_round_waits_for_the_first_quiet_moment_and_runs_once_for_it() -> None:
+def _upkeep_under_traffic(
+    every_s: float, quiet_s: float
+) -> tuple[WatchingIndex, asyncio.Event, asyncio.Event, asyncio.Task[None], asyncio.Task[int]]:
+    """Messages flowing until `calm` is set, upkeep running until `stop` is."""
     activity, stop, calm = Activity(), asyncio.Event(), asyncio.Event()
     index = WatchingIndex(activity)
     traffic = asyncio.create_task(_traffic(activity, calm))
     upkeep = asyncio.create_task(
-        keep_optimised(index, 60, stop, activity=activity, quiet_s=0.2)  # type: ignore[arg-type]
+        keep_optimised(index, every_s, stop, activity=activity, quiet_s=quiet_s)  # type: ignore[arg-type]
     )
+    return index, stop, calm, traffic, upkeep
+
+
+async def test_a_round_waits_for_the_first_quiet_moment_and_runs_once_for_it() -> None:
+    index, stop, calm, traffic, upkeep = _upkeep_under_traffic(every_s=60, quiet_s=0.2)
     await asyncio.sleep(0.6)
     busy_rounds = index.calls
     calm.set()
@@ -85,12 +93,7 @@ async def test_a_round_waits_for_the_first_quiet_moment_and_runs_once_for_it() -
 
 
 async def test_while_messages_never_pause_a_round_still_runs_every_so_often() -> None:
-    activity, stop, calm = Activity(), asyncio.Event(), asyncio.Event()
-    index = WatchingIndex(activity)
-    traffic = asyncio.create_task(_traffic(activity, calm))
-    upkeep = asyncio.create_task(
-        keep_optimised(index, 0.1, stop, activity=activity, quiet_s=10)  # type: ignore[arg-type]
-    )
+    index, stop, calm, traffic, upkeep = _upkeep_under_traffic(every_s=0.1, quiet_s=10)
     await asyncio.wait_for(index.third.wait(), timeout=5)
     stop.set()
     calm.set()
