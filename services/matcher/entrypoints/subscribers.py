@@ -78,7 +78,7 @@ def register(
         try:
             await handle_batch(events, runtime.need())
         finally:
-            runtime.activity.touch()
+            runtime.activity.touch(len(events))
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.NEEDS.name,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import cast
 
 from services.matcher.domain.ports import VectorIndex
 from services.matcher.entrypoints.maintenance import Activity, keep_optimised
@@ -63,19 +64,26 @@ class WatchingIndex(CountingIndex):
 async def _traffic(activity: Activity, until: asyncio.Event) -> None:
     """A message handled every 20 ms until `until` is set."""
     while not until.is_set():
-        activity.touch()
+        activity.touch(1)
         await asyncio.sleep(0.02)
 
 
 def _upkeep_under_traffic(
-    every_s: float, quiet_s: float
+    every_s: float, quiet_s: float, max_backlog: int = 20_000
 ) -> tuple[WatchingIndex, asyncio.Event, asyncio.Event, asyncio.Task[None], asyncio.Task[int]]:
     """Messages flowing until `calm` is set, upkeep running until `stop` is."""
     activity, stop, calm = Activity(), asyncio.Event(), asyncio.Event()
     index = WatchingIndex(activity)
     traffic = asyncio.create_task(_traffic(activity, calm))
     upkeep = asyncio.create_task(
-        keep_optimised(index, every_s, stop, activity=activity, quiet_s=quiet_s)  # type: ignore[arg-type]
+        keep_optimised(
+            cast(VectorIndex, index),
+            every_s,
+            stop,
+            activity=activity,
+            quiet_s=quiet_s,
+            max_backlog=max_backlog,
+        )
     )
     return index, stop, calm, traffic, upkeep
 
@@ -95,6 +103,17 @@ async def test_a_round_waits_for_the_first_quiet_moment_and_runs_once_for_it() -
 async def test_while_messages_never_pause_a_round_still_runs_every_so_often() -> None:
     index, stop, calm, traffic, upkeep = _upkeep_under_traffic(every_s=0.1, quiet_s=10)
     await asyncio.wait_for(index.third.wait(), timeout=5)
+    stop.set()
+    calm.set()
+    await asyncio.gather(traffic, upkeep)
+    assert max(index.quiet_at_rounds) < 1
+
+
+async def test_while_messages_never_pause_a_round_runs_after_so_many_of_them() -> None:
+    index, stop, calm, traffic, upkeep = _upkeep_under_traffic(
+        every_s=3600, quiet_s=3600, max_backlog=10
+    )
+    await asyncio.wait_for(index.third.wait(), timeout=5)  # ~50 messages a second
     stop.set()
     calm.set()
     await asyncio.gather(traffic, upkeep)
