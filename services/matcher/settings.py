@@ -27,11 +27,11 @@ class MatcherSettings(BaseServiceSettings):
     )
     index_path: Path = Field(default=Path(".stack/matcher/index"))
     optimize_every_s: float = Field(
-        default=1800,
+        default=300,
         ge=0,
         description="Index upkeep (building the embedded index's HNSW graph for what was added;"
-        " it stops the matcher while it runs) runs at the first quiet moment after messages,"
-        " and this often anyway while they never pause; 0: never (exact search only).",
+        " the matcher stops while it runs) runs at most this often, at the first quiet moment"
+        " after messages; 0: never (exact search only).",
     )
     optimize_quiet_s: float = Field(
         default=2.0,
@@ -41,7 +41,7 @@ class MatcherSettings(BaseServiceSettings):
     optimize_max_backlog: int = Field(
         default=20_000,
         ge=1,
-        description="While messages never pause, index upkeep runs anyway after this many:"
+        description="After this many messages since the last round, upkeep runs quiet or not:"
         " bounds both the points searched exactly and how long a round stops the matcher.",
     )
     embedder: str | None = Field(

@@ -1,6 +1,6 @@
-"""The embedded index is optimised again and again while the matcher runs: at the first quiet
-moment after messages, or every so often when they never pause; a failed round does not end it,
-and stopping the matcher does not wait for the next round."""
+"""The embedded index is optimised again and again while the matcher runs: at most every so
+often, at the first quiet moment after messages, or after so many messages when they never
+pause; a failed round does not end it, and stopping the matcher does not wait for the next."""
 
 from __future__ import annotations
 
@@ -88,25 +88,28 @@ def _upkeep_under_traffic(
     return index, stop, calm, traffic, upkeep
 
 
-async def test_a_round_waits_for_the_first_quiet_moment_and_runs_once_for_it() -> None:
-    index, stop, calm, traffic, upkeep = _upkeep_under_traffic(every_s=60, quiet_s=0.2)
+async def _burst_then_quiet(every_s: float) -> WatchingIndex:
+    """0.6 s of messages, then 1 s of none (a quiet moment of 0.2 s, then as long again)."""
+    index, stop, calm, traffic, upkeep = _upkeep_under_traffic(every_s=every_s, quiet_s=0.2)
     await asyncio.sleep(0.6)
     busy_rounds = index.calls
     calm.set()
     await traffic
-    await asyncio.sleep(1.0)  # a quiet moment, then as long again with nothing new
+    await asyncio.sleep(1.0)
     stop.set()
     await upkeep
-    assert busy_rounds == 0 and index.calls == 1 and index.quiet_at_rounds[0] >= 0.2
+    assert busy_rounds == 0
+    return index
 
 
-async def test_while_messages_never_pause_a_round_still_runs_every_so_often() -> None:
-    index, stop, calm, traffic, upkeep = _upkeep_under_traffic(every_s=0.1, quiet_s=10)
-    await asyncio.wait_for(index.third.wait(), timeout=5)
-    stop.set()
-    calm.set()
-    await asyncio.gather(traffic, upkeep)
-    assert max(index.quiet_at_rounds) < 1
+async def test_a_due_round_waits_for_the_first_quiet_moment_and_runs_once_for_it() -> None:
+    index = await _burst_then_quiet(every_s=0.01)
+    assert index.calls == 1 and index.quiet_at_rounds[0] >= 0.2
+
+
+async def test_a_quiet_moment_brings_no_round_before_every_s_has_passed() -> None:
+    index = await _burst_then_quiet(every_s=60)
+    assert index.calls == 0
 
 
 async def test_while_messages_never_pause_a_round_runs_after_so_many_of_them() -> None:
