@@ -85,25 +85,3 @@ async def keep_optimised(
             fields = {"seconds": round(took, 1), "at_a_lull": lull, "messages_before": backlog}
             log.info("index optimised", extra={"fields": fields})
     return rounds
-    last_round, handled = time.monotonic(), 0
-    while not await sleep_or_stop(stop, min(quiet_s / 2, every_s, 1.0)):
-        now = time.monotonic()
-        lull = activity is not None and activity.lull_after(last_round, quiet_s)
-        backlog = activity.handled - handled if activity is not None else 0
-        if not lull and backlog < max_backlog and now - last_round < every_s:
-            continue
-        last_round, handled = now, handled + backlog
-        INDEX_UPKEEP.set(1)
-        try:
-            await index.optimize()
-        except Exception as exc:  # the next round tries again; searches still work meanwhile
-            log.warning("index optimisation failed: %s", type(exc).__name__)
-            continue
-        finally:
-            INDEX_UPKEEP.set(0)
-        rounds += 1
-        took = time.monotonic() - now
-        if took >= 1:
-            fields = {"seconds": round(took, 1), "at_a_lull": lull, "messages_before": backlog}
-            log.info("index optimised", extra={"fields": fields})
-    return rounds
