@@ -349,12 +349,12 @@ class Pipeline:
         lexical: dict[str, float] = {}
         for at_rank, (bound, pid, need, profile, d, link) in enumerate(bounded):
             floor = kept[top_k - 1][0] if len(kept) >= top_k else threshold
-            if round(bound, 6) < floor:
+            if not _may_enter(bound, floor):
                 break  # sorted by bound: no pair left can enter the top K
             if pid not in lexical:
                 # The exact lexical scores of the next pairs that may enter, in one read.
                 ahead = bounded[at_rank : at_rank + _LEXICAL_READ]
-                wanted = [b[1] for b in ahead if round(b[0], 6) >= floor and b[1] not in lexical]
+                wanted = [b[1] for b in ahead if _may_enter(b[0], floor) and b[1] not in lexical]
                 lexical.update(dict.fromkeys(wanted, -1.0))  # -1: deleted since the search
                 lexical.update(await found.exact_lexical(wanted))
             if lexical[pid] < 0:
@@ -377,6 +377,7 @@ _Scored = tuple[Need, Profile, ranking.Parts, RomeLink, tuple[str, ...], bool]
 
 _DECIMALS = 4  # of the cosines ranked, see _rounded
 _ROUNDING = 10.0**-_DECIMALS
+_SCORE_DECIMALS = 6  # of a final score
 _LEXICAL_READ = 48  # pairs whose exact lexical score is read at once (~3 reads a need at 100k)
 
 
@@ -387,4 +388,9 @@ def _rounded(cosine: float) -> float:
 
 
 def _final(parts: ranking.Parts) -> float:
-    return round(ranking.score(parts), 6)
+    return round(ranking.score(parts), _SCORE_DECIMALS)
+
+
+def _may_enter(bound: float, floor: float) -> bool:
+    """A pair whose score bound, at the scores' precision, reaches the floor may enter the top K."""
+    return round(bound, _SCORE_DECIMALS) >= floor
