@@ -52,13 +52,13 @@ async def keep_optimised(
     every_s: float,
     stop: asyncio.Event,
     *,
-    activity: Activity | None = None,
+    activity: Activity,
     quiet_s: float = 2.0,
     max_backlog: int = 20_000,
 ) -> int:
     """Until `stop`: a round at the first quiet moment (`quiet_s`) after messages once `every_s`
     has passed since the last (0: never), or as soon as `activity` has handled `max_backlog`
-    messages since the last; without `activity`, every `every_s`. Returns how many ran."""
+    messages since the last. Returns how many ran."""
     rounds = 0
     if every_s <= 0:
         return rounds
@@ -66,9 +66,9 @@ async def keep_optimised(
     while not await sleep_or_stop(stop, min(quiet_s / 2, every_s, 1.0)):
         now = time.monotonic()
         due = now - last_round >= every_s
-        backlog = activity.handled - handled if activity is not None else 0
-        lull = activity is not None and due and activity.lull_after(last_round, quiet_s)
-        if not (lull or backlog >= max_backlog or (due and activity is None)):
+        backlog = activity.handled - handled
+        lull = due and activity.lull_after(last_round, quiet_s)
+        if not (lull or backlog >= max_backlog):
             continue
         last_round, handled = now, handled + backlog
         INDEX_UPKEEP.set(1)

@@ -27,25 +27,31 @@ class CountingIndex:
 
 
 async def test_the_index_is_optimised_each_round_even_after_a_failed_one() -> None:
-    index = CountingIndex(fail_first=True)
-    stop = asyncio.Event()
-    task = asyncio.create_task(keep_optimised(index, 0.01, stop))  # type: ignore[arg-type]
+    index, activity = CountingIndex(fail_first=True), Activity()
+    stop, calm = asyncio.Event(), asyncio.Event()
+    traffic = asyncio.create_task(_traffic(activity, calm))  # a round after every message
+    task = asyncio.create_task(
+        keep_optimised(cast(VectorIndex, index), 0.01, stop, activity=activity, max_backlog=1)
+    )
     await asyncio.wait_for(index.third.wait(), timeout=5)
     stop.set()
+    calm.set()
+    await traffic
     assert await task >= 2 and index.calls >= 3
 
 
 async def test_stopping_does_not_wait_for_the_next_round() -> None:
     stop = asyncio.Event()
-    task = asyncio.create_task(keep_optimised(CountingIndex(False), 3600, stop))  # type: ignore[arg-type]
+    index = cast(VectorIndex, CountingIndex(False))
+    task = asyncio.create_task(keep_optimised(index, 3600, stop, activity=Activity()))
     started = time.monotonic()
     stop.set()
     assert await task == 0 and time.monotonic() - started < 1
 
 
 async def test_zero_means_never() -> None:
-    index: VectorIndex = CountingIndex(False)  # type: ignore[assignment]
-    assert await keep_optimised(index, 0, asyncio.Event()) == 0
+    index = cast(VectorIndex, CountingIndex(False))
+    assert await keep_optimised(index, 0, asyncio.Event(), activity=Activity()) == 0
 
 
 class WatchingIndex(CountingIndex):
