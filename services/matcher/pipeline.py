@@ -39,7 +39,7 @@ from services.matcher.domain.ports import (
 from services.matcher.domain.rome import RomeLink, RomeResolver
 from services.matcher.domain.text import TextEngine
 
-RANKING_VERSION = "hybrid-1"
+RANKING_VERSION = "hybrid-2"  # 2: texts encoded in plain typography
 _NS = uuid.UUID("6f1c1d8e-8a51-4d0c-a3f7-3c1f0b7a9e21")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from services.matcher.domain.text.french import plain_typography
 from shared.referential.snapshot import Snapshot
 from shared.referential.text import normalise
 
@@ -68,8 +69,10 @@ class RomeResolver:
         return tuple(dict.fromkeys(c for c in codes if c))
 
     def _neutral(self, text: str) -> str:
-        """Lower-cased text with feminine job words replaced by their masculine form."""
-        return _WORD.sub(lambda m: self._gender.get(normalise(m[0]), m[0]), text.lower())
+        """Lower-cased text in plain typography, feminine job words replaced by their masculine
+        form: what the encoder sees of a need or a profile."""
+        lowered = plain_typography(text).lower()
+        return _WORD.sub(lambda m: self._gender.get(normalise(m[0]), m[0]), lowered)
 
     def _code_for(self, title: str) -> str | None:
         key = normalise(self._neutral(title))

@@ -21,6 +21,11 @@ def test_gendered_job_words_are_folded_to_one_form(resolver: RomeResolver) -> No
     assert resolver.neutral("Vendeuse en épicerie") == "vendeur en épicerie"
 
 
+def test_a_title_pasted_with_typographic_signs_reads_as_typed(resolver: RomeResolver) -> None:
+    typed = resolver.neutral('Réceptionniste d\'hôtel - nuit "4 étoiles"')
+    assert resolver.neutral("Réceptionniste d’hôtel – nuit «4 étoiles»") == typed
+
+
 def test_same_trade_beats_a_mobilite_which_beats_an_unrelated_trade(resolver: RomeResolver) -> None:
     assert resolver.link(["F1703"], ["F1703"]).kind == "same"
     assert resolver.link(["F1703"], ["F1701"]).kind == "mobility"

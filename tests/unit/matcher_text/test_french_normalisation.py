@@ -1,4 +1,4 @@
-from services.matcher.domain.text.french import fold, keys, neutral, plural_head
+from services.matcher.domain.text.french import fold, keys, neutral, plain_typography, plural_head
 
 
 def test_masculine_feminine_and_plural_forms_share_one_key() -> None:
@@ -33,3 +33,10 @@ def test_a_label_starting_with_a_plural_names_a_family_of_jobs() -> None:
     assert not plural_head("Imprimeur / Imprimeuse")
     assert not plural_head("imprimeur offset")
     assert not plural_head("Gens de mer")  # too short to tell
+
+
+def test_typographic_signs_become_what_a_keyboard_types() -> None:
+    assert plain_typography("Concierge d’hôtel") == "Concierge d'hôtel"
+    pasted = plain_typography("Chargé « entreprises » — Toulouse")
+    assert pasted == 'Chargé " entreprises " - Toulouse'
+    assert plain_typography("  Agent\u00a0de  sûreté ") == "Agent de sûreté"

@@ -57,6 +57,15 @@ def test_a_title_spelled_nowhere_in_the_corpus_is_found_through_its_rome_fiche()
     assert real.rank(["Ripeuse"], top_k=1)[0][0][0] == "d-eboueur"
 
 
+def test_a_label_printed_with_typographic_apostrophes_scores_as_its_typed_twin() -> None:
+    printed, typed = "Concierge d’hôtel", "Concierge d'hôtel"
+    fitted = TextEngine(FakeEmbedder(), None)
+    fitted.fit_corpus(["printed", "typed", "other"], [printed, typed, "Portier d'hôtel"])
+    for query in (typed, printed):
+        scores = dict(fitted.rank([query], top_k=3)[0])
+        assert scores["printed"] == scores["typed"] > scores["other"]
+
+
 def test_ranking_before_fitting_a_corpus_is_refused() -> None:
     with pytest.raises(CorpusNotFitted):
         TextEngine(FakeEmbedder(), None).rank(["maçon"], top_k=3)

@@ -84,13 +84,13 @@ class TextEngine:
         """For each query, the top_k corpus ids with their fused scores, best first."""
         if not self._ids:
             raise CorpusNotFitted("fit_corpus() must be called before rank()")
-        vectors = self.embedder.encode(list(queries), kind="query")
+        vectors = encode_unique(self.embedder, list(queries), kind="query")
         return [self._rank_one(q, v, top_k) for q, v in zip(queries, vectors, strict=True)]
 
     def scores(self, query: str, vector: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Every raw signal of one query against the whole corpus (for fusion and analysis)."""
         if vector is None:
-            vector = self.embedder.encode([query], kind="query")[0]
+            vector = encode_unique(self.embedder, [query], kind="query")[0]
         signals = {
             "dense": self._vectors @ vector,
             "lexical": self.lexical.scores(query, word_share=self.weights.lexical_word_share),
@@ -145,7 +145,7 @@ class TextEngine:
 
     def similarity(self, a: str, b: str) -> dict[str, float]:
         """Score parts of one pair, for explanations: dense and lexical cosines, same fiche."""
-        va, vb = self.embedder.encode([a, b], kind="query")
+        va, vb = encode_unique(self.embedder, [a, b], kind="query")
         parts = {"dense": float(va @ vb), "lexical": self.lexical.pair(a, b)}
         if self.rome is not None:
             same = self.rome.locate(a, va).code_rome == self.rome.locate(b, vb).code_rome

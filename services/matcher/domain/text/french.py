@@ -47,6 +47,22 @@ def fold(text: str) -> str:
     return _ELISION.sub(" ", bare)
 
 
+# Same character, other glyph: what a keyboard types and what a typesetter prints.
+_TYPOGRAPHY = str.maketrans(
+    {"’": "'", "ʼ": "'", "‘": "'", "«": '"', "»": '"', "“": '"', "”": '"', "–": "-", "—": "-"}
+)
+_SPACES = re.compile(r"\s+")
+
+
+def plain_typography(text: str) -> str:
+    """The text as typed on a keyboard: plain apostrophes, quotes, dashes and single spaces.
+
+    Encoders see "d’hôtel" and "d'hôtel" as different tokens: a title typed with one should
+    not find a label printed with the other further away than its twin.
+    """
+    return _SPACES.sub(" ", text.translate(_TYPOGRAPHY)).strip()
+
+
 def word_key(word: str) -> str:
     """The gender- and number-neutral key of one folded word."""
     if len(word) > _MIN_STEM + 1:

@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from services.matcher.domain.text.french import plain_typography
 from services.matcher.domain.text.fusion import zscore
 from services.matcher.domain.text.lexical import LexicalIndex
 from shared.referential.snapshot import Snapshot
@@ -38,7 +39,9 @@ class Encoder(Protocol):
 def encode_unique(
     encoder: Encoder, texts: list[str], *, kind: Literal["query", "passage"]
 ) -> np.ndarray:
-    """Encode each distinct text once (a corpus of labels repeats itself a lot)."""
+    """Encode each distinct text once (a corpus of labels repeats itself a lot), in plain
+    typography (see `plain_typography`): "d’hôtel" and "d'hôtel" get one vector."""
+    texts = [plain_typography(t) for t in texts]
     distinct = list(dict.fromkeys(texts))
     vectors = encoder.encode(distinct, kind=kind)
     row = {t: i for i, t in enumerate(distinct)}
