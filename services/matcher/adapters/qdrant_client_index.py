@@ -130,8 +130,8 @@ class QdrantServerIndex:
         page = [(str(r.id), r.payload or {}) for r in records]
         return page, None if after is None else str(after)
 
-    async def optimize(self) -> None:
-        """The server optimises on its own."""
+    async def optimize(self, *, merge: bool = False) -> None:
+        """The server optimises and merges on its own."""
 
     async def close(self) -> None:
         await self.client.close()

@@ -53,6 +53,7 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
             activity=runtime.activity,
             quiet_s=settings.optimize_quiet_s,
             max_backlog=settings.optimize_max_backlog,
+            merge_hour=settings.index_merge_hour,
         )
         optimiser = asyncio.create_task(upkeep, name="index-optimiser")
         await broker.start()

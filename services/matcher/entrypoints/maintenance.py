@@ -10,6 +10,11 @@ never in the middle of a busy one; and, quiet or not, once `max_backlog` message
 last round, which bounds the points searched exactly and a round's length (a bulk import of
 100k profiles, never pausing, was otherwise indexed in one 44 s stop at its end). A Qdrant
 server optimises on its own.
+
+Rounds keep to new points, so the shard gathers segments, and each need searches all of them
+(6 segments of 10-20k points: 71 ms of CPU a need at 100k profiles, 41-45 ms in one). Once a
+day, at the first quiet moment of `merge_hour` (Paris time, at night), a round merges them
+into one: every point is rebuilt (~40 s at 100k profiles; 1.3 s for 10k) while nobody waits.
 """
 
 from __future__ import annotations
@@ -19,12 +24,19 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from services.matcher.domain.ports import VectorIndex
 from shared.aio import sleep_or_stop
 from shared.metrics import INDEX_UPKEEP
 
 log = logging.getLogger("spie.matcher")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_now() -> datetime:
+    return datetime.now(PARIS)
 
 
 class Activity:
@@ -55,25 +67,37 @@ async def keep_optimised(
     activity: Activity,
     quiet_s: float = 2.0,
     max_backlog: int = 20_000,
+    merge_hour: int | None = 3,
+    wall_clock: Callable[[], datetime] = paris_now,
 ) -> int:
     """Until `stop`: a round at the first quiet moment (`quiet_s`) after messages once `every_s`
     has passed since the last (0: never), or as soon as `activity` has handled `max_backlog`
-    messages since the last. Returns how many ran."""
+    messages since the last; and a merging round at the first quiet moment of `merge_hour`
+    (`wall_clock`'s hour; None: never), once a day. Returns how many ran."""
     rounds = 0
     if every_s <= 0:
         return rounds
     last_round, handled = time.monotonic(), 0
+    merged_on: date | None = None
     while not await sleep_or_stop(stop, min(quiet_s / 2, every_s, 1.0)):
         now = time.monotonic()
         due = now - last_round >= every_s
         backlog = activity.handled - handled
         lull = due and activity.lull_after(last_round, quiet_s)
-        if not (lull or backlog >= max_backlog):
+        today = wall_clock()
+        merge = (
+            merge_hour == today.hour
+            and merged_on != today.date()
+            and activity.quiet_for() >= quiet_s
+        )
+        if not (lull or merge or backlog >= max_backlog):
             continue
         last_round, handled = now, handled + backlog
+        if merge:
+            merged_on = today.date()
         INDEX_UPKEEP.set(1)
         try:
-            await index.optimize()
+            await index.optimize(merge=merge)
         except Exception as exc:  # the next round tries again; searches still work meanwhile
             log.warning("index optimisation failed: %s", type(exc).__name__)
             continue
@@ -81,7 +105,12 @@ async def keep_optimised(
             INDEX_UPKEEP.set(0)
         rounds += 1
         took = time.monotonic() - now
-        if took >= 1:
-            fields = {"seconds": round(took, 1), "at_a_lull": lull, "messages_before": backlog}
+        if took >= 1 or merge:
+            fields = {
+                "seconds": round(took, 1),
+                "at_a_lull": lull,
+                "messages_before": backlog,
+                "merged": merge,
+            }
             log.info("index optimised", extra={"fields": fields})
     return rounds

@@ -5,11 +5,16 @@ made before that policy, once the matcher opens it (whatever its encoder's vecto
 from __future__ import annotations
 
 import json
+import random
+import uuid
 from pathlib import Path
 
+import pytest
 import qdrant_edge as qe
 
+from services.matcher.adapters import edge_index
 from services.matcher.adapters.edge_index import EdgeIndex
+from services.matcher.domain.ports import PROFILES, Point, Sparse
 
 
 def _policy(folder: Path) -> dict[str, object]:
@@ -38,3 +43,43 @@ async def test_a_new_index_and_an_older_one_both_get_the_segment_policy(tmp_path
         assert policy["default_segment_number"] == 8
         assert policy["deleted_threshold"] == 0.5
         assert policy["max_segment_size"] == 50_000
+
+
+async def test_a_merging_round_leaves_one_segment_that_finds_the_same_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Segments are only made of indexed points: index whatever a round adds, however little.
+    policy = edge_index._optimizers()
+    monkeypatch.setattr(
+        edge_index,
+        "_optimizers",
+        lambda: qe.EdgeOptimizersConfig(
+            default_segment_number=policy.default_segment_number,
+            deleted_threshold=policy.deleted_threshold,
+            max_segment_size=policy.max_segment_size,
+            indexing_threshold=1,
+        ),
+    )
+    index, rnd = EdgeIndex(tmp_path), random.Random(7)
+    await index.ensure(8)
+    for _ in range(4):
+        points = [
+            Point(str(uuid.UUID(int=rnd.getrandbits(128))), dense, Sparse([1], [1.0]), {})
+            for dense in ([rnd.random() for _ in range(8)] for _ in range(300))
+        ]
+        await index.upsert(PROFILES, points)
+        await index.optimize()
+    query = [rnd.random() for _ in range(8)]
+
+    async def nearest() -> list[str]:
+        hits = await index.search(
+            PROFILES, channel="dense", vector=query, where=None, limit=20, with_payload=False
+        )
+        return [h.id for h in hits]
+
+    before, segments = await nearest(), await index.segments(PROFILES)
+    await index.optimize(merge=True)
+    assert segments >= 3 and await index.segments(PROFILES) == 1
+    assert await nearest() == before
+    await index.close()
+    assert _policy(tmp_path / "profiles")["default_segment_number"] == 8  # the usual policy again

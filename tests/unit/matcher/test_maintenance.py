@@ -1,11 +1,14 @@
 """The embedded index is optimised again and again while the matcher runs: at most every so
 often, at the first quiet moment after messages, or after so many messages when they never
-pause; a failed round does not end it, and stopping the matcher does not wait for the next."""
+pause; once a day, at a quiet moment of the night's merge hour, its segments are merged; a
+failed round does not end it, and stopping the matcher does not wait for the next."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import cast
 
 from services.matcher.domain.ports import VectorIndex
@@ -15,11 +18,13 @@ from services.matcher.entrypoints.maintenance import Activity, keep_optimised
 class CountingIndex:
     def __init__(self, fail_first: bool) -> None:
         self.calls = 0
+        self.merges = 0
         self.fail_first = fail_first
         self.third = asyncio.Event()
 
-    async def optimize(self) -> None:
+    async def optimize(self, *, merge: bool = False) -> None:
         self.calls += 1
+        self.merges += merge
         if self.calls == 3:
             self.third.set()
         if self.fail_first and self.calls == 1:
@@ -31,7 +36,9 @@ async def test_the_index_is_optimised_each_round_even_after_a_failed_one() -> No
     stop, calm = asyncio.Event(), asyncio.Event()
     traffic = asyncio.create_task(_traffic(activity, calm))  # a round after every message
     task = asyncio.create_task(
-        keep_optimised(cast(VectorIndex, index), 0.01, stop, activity=activity, max_backlog=1)
+        keep_optimised(
+            cast(VectorIndex, index), 0.01, stop, activity=activity, max_backlog=1, merge_hour=None
+        )
     )
     await asyncio.wait_for(index.third.wait(), timeout=5)
     stop.set()
@@ -62,9 +69,9 @@ class WatchingIndex(CountingIndex):
         self.activity = activity
         self.quiet_at_rounds: list[float] = []
 
-    async def optimize(self) -> None:
+    async def optimize(self, *, merge: bool = False) -> None:
         self.quiet_at_rounds.append(self.activity.quiet_for())
-        await super().optimize()
+        await super().optimize(merge=merge)
 
 
 async def _traffic(activity: Activity, until: asyncio.Event) -> None:
@@ -75,7 +82,11 @@ async def _traffic(activity: Activity, until: asyncio.Event) -> None:
 
 
 def _upkeep_under_traffic(
-    every_s: float, quiet_s: float, max_backlog: int = 20_000
+    every_s: float,
+    quiet_s: float,
+    max_backlog: int = 20_000,
+    merge_hour: int | None = None,
+    wall_clock: Callable[[], datetime] = datetime.now,
 ) -> tuple[WatchingIndex, asyncio.Event, asyncio.Event, asyncio.Task[None], asyncio.Task[int]]:
     """Messages flowing until `calm` is set, upkeep running until `stop` is."""
     activity, stop, calm = Activity(), asyncio.Event(), asyncio.Event()
@@ -89,6 +100,8 @@ def _upkeep_under_traffic(
             activity=activity,
             quiet_s=quiet_s,
             max_backlog=max_backlog,
+            merge_hour=merge_hour,
+            wall_clock=wall_clock,
         )
     )
     return index, stop, calm, traffic, upkeep
@@ -127,3 +140,36 @@ async def test_while_messages_never_pause_a_round_runs_after_so_many_of_them() -
     calm.set()
     await asyncio.gather(traffic, upkeep)
     assert max(index.quiet_at_rounds) < 1
+
+
+class Clock:
+    """A wall clock the test moves."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+async def test_segments_are_merged_once_a_day_at_a_quiet_moment_of_the_merge_hour() -> None:
+    clock = Clock(datetime(2026, 11, 28, 14, 0))
+    index, stop, calm, traffic, upkeep = _upkeep_under_traffic(
+        every_s=3600, quiet_s=0.2, merge_hour=3, wall_clock=clock
+    )
+    await asyncio.sleep(0.3)
+    clock.at = datetime(2026, 11, 29, 3, 0)  # the merge hour, while messages flow: not yet
+    await asyncio.sleep(0.3)
+    busy = index.calls
+    calm.set()
+    await traffic
+    await asyncio.sleep(0.5)  # quiet now: one merge, however long it stays quiet
+    merged_once = index.merges
+    clock.at += timedelta(days=1)  # the next night: again
+    await asyncio.sleep(0.3)
+    clock.at = datetime(2026, 11, 30, 14, 0)  # by day, quiet: never
+    await asyncio.sleep(0.3)
+    stop.set()
+    await upkeep
+    assert busy == 0 and merged_once == 1
+    assert index.merges == index.calls == 2
