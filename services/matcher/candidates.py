@@ -30,8 +30,9 @@ from services.matcher.domain.ports import (
     VectorIndex,
 )
 
-# What ranking reads of a point found: the document (the hard constraints are in it too).
-DOC_FIELDS = ("doc",)
+# What ranking reads of a point found: the document (the hard constraints are in it too) and
+# the ROME codes it was indexed with (the trade link, known before the document is decoded).
+DOC_FIELDS = ("doc", "rome_codes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -208,7 +208,8 @@ class Pipeline:
         return await self._best(
             found,
             lambda payload: (need, profile_of(payload)),
-            lambda _, p: self.resolver.link(need_codes, self.profile_codes(p)),
+            # A profile's codes as indexed: its document is decoded only if its pair is assessed.
+            lambda payload: (self.resolver.link(need_codes, _indexed_codes(payload)), need),
             at=at,
         )
 
@@ -225,7 +226,11 @@ class Pipeline:
         return await self._best(
             found,
             lambda payload: (need_of(payload), profile),
-            lambda n, _: self.resolver.link(self.need_codes(n), profile_codes),
+            # A need's skills and welcome bound its score: its document is read up front.
+            lambda payload: (
+                self.resolver.link(_indexed_codes(payload), profile_codes),
+                need_of(payload),
+            ),
             at=at,
         )
 
@@ -315,13 +320,13 @@ class Pipeline:
         self,
         found: candidates.Candidates,
         pair_of: Callable[[dict[str, Any]], tuple[Need, Profile]],
-        link_of: Callable[[Need, Profile], RomeLink],
+        head_of: Callable[[dict[str, Any]], tuple[RomeLink, Need]],
         *,
         at: datetime,
     ) -> list[Proposal]:
-        """The top K compatible pairs above the threshold, best first, explained. `pair_of`
-        reads a point found into its pair; `link_of` knows the codes of the side the query is
-        for (found once, not per pair).
+        """The top K compatible pairs above the threshold, best first, explained. `head_of`
+        reads what bounds a point's score: the trade link of its pair, and its need; `pair_of`
+        reads the point into its pair, for the pairs assessed only.
 
         Pairs are taken by an upper bound of their score (the dense score, the bound of the
         lexical one, the trade link, and the best skills and bonus they could have), and the
@@ -331,8 +336,7 @@ class Pipeline:
         """
         bounded = []
         for point in found.points:
-            need, profile = pair_of(point.payload)
-            link = link_of(need, profile)
+            link, need = head_of(point.payload)
             d = _rounded(point.dense)
             bound = ranking.upper_bound(
                 dense=d,
@@ -342,12 +346,12 @@ class Pipeline:
                 has_skills=bool(need.skills),
                 open_to_beginners=need.open_to_beginners,
             )
-            bounded.append((bound, point.id, need, profile, d, link))
+            bounded.append((bound, point.id, point.payload, d, link))
         bounded.sort(key=lambda b: -b[0])
         top_k, threshold = self.settings.top_k, self.settings.threshold
         kept: list[tuple[float, str, str, _Scored]] = []
         lexical: dict[str, float] = {}
-        for at_rank, (bound, pid, need, profile, d, link) in enumerate(bounded):
+        for at_rank, (bound, pid, payload, d, link) in enumerate(bounded):
             floor = kept[top_k - 1][0] if len(kept) >= top_k else threshold
             if not _may_enter(bound, floor):
                 break  # sorted by bound: no pair left can enter the top K
@@ -359,6 +363,7 @@ class Pipeline:
                 lexical.update(await found.exact_lexical(wanted))
             if lexical[pid] < 0:
                 continue
+            need, profile = pair_of(payload)
             scored = self._score(need, profile, d, _rounded(lexical[pid]), link, at=at)
             if scored is None:
                 continue
@@ -379,6 +384,11 @@ _DECIMALS = 4  # of the cosines ranked, see _rounded
 _ROUNDING = 10.0**-_DECIMALS
 _SCORE_DECIMALS = 6  # of a final score
 _LEXICAL_READ = 48  # pairs whose exact lexical score is read at once (~3 reads a need at 100k)
+
+
+def _indexed_codes(payload: dict[str, Any]) -> tuple[str, ...]:
+    """The ROME codes a point was indexed with (`profile_codes` / `need_codes` then)."""
+    return tuple(payload["rome_codes"])
 
 
 def _rounded(cosine: float) -> float:
