@@ -10,8 +10,10 @@
    this step when a previous run of the same stack left its profiles (`.stack/bench-load.json`).
 2. Starts one consumer on the matches and alerts topics at their ends, then sends `rate` needs/s
    and `rate` profile updates/s for `duration` s through the public APIs, while consumer lag per
-   group and the services' memory are sampled. After the window, waits up to `grace` s for the
-   last alerts; no topic is ever read back from the start.
+   group and the services' memory are sampled. Needs still open from earlier windows or runs
+   are closed first (as filled, through the API): a window starts with none open. After the
+   window, waits up to `grace` s for the last alerts; no topic is ever read back from the
+   start.
 3. Reports need → alert latency (POST sent → first AlertSent "sent" of the need, record time)
    p50/p95/p99, need → first MatchFound, throughput, maximum lag per group, peak RSS per service
    (during the load, and VmHWM since start, of the pids in .stack/pids), and the raw aiokafka vs
@@ -149,6 +151,35 @@ async def index_profiles(
     return {"profiles": len(ids), "seconds": round(took, 1), "per_s": round(len(ids) / took, 1)}
 
 
+async def close_open_needs(http: httpx.AsyncClient, fleet: Fleet) -> int:
+    """Close (as filled) every need of the fleet still open: each window starts, as the issue's
+    load does, with 100k profiles and no open need, whatever earlier windows or runs posted
+    (every open need is matched against each profile update, so they would weigh on it)."""
+    closed, headers = 0, {"X-API-Key": fleet.api_key}
+    while True:
+        page = await http.get(
+            f"{url('employer_intake')}/needs",
+            headers=headers,
+            params={"status": "open", "limit": 200},
+        )
+        page.raise_for_status()
+        ids = [n["need_id"] for n in page.json()["items"]]
+        if not ids:
+            return closed
+
+        async def close(ids: list[str]) -> None:
+            for need_id in ids:
+                r = await http.post(
+                    f"{url('employer_intake')}/needs/{need_id}/close",
+                    headers=headers,
+                    json={"reason": "filled"},
+                )
+                r.raise_for_status()
+
+        await asyncio.gather(*(close(ids[k::8]) for k in range(8)))
+        closed += len(ids)
+
+
 async def group_lags(bootstrap: str) -> dict[str, int]:
     return {g: sum((await consumer_lag(bootstrap, g, t)).values()) for g, t in GROUPS.items()}
 
@@ -218,6 +249,7 @@ async def window(
 ) -> tuple[dict[str, Any], Plotted]:
     """One load window at `rate` needs/s and `rate` updates/s: its figures, and what its plot
     shows (each alerted need's latency, the samples, when the load ended)."""
+    closed = await close_open_needs(http, fleet)
     await settled(lambda: lag(bootstrap), within=900)  # the previous work done first
     await count_settled(mail_count, quiet=5, within=600)  # and its e-mail deliveries
     upkeep_s = await upkeep_done(http)
@@ -242,6 +274,7 @@ async def window(
     figures = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "parameters": {**vars(args), "rate": rate},
+        "needs_closed_before": closed,
         "waited_for_index_upkeep_s": upkeep_s,
         "load_seconds": round(load_s, 1),
         "waited_after_load_s": round(waited, 1),
