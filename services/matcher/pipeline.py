@@ -207,9 +207,9 @@ class Pipeline:
         found = await self._candidates(PROFILES, vec, where, self._trade_codes(need_codes))
         return await self._best(
             found,
-            lambda payload: (need, profile_of(payload)),
             # A profile's codes as indexed: its document is decoded only if its pair is assessed.
             lambda payload: (self.resolver.link(need_codes, _indexed_codes(payload)), need),
+            profile_of,
             at=at,
         )
 
@@ -225,12 +225,12 @@ class Pipeline:
         found = await self._candidates(NEEDS, vec, where, self._trade_codes(profile_codes))
         return await self._best(
             found,
-            lambda payload: (need_of(payload), profile),
             # A need's skills and welcome bound its score: its document is read up front.
             lambda payload: (
                 self.resolver.link(_indexed_codes(payload), profile_codes),
                 need_of(payload),
             ),
+            lambda _: profile,
             at=at,
         )
 
@@ -319,14 +319,14 @@ class Pipeline:
     async def _best(
         self,
         found: candidates.Candidates,
-        pair_of: Callable[[dict[str, Any]], tuple[Need, Profile]],
         head_of: Callable[[dict[str, Any]], tuple[RomeLink, Need]],
+        read_profile: Callable[[dict[str, Any]], Profile],
         *,
         at: datetime,
     ) -> list[Proposal]:
         """The top K compatible pairs above the threshold, best first, explained. `head_of`
-        reads what bounds a point's score: the trade link of its pair, and its need; `pair_of`
-        reads the point into its pair, for the pairs assessed only.
+        reads what bounds a point's score: the trade link of its pair, and its need;
+        `read_profile` reads the pair's profile, for the pairs assessed only.
 
         Pairs are taken by an upper bound of their score (the dense score, the bound of the
         lexical one, the trade link, and the best skills and bonus they could have), and the
@@ -346,12 +346,12 @@ class Pipeline:
                 has_skills=bool(need.skills),
                 open_to_beginners=need.open_to_beginners,
             )
-            bounded.append((bound, point.id, point.payload, d, link))
+            bounded.append((bound, point.id, point.payload, need, d, link))
         bounded.sort(key=lambda b: -b[0])
         top_k, threshold = self.settings.top_k, self.settings.threshold
         kept: list[tuple[float, str, str, _Scored]] = []
         lexical: dict[str, float] = {}
-        for at_rank, (bound, pid, payload, d, link) in enumerate(bounded):
+        for at_rank, (bound, pid, payload, need, d, link) in enumerate(bounded):
             floor = kept[top_k - 1][0] if len(kept) >= top_k else threshold
             if not _may_enter(bound, floor):
                 break  # sorted by bound: no pair left can enter the top K
@@ -363,7 +363,7 @@ class Pipeline:
                 lexical.update(await found.exact_lexical(wanted))
             if lexical[pid] < 0:
                 continue
-            need, profile = pair_of(payload)
+            profile = read_profile(payload)
             scored = self._score(need, profile, d, _rounded(lexical[pid]), link, at=at)
             if scored is None:
                 continue
