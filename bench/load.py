@@ -157,39 +157,33 @@ async def close_open_needs(http: httpx.AsyncClient, fleet: Fleet, workers: int =
     (every open need is matched against each profile update, so they would weigh on it).
     Each worker has a key of the fleet's federation: the rate limit is per key."""
     listing = f"{url('employer_intake')}/needs"
-    page = await http.get(
-        listing, headers={"X-API-Key": fleet.api_key}, params={"status": "open", "limit": 1}
-    )
-    page.raise_for_status()
-    if not page.json()["total"]:
-        return 0
-    keys = [await new_api_key(f"BENCH{fleet.run}") for _ in range(workers)]
-    closed = 0
+
+    async def politely(method: str, path: str, key: str, **kw: Any) -> httpx.Response:
+        """The request, again after `Retry-After` while the key's rate limit refuses it."""
+        while True:
+            r = await http.request(method, f"{listing}{path}", headers={"X-API-Key": key}, **kw)
+            if r.status_code != 429:
+                return r.raise_for_status()
+            await asyncio.sleep(float(r.headers.get("Retry-After", "1")))
+
+    async def still_open(key: str) -> list[str]:
+        page = await politely("GET", "", key, params={"status": "open", "limit": 200})
+        return [n["need_id"] for n in page.json()["items"]]
 
     async def close(key: str, ids: list[str]) -> None:
         for need_id in ids:
-            while True:
-                r = await http.post(
-                    f"{listing}/{need_id}/close",
-                    headers={"X-API-Key": key},
-                    json={"reason": "filled"},
-                )
-                if r.status_code != 429:
-                    r.raise_for_status()
-                    break
-                await asyncio.sleep(float(r.headers.get("Retry-After", "1")))
+            await politely("POST", f"/{need_id}/close", key, json={"reason": "filled"})
 
-    while True:
-        page = await http.get(
-            listing, headers={"X-API-Key": keys[0]}, params={"status": "open", "limit": 200}
-        )
-        page.raise_for_status()
-        ids = [n["need_id"] for n in page.json()["items"]]
-        if not ids:
-            print(f"closed {closed} needs left open by earlier windows", flush=True)
-            return closed
+    ids = await still_open(fleet.api_key)
+    if not ids:
+        return 0
+    keys, closed = [await new_api_key(f"BENCH{fleet.run}") for _ in range(workers)], 0
+    while ids:
         await asyncio.gather(*(close(key, ids[k::workers]) for k, key in enumerate(keys)))
         closed += len(ids)
+        ids = await still_open(keys[0])
+    print(f"closed {closed} needs left open by earlier windows", flush=True)
+    return closed
 
 
 async def group_lags(bootstrap: str) -> dict[str, int]:
