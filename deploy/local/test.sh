@@ -54,6 +54,8 @@ if compgen -G "tests/e2e/test_*.py" >/dev/null; then
   echo "== end-to-end tests (the services as separate processes)"
   run_pytest tests/e2e -q
 fi
+echo "== security: the attack suite against the four services on the real stack"
+run_pytest tests/security -q
 echo "== broker recovery (SIGKILL, then stack-up)"
 run_pytest tests/integration -q -m recovery
 if [ "${SPIE_CHAOS:-1}" = 1 ]; then
