@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.keys import Keyring
+
 PLACEHOLDER_SECRET = "dev-only-change-me"  # noqa: S105 - refused outside development
 
 
@@ -30,6 +32,10 @@ class BaseServiceSettings(BaseSettings):
         default=SecretStr(PLACEHOLDER_SECRET),
         description="Key for HMAC signatures and token hashing pepper.",
     )
+    key_generations: dict[str, int] = Field(
+        default_factory=dict,
+        description='Current generation of each purpose key, e.g. {"session": 2} (shared/keys.py).',
+    )
     log_level: str = "INFO"
 
     @model_validator(mode="after")
@@ -40,6 +46,10 @@ class BaseServiceSettings(BaseSettings):
         ):
             raise ValueError("SPIE_SECRET_KEY must be set to a real secret in production")
         return self
+
+    def keyring(self) -> Keyring:
+        """The per-purpose keys derived from `secret_key` (never use the root key directly)."""
+        return Keyring(self.secret_key.get_secret_value().encode(), self.key_generations)
 
     @property
     def dsn(self) -> str:
