@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 
 from shared import tracing
 from shared.heap import watch_gc_pauses
+from shared.kafka.security import PLAINTEXT, KafkaSecurity
 
 log = logging.getLogger("spie.metrics")
 
@@ -61,10 +62,13 @@ def instrument_app(app: FastAPI, *, service: str) -> None:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-async def consumer_lag(bootstrap: str, group: str, topics: list[str]) -> dict[str, int]:
+async def consumer_lag(
+    bootstrap: str, group: str, topics: list[str], *, security: KafkaSecurity = PLAINTEXT
+) -> dict[str, int]:
     """Sum over partitions of (end offset - committed offset) for a consumer group."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    options = security.client_options()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **options)
     await admin.start()
     await consumer.start()
     try:
@@ -89,11 +93,19 @@ async def consumer_lag(bootstrap: str, group: str, topics: list[str]) -> dict[st
 
 
 async def watch_consumer_lag(
-    bootstrap: str, group: str, topics: list[str], stop: asyncio.Event, every: float = 15.0
+    bootstrap: str,
+    group: str,
+    topics: list[str],
+    stop: asyncio.Event,
+    every: float = 15.0,
+    *,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> None:
     while not stop.is_set():
         try:
-            for topic, value in (await consumer_lag(bootstrap, group, topics)).items():
+            for topic, value in (
+                await consumer_lag(bootstrap, group, topics, security=security)
+            ).items():
                 CONSUMER_LAG.labels(group, topic).set(value)
         except Exception as exc:  # a metrics probe must never take the service down
             log.warning("consumer lag probe failed: %s", type(exc).__name__)

@@ -7,12 +7,13 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.kafka.security import KafkaSecuritySettings
 from shared.keys import Keyring
 
 PLACEHOLDER_SECRET = "dev-only-change-me"  # noqa: S105 - refused outside development
 
 
-class BaseServiceSettings(BaseSettings):
+class BaseServiceSettings(KafkaSecuritySettings, BaseSettings):
     """What every process of the product needs to find Kafka and PostgreSQL.
 
     Environment variables carry the `SPIE_` prefix, e.g. `SPIE_KAFKA_BOOTSTRAP`.
@@ -45,6 +46,13 @@ class BaseServiceSettings(BaseSettings):
             and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
         ):
             raise ValueError("SPIE_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @model_validator(mode="after")
+    def _kafka_security_fits_the_environment(self) -> BaseServiceSettings:
+        problem = self.kafka_security_problem(self.environment)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
     def keyring(self) -> Keyring:

@@ -63,8 +63,9 @@ def _main() -> None:
     args = sys.argv[1:]
     if not args or args[0] != "ensure":
         sys.exit("usage: python -m shared.topics ensure [BOOTSTRAP]")
-    bootstrap = args[1] if len(args) > 1 else load_base_settings().kafka_bootstrap
-    for report in asyncio.run(ensure_topics(bootstrap)):
+    settings = load_base_settings()
+    bootstrap = args[1] if len(args) > 1 else settings.kafka_bootstrap
+    for report in asyncio.run(ensure_topics(bootstrap, security=settings.kafka_security())):
         print(f"  topic {report.name:<28} {report.action}")
 
 

@@ -105,5 +105,10 @@ async def bootstrap(
         ),
     )
     await warm_up(pipeline, snapshot, at=datetime.now(UTC))
-    relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
+    relay = OutboxRelay(
+        settings.dsn,
+        schema=SCHEMA,
+        bootstrap=settings.kafka_bootstrap,
+        security=settings.kafka_security(),
+    )
     return Container(Deps(pool=pool, pipeline=pipeline), index, relay)

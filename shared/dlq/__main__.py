@@ -30,7 +30,10 @@ def list_command(
     limit: Annotated[int, typer.Option(help="Newest N dead letters.")] = 50,
     show_payload: Annotated[bool, typer.Option(help="Print the original bytes too.")] = False,
 ) -> None:
-    letters = asyncio.run(read_dead_letters(load_base_settings().kafka_bootstrap, _dlq(topic)))
+    settings = load_base_settings()
+    letters = asyncio.run(
+        read_dead_letters(settings.kafka_bootstrap, _dlq(topic), security=settings.kafka_security())
+    )
     table = Table(title=f"{_dlq(topic)}: {len(letters)} dead letter(s)")
     for col in ("dlq offset", "failed at", "service", "from", "reason", "bytes"):
         table.add_column(col)
@@ -54,8 +57,14 @@ def replay_command(
     offset: Annotated[int | None, typer.Option(help="Only this dead-letter offset.")] = None,
 ) -> None:
     """Send dead letters back to their original topic (after a fix), each at most once."""
+    settings = load_base_settings()
     count = asyncio.run(
-        replay_dead_letters(load_base_settings().kafka_bootstrap, _dlq(topic), only_offset=offset)
+        replay_dead_letters(
+            settings.kafka_bootstrap,
+            _dlq(topic),
+            only_offset=offset,
+            security=settings.kafka_security(),
+        )
     )
     console.print(f"replayed {count} dead letter(s) from {_dlq(topic)}")
 

@@ -6,23 +6,34 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.dlq.records import DeadLetter, parse_dead_letter
 from shared.kafka.reader import partitions_of, read_to_end
+from shared.kafka.security import PLAINTEXT, KafkaSecurity
 
 REPLAY_GROUP = "spie-dlq-replay"
 
 
-async def read_dead_letters(bootstrap: str, dlq_topic: str) -> list[DeadLetter]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def read_dead_letters(
+    bootstrap: str, dlq_topic: str, *, security: KafkaSecurity = PLAINTEXT
+) -> list[DeadLetter]:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, **security.client_options()
+    )
     await consumer.start()
     try:
-        return await _read_all(consumer, bootstrap, dlq_topic, from_committed=False)
+        return await _read_all(consumer, bootstrap, dlq_topic, security, from_committed=False)
     finally:
         await consumer.stop()
 
 
 async def _read_all(
-    consumer: AIOKafkaConsumer, bootstrap: str, dlq_topic: str, *, from_committed: bool
+    consumer: AIOKafkaConsumer,
+    bootstrap: str,
+    dlq_topic: str,
+    security: KafkaSecurity,
+    *,
+    from_committed: bool,
 ) -> list[DeadLetter]:
-    tps = [TopicPartition(dlq_topic, p) for p in await partitions_of(bootstrap, dlq_topic)]
+    partitions = await partitions_of(bootstrap, dlq_topic, security=security)
+    tps = [TopicPartition(dlq_topic, p) for p in partitions]
     consumer.assign(tps)
     begins = await consumer.beginning_offsets(tps)
     starts = {}
@@ -35,16 +46,23 @@ async def _read_all(
 
 
 async def replay_dead_letters(
-    bootstrap: str, dlq_topic: str, *, only_offset: int | None = None
+    bootstrap: str,
+    dlq_topic: str,
+    *,
+    only_offset: int | None = None,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> int:
+    options = security.client_options()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=REPLAY_GROUP, enable_auto_commit=False
+        bootstrap_servers=bootstrap, group_id=REPLAY_GROUP, enable_auto_commit=False, **options
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", **options
+    )
     await consumer.start()
     await producer.start()
     try:
-        letters = await _read_all(consumer, bootstrap, dlq_topic, from_committed=True)
+        letters = await _read_all(consumer, bootstrap, dlq_topic, security, from_committed=True)
         chosen = [d for d in letters if only_offset is None or d.dlq_offset == only_offset]
         for d in chosen:
             headers = [*d.passthrough_headers, ("dlq.replayed_from", str(d.dlq_offset).encode())]

@@ -8,6 +8,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from shared.kafka.security import PLAINTEXT, KafkaSecurity
 from shared.topics import Topic, all_topics
 
 
@@ -17,9 +18,16 @@ class TopicReport:
     action: str  # "created" | "exists" | "differs: ..."
 
 
-async def ensure_topics(bootstrap: str, declared: list[Topic] | None = None) -> list[TopicReport]:
+async def ensure_topics(
+    bootstrap: str,
+    declared: list[Topic] | None = None,
+    *,
+    security: KafkaSecurity = PLAINTEXT,
+) -> list[TopicReport]:
     declared = declared if declared is not None else all_topics()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=15000, **security.client_options()
+    )
     async for attempt in AsyncRetrying(
         retry=retry_if_exception_type(Exception),
         stop=stop_after_delay(30),

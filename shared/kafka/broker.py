@@ -6,11 +6,14 @@ from faststream.kafka import KafkaBroker
 
 from shared import tracing
 from shared.contracts import TOPIC_OF_EVENT, Event, encode_event
+from shared.kafka.security import PLAINTEXT, KafkaSecurity
 
 JSON_HEADERS = {"content-type": "application/json"}
 
 
-def make_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
+def make_broker(
+    bootstrap: str, *, client_id: str, security: KafkaSecurity = PLAINTEXT
+) -> KafkaBroker:
     """An idempotent producer with acks=all: a retried send never duplicates or reorders."""
     return KafkaBroker(
         bootstrap,
@@ -19,6 +22,7 @@ def make_broker(bootstrap: str, *, client_id: str) -> KafkaBroker:
         acks="all",
         request_timeout_ms=30_000,
         middlewares=tracing.broker_middlewares(client_id),
+        security=security.broker_security(),
     )
 
 

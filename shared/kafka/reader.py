@@ -14,13 +14,17 @@ import asyncio
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.kafka.security import PLAINTEXT, KafkaSecurity
+
 
 class ReadStalled(TimeoutError):
     """The broker stopped giving records before the end offsets were reached."""
 
 
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def partitions_of(
+    bootstrap: str, topic: str, *, security: KafkaSecurity = PLAINTEXT
+) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security.client_options())
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
@@ -60,12 +64,17 @@ async def read_to_end(
     return records
 
 
-async def read_since(bootstrap: str, topic: str, since_ms: int) -> list[ConsumerRecord]:
+async def read_since(
+    bootstrap: str, topic: str, since_ms: int, *, security: KafkaSecurity = PLAINTEXT
+) -> list[ConsumerRecord]:
     """Every record of `topic` written since `since_ms` (epoch milliseconds), up to its end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, **security.client_options()
+    )
     await consumer.start()
     try:
-        tps = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
+        partitions = await partitions_of(bootstrap, topic, security=security)
+        tps = [TopicPartition(topic, p) for p in partitions]
         found = await consumer.offsets_for_times(dict.fromkeys(tps, since_ms))
         ends = await consumer.end_offsets(tps)
         starts = {tp: found[tp].offset if found[tp] else ends[tp] for tp in tps}

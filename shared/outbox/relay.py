@@ -12,6 +12,7 @@ from aiokafka.errors import KafkaError
 
 from shared.aio import sleep_or_stop
 from shared.db.pool import connect
+from shared.kafka.security import PLAINTEXT, KafkaSecurity
 from shared.metrics import PRODUCED
 from shared.outbox.store import _schema, channel
 
@@ -26,6 +27,7 @@ class OutboxRelay:
         *,
         schema: str,
         bootstrap: str,
+        security: KafkaSecurity = PLAINTEXT,
         batch_size: int = 500,
         poll_seconds: float = 1.0,
         max_backoff_seconds: float = 10.0,
@@ -33,6 +35,7 @@ class OutboxRelay:
         self.dsn = dsn
         self.schema = _schema(schema)
         self.bootstrap = bootstrap
+        self.security = security
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff_seconds
@@ -137,6 +140,7 @@ class OutboxRelay:
                 acks="all",
                 request_timeout_ms=15_000,
                 linger_ms=2,
+                **self.security.client_options(),
             )
             await producer.start()
             self._producer = producer

@@ -39,6 +39,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
             settings.dsn,
             schema=SCHEMA,
             bootstrap=settings.kafka_bootstrap,
+            security=settings.kafka_security(),
             poll_seconds=settings.relay_poll_seconds,
         )
         app.state.relay = relay

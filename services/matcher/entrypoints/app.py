@@ -30,7 +30,9 @@ log = logging.getLogger("spie.matcher")
 def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI:
     """`fakes` go to bootstrap (pool, index, embedder, snapshot) for tests."""
     settings = settings or load_settings()
-    broker = make_broker(settings.kafka_bootstrap, client_id="matcher")
+    broker = make_broker(
+        settings.kafka_bootstrap, client_id="matcher", security=settings.kafka_security()
+    )
     runtime = Runtime(broker)
     register(broker, runtime, group_id=settings.consumer_group, offset_reset=settings.offset_reset)
 
@@ -43,7 +45,13 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
         relay = asyncio.create_task(container.relay.run(stop), name="outbox-relay")
         topics = [NEEDS.name, CANDIDATES.name, FEEDBACK.name]
         lag = asyncio.create_task(
-            watch_consumer_lag(settings.kafka_bootstrap, settings.consumer_group, topics, stop),
+            watch_consumer_lag(
+                settings.kafka_bootstrap,
+                settings.consumer_group,
+                topics,
+                stop,
+                security=settings.kafka_security(),
+            ),
             name="consumer-lag",
         )
         upkeep = keep_optimised(

@@ -38,7 +38,9 @@ STATIC = Path(__file__).parent / "static"
 
 
 def _broker(settings: NotifierSettings) -> tuple[KafkaBroker, dict[str, Notifier]]:
-    broker = make_broker(settings.kafka_bootstrap, client_id="notifier")
+    broker = make_broker(
+        settings.kafka_bootstrap, client_id="notifier", security=settings.kafka_security()
+    )
     holder: dict[str, Notifier] = {}
     register(broker, lambda: holder["notifier"], group=settings.consumer_group)
     return broker, holder
@@ -55,7 +57,12 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         freeze_startup_heap()  # what lives as long as the service: out of GC passes
         holder["notifier"] = app.state.notifier = notifier
         stop = asyncio.Event()
-        relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
+        relay = OutboxRelay(
+            settings.dsn,
+            schema=SCHEMA,
+            bootstrap=settings.kafka_bootstrap,
+            security=settings.kafka_security(),
+        )
         wake = asyncio.Event()
         tasks = [
             asyncio.create_task(relay.run(stop), name="outbox-relay"),
