@@ -12,7 +12,7 @@ help:
 	@echo "make test        lint, unit tests, then integration tests on the real stack"
 	@echo "make setup       create .venv with every service's dependencies"
 	@echo "make stack-up | stack-down | stack-status   Kafka, PostgreSQL and the services"
-	@echo "make migrate     apply the SQL migrations of every component"
+	@echo "make migrate     apply the SQL migrations, then the services' roles and grants"
 	@echo "make referential import ROME 4.0 and the communes (ROME_DIR=, COMMUNES_FILE=)"
 	@echo "make chaos       fault suite on the full stack (kills, restarts, poison, scale-out)"
 	@echo "make bench       load benchmark (N=, DURATION=), results in bench/results/"
@@ -34,11 +34,10 @@ stack-down:
 stack-status:
 	@bash deploy/local/stack.sh status
 
-MIGRATIONS := referential=shared/referential/migrations \
-	$(foreach d,$(wildcard services/*/migrations),$(word 2,$(subst /, ,$(d)))=$(d))
-
+# As the owner (SPIE_DATABASE_URL): every schema and outbox, then one role per service
+# (shared/db/catalog.py) with rights on its own schema only.
 migrate: setup
-	@$(PY) -m shared.db migrate $(MIGRATIONS)
+	@$(PY) -m shared.db setup
 
 referential: setup
 	@$(PY) -m shared.referential import-rome $(ROME_DIR)

@@ -448,9 +448,33 @@ topics_ensure() {
   fi
 }
 
+# The owner (postgres) migrates every schema and brings each service's role to its own schema
+# only; the services then connect as those roles and can neither read another service's tables
+# nor change a table's shape. Idempotent and quick: it runs before every services-up.
+db_setup() {
+  local out
+  if ! out=$("$PY" -m shared.db setup --database-url "$PG_URL" 2>&1); then
+    echo "$out" | tail -n 20 >&2
+    die "python -m shared.db setup failed"
+  fi
+  say "postgres: schemas migrated, one role per service (spie_intake, spie_profiles, spie_matcher, spie_notifier)"
+}
+# Each service's own login role (trust authentication on the local cluster).
+service_dsn() {
+  local role
+  case $1 in
+    employer_intake) role=spie_intake ;;
+    candidate_profile) role=spie_profiles ;;
+    *) role=spie_$1 ;;
+  esac
+  echo "postgresql://$role@$HOST:$PG_PORT/$DB_NAME"
+}
+
 services_up() {
   if [ "${STACK_SERVICES:-1}" = 0 ]; then say "services: skipped (STACK_SERVICES=0)"; return 0; fi
   local spec name port watch=()
+  [ -x "$PY" ] || die ".venv is missing: run make setup"
+  db_setup
   mailsink_up
   for spec in "${SERVICES[@]}"; do
     name=${spec%%:*}; port=${spec#*:}
@@ -463,8 +487,9 @@ services_up() {
     require_free_ports "$name" "$port"
     launch "$name" "$LOGS/$name.log" env SPIE_HTTP_PORT="$port" \
       SPIE_KAFKA_BOOTSTRAP="${SPIE_KAFKA_BOOTSTRAP:-$HOST:$KAFKA_PORT}" \
-      SPIE_DATABASE_URL="${SPIE_DATABASE_URL:-$PG_URL}" \
+      SPIE_DATABASE_URL="$(service_dsn "$name")" \
       SPIE_SMTP_HOST="${SPIE_SMTP_HOST:-$HOST}" SPIE_SMTP_PORT="$SMTP_PORT" \
+      SPIE_SMTP_TLS="${SPIE_SMTP_TLS:-none}" \
       "$PY" -m "services.$name" serve
     say "$name: started (pid $(read_pid "$name"))"
   done

@@ -61,7 +61,17 @@ async def migrate(
     applied_now: list[str] = []
     await conn.execute("select pg_advisory_lock(hashtext($1))", f"migrate:{schema}.{version_table}")
     try:
-        await conn.execute(f"create schema if not exists {schema}")
+        if await _nothing_pending(conn, schema, version_table, migrations):
+            # A service connected as its own role may not create anything: once the owner has
+            # migrated (`python -m shared.db setup`), its start-up check runs no DDL at all.
+            return applied_now
+        try:
+            await conn.execute(f"create schema if not exists {schema}")
+        except asyncpg.InsufficientPrivilegeError as e:
+            raise MigrationError(
+                f"{schema}: migrations are pending and this role may not apply them: run"
+                " `python -m shared.db setup` with the owner's DSN first"
+            ) from e
         await conn.execute(
             f"""create table if not exists {schema}.{version_table} (
                    version integer primary key,
@@ -96,3 +106,18 @@ async def migrate(
             "select pg_advisory_unlock(hashtext($1))", f"migrate:{schema}.{version_table}"
         )
     return applied_now
+
+
+async def _nothing_pending(
+    conn: asyncpg.Connection, schema: str, version_table: str, migrations: list[Migration]
+) -> bool:
+    if not await conn.fetchval("select to_regclass($1)", f"{schema}.{version_table}"):
+        return False
+    rows = await conn.fetch(
+        f"select version, checksum from {schema}.{version_table}"  # noqa: S608
+    )
+    done = {r["version"]: r["checksum"] for r in rows}
+    for m in migrations:
+        if m.version in done and done[m.version] != m.checksum:
+            raise MigrationError(f"{schema}: migration {m.name} was changed after being applied")
+    return all(m.version in done for m in migrations)
