@@ -11,6 +11,7 @@ KAFKA_PORT=${SPIE_KAFKA_PORT:-9092}
 PG_PORT=${SPIE_PG_PORT:-55432}
 export SPIE_KAFKA_BOOTSTRAP=${SPIE_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
 export SPIE_DATABASE_URL=${SPIE_DATABASE_URL:-postgresql://postgres@127.0.0.1:$PG_PORT/spie}
+export SPIE_SMTP_TLS=${SPIE_SMTP_TLS:-none}  # the local mail sink offers no TLS
 echo "== fault suite (SIGKILL services, Kafka and PostgreSQL restarts, poison, scale-out)"
 # Arguments, if any, pick the tests (e.g. tests/chaos/test_poison.py); default: all of them.
 "$PY" -m pytest -m chaos -s -q -p no:cacheprovider "${@:-tests/chaos}"

@@ -12,6 +12,8 @@ KAFKA_PORT=${SPIE_KAFKA_PORT:-9092}
 PG_PORT=${SPIE_PG_PORT:-55432}
 export SPIE_KAFKA_BOOTSTRAP=${SPIE_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
 export SPIE_DATABASE_URL=${SPIE_DATABASE_URL:-postgresql://postgres@127.0.0.1:$PG_PORT/spie}
+# The local mail sink offers no TLS (the notifier's default is STARTTLS, required).
+export SPIE_SMTP_TLS=${SPIE_SMTP_TLS:-none}
 
 # pytest exits 5 when it collected nothing: that is a failure here too, never a silent pass.
 run_pytest() { "$PY" -m pytest "$@"; }

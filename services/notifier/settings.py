@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Literal
+
+from pydantic import Field, FilePath, SecretStr, model_validator
 
 from shared.settings import BaseServiceSettings
 
@@ -19,7 +21,14 @@ class NotifierSettings(BaseServiceSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)  # the local stack's mail sink
     smtp_from: str = "SPIE Haute-Garonne <alertes@spie31.invalid>"
-    smtp_starttls: bool = False
+    smtp_tls: Literal["starttls", "implicit", "none"] = Field(
+        default="starttls",
+        description="starttls (required, never a fallback to clear text), implicit (port 465)"
+        " or none (the local mail sink only; refused in production).",
+    )
+    smtp_ca_file: FilePath | None = Field(
+        default=None, description="Authorities trusted for the mail relay; default: the system's."
+    )
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = Field(default=15, gt=0)
@@ -34,6 +43,15 @@ class NotifierSettings(BaseServiceSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_token_days: int = Field(default=30, ge=1, le=365)
     consumer_group: str = "notifier"
+
+    @model_validator(mode="after")
+    def _no_clear_text_smtp_in_production(self) -> NotifierSettings:
+        if self.environment == "production" and self.smtp_tls == "none":
+            raise ValueError(
+                "SPIE_SMTP_TLS=none sends alerts and SMTP passwords in clear: use starttls or"
+                " implicit in production"
+            )
+        return self
 
     @property
     def webhook_key(self) -> bytes:

@@ -60,6 +60,7 @@ def notifier_url() -> Iterator[str]:
     env = {
         **os.environ,
         "SPIE_HTTP_PORT": str(port),
+        "SPIE_SMTP_TLS": "none",  # the local mail sink offers no TLS
         "SPIE_CONSUMER_GROUP": "notifier-browser",
         "SPIE_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }

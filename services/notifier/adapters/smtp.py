@@ -1,4 +1,6 @@
-"""E-mail through SMTP (aiosmtplib); STARTTLS and login when the settings ask for them.
+"""E-mail through SMTP (aiosmtplib), encrypted by default: STARTTLS is required (a server that
+does not offer it gets nothing, never a message in clear), or TLS from the first byte
+(`implicit`, port 465); `none` is for the local mail sink only. Login when the settings ask.
 
 Connections are kept open and reused (a few, one per concurrent sender): opening one per
 message costs a TCP handshake, the greeting, EHLO, STARTTLS and login each time, which at a
@@ -12,8 +14,11 @@ from __future__ import annotations
 import contextlib
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Literal
 
 import aiosmtplib
+
+SmtpTls = Literal["starttls", "implicit", "none"]
 
 
 class EmailRejected(Exception):
@@ -31,14 +36,16 @@ class SmtpSender:
         host: str,
         port: int,
         sender: str,
-        starttls: bool = False,
+        tls: SmtpTls = "starttls",
+        ca_file: str | None = None,
         username: str | None = None,
         password: str | None = None,
         timeout: float = 15.0,
         keep: int = 4,
     ) -> None:
         self.host, self.port, self.sender = host, port, sender
-        self.starttls, self.username, self._password = starttls, username, password
+        self.tls, self.ca_file = tls, ca_file
+        self.username, self._password = username, password
         self.timeout = timeout
         self._keep = keep
         self._idle: list[aiosmtplib.SMTP] = []
@@ -86,7 +93,13 @@ class SmtpSender:
 
     async def _connect(self) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
-            hostname=self.host, port=self.port, start_tls=self.starttls, timeout=self.timeout
+            hostname=self.host,
+            port=self.port,
+            use_tls=self.tls == "implicit",
+            # True, not aiosmtplib's None ("if offered"): no silent fallback to clear text.
+            start_tls=self.tls == "starttls",
+            cert_bundle=self.ca_file,
+            timeout=self.timeout,
         )
         await client.connect()
         if self.username is not None and self._password is not None:

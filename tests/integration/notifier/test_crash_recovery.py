@@ -57,6 +57,7 @@ def start_notifier(smtp_port: int, log: Path) -> subprocess.Popen[bytes]:
         **os.environ,
         "SPIE_HTTP_PORT": str(free_port()),
         "SPIE_SMTP_PORT": str(smtp_port),
+        "SPIE_SMTP_TLS": "none",  # the test server offers no TLS
         "SPIE_CONSUMER_GROUP": "notifier-crash-test",
         "SPIE_DELIVERY_WORKERS": "1",
         "SPIE_DELIVERY_POLL_SECONDS": "0.2",

@@ -53,6 +53,7 @@ def notifier_settings(kafka_bootstrap: str, dsn: str) -> NotifierSettings:
         kafka_bootstrap=kafka_bootstrap,
         database_url=dsn,
         smtp_port=SMTP_PORT,
+        smtp_tls="none",  # the test server offers no TLS
         public_url="http://test",
         consumer_group="notifier-it",
         delivery_poll_seconds=0.2,
