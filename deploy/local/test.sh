@@ -24,6 +24,8 @@ if [ "$what" = all ]; then
   "$PY" -m mypy
   echo "== unit tests"
   run_pytest tests/unit -q
+  echo "== dependency audit (pip-audit; skipped, with the reason, when its database is out of reach)"
+  bash deploy/audit.sh
 fi
 
 started=0
