@@ -146,3 +146,22 @@ def test_production_accepts_plaintext_only_with_the_explicit_override() -> None:
 
 def test_development_keeps_plaintext_for_the_local_stack() -> None:
     assert settings(environment="development").kafka_security_protocol == "PLAINTEXT"
+
+
+def test_a_service_reads_its_kafka_security_from_the_spie_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in {
+        "SPIE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+        "SPIE_KAFKA_SASL_MECHANISM": "PLAIN",
+        "SPIE_KAFKA_SASL_USERNAME": "spie-notifier",
+        "SPIE_KAFKA_SASL_PASSWORD": "from-the-vault",
+    }.items():
+        monkeypatch.setenv(name, value)
+    options = settings().kafka_security().client_options()
+    assert (options["security_protocol"], options["sasl_mechanism"]) == ("SASL_SSL", "PLAIN")
+    assert (options["sasl_plain_username"], options["sasl_plain_password"]) == (
+        "spie-notifier",
+        "from-the-vault",
+    )
+    assert "from-the-vault" not in repr(settings())  # a SecretStr in the settings
