@@ -17,6 +17,7 @@ import pytest_asyncio
 from aiosmtpd.controller import Controller
 from faststream.kafka import KafkaBroker
 
+from services.notifier.adapters import webhook_secrets_repo
 from services.notifier.entrypoints.app import create_app
 from services.notifier.settings import NotifierSettings
 from shared.contracts import ProfileErased, decode_event
@@ -57,6 +58,7 @@ def notifier_settings(kafka_bootstrap: str, dsn: str) -> NotifierSettings:
         consumer_group="notifier-it",
         delivery_poll_seconds=0.2,
         webhook_backoff_seconds=0.05,
+        webhook_allow_loopback=True,  # the test receivers listen on 127.0.0.1
     )
 
 
@@ -280,6 +282,7 @@ async def test_a_webhook_that_fails_three_times_ends_as_a_dead_letter_record(
 ) -> None:
     receiver = FailingWebhook()
     await receiver.start()
+    await webhook_secrets_repo.create(db, structure=f"PLIE-{unique}")
     try:
         referent_id = await known_referent(
             broker,
