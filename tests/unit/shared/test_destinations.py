@@ -98,7 +98,9 @@ async def test_a_name_that_does_not_resolve_is_refused_as_unresolved() -> None:
         await vet_destination("https://nowhere.example/", require_https=True, resolver=resolver({}))
 
 
-@pytest.mark.parametrize("url", ["http://93.184.215.14/hook", "ftp://93.184.215.14/", "file:///etc"])
+@pytest.mark.parametrize(
+    "url", ["http://93.184.215.14/hook", "ftp://93.184.215.14/", "file:///etc"]
+)
 async def test_only_https_passes_when_https_is_required(url: str) -> None:
     with pytest.raises(DestinationRefused):
         await vet_destination(url, require_https=True, resolver=resolver({}))
