@@ -32,6 +32,7 @@ from .helpers import (
     body_of,
     eventually,
     match_event,
+    profile_shared,
     referent_event,
 )
 
@@ -233,6 +234,60 @@ async def test_the_first_referent_to_act_on_a_shared_match_claims_it_and_the_oth
             },
         )
         assert refused.status_code in (403, 409)
+
+
+async def test_a_structure_the_profile_is_no_longer_shared_with_loses_its_alerts(
+    app: Any,
+    notifier_settings: NotifierSettings,
+    broker: KafkaBroker,
+    db: asyncpg.Connection,
+    unique: str,
+) -> None:
+    owner = await known_referent(broker, db, f"CD31-{unique}", email=False)
+    other = await known_referent(broker, db, f"ML-{unique}", email=False)
+    match = match_event(owner, f"CD31-{unique}", shared_with=[f"ML-{unique}"])
+    candidate_id = match.payload.candidate_id
+    await publish_event(broker, match)
+    alert_id = await eventually(
+        lambda: db.fetchval(
+            "select alert_id from notifier.alerts where match_id = $1", match.payload.match_id
+        )
+    )
+    async with signed_in(app, notifier_settings, other) as client:
+        page = await client.get("/boite")
+        assert f"alerte-{alert_id}" in page.text  # shared: visible
+        csrf = csrf_of(page.text)
+        unshared = profile_shared(candidate_id, owner, f"CD31-{unique}", [], version=2)
+        await publish_event(broker, unshared)
+        await eventually(
+            lambda: db.fetchval(
+                "select 1 from notifier.alerts where alert_id = $1 and shared_with = '{}'",
+                alert_id,
+            )
+        )
+        assert f"alerte-{alert_id}" not in (await client.get("/boite")).text
+        refused = await client.post(
+            f"/alertes/{alert_id}/suivi", data={"decision": "interview", "csrf": csrf}
+        )
+        assert refused.status_code == 404
+    async with signed_in(app, notifier_settings, owner) as client:  # the owner keeps it
+        page = await client.get("/boite")
+        assert f"alerte-{alert_id}" in page.text
+        done = await client.post(
+            f"/alertes/{alert_id}/suivi", data={"decision": "interview", "csrf": csrf_of(page.text)}
+        )
+        assert done.status_code == 303
+    # A match computed before the un-share, arriving after it, is not shared either.
+    late = match_event(
+        owner, f"CD31-{unique}", candidate_id=candidate_id, shared_with=[f"ML-{unique}"]
+    )
+    await publish_event(broker, late)
+    shared = await eventually(
+        lambda: db.fetchrow(
+            "select shared_with from notifier.alerts where match_id = $1", late.payload.match_id
+        )
+    )
+    assert shared["shared_with"] == []
 
 
 async def test_an_erased_profile_leaves_a_redacted_inbox_entry(
