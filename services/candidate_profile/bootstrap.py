@@ -63,5 +63,7 @@ async def bootstrap(
         pepper=settings.pepper,
         clock=clock or utcnow,
         inactivity_days=settings.inactivity_days,
+        webhook_https_only=settings.environment == "production",
+        webhook_allow_loopback=settings.webhook_allow_loopback,
     )
     return Services(settings=settings, pool=pool or await create_pool(settings.dsn), ctx=ctx)

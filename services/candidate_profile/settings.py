@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.settings import BaseServiceSettings
 
@@ -27,6 +27,16 @@ class ProfileSettings(BaseServiceSettings):
     )
     idempotency_keep_hours: float = Field(default=24.0, ge=0)
     relay_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_allow_loopback: bool = Field(
+        default=False,
+        description="Development and tests only: a webhook URL may point at 127.0.0.1 or ::1.",
+    )
+
+    @model_validator(mode="after")
+    def _no_loopback_webhooks_in_production(self) -> ProfileSettings:
+        if self.environment == "production" and self.webhook_allow_loopback:
+            raise ValueError("SPIE_WEBHOOK_ALLOW_LOOPBACK is refused in production")
+        return self
 
     @property
     def pepper(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -16,8 +16,10 @@ from .adapters.db import connection
 from .adapters.smtp import SmtpSender
 from .adapters.webhook import WebhookSender
 from .delivery import Channels, EmailSender, WebhookPoster
+from .domain.breaker import CircuitBreaker
 from .handlers import SCHEMA, Clock
 from .settings import NotifierSettings
+from .webhook_delivery import WebhookRules
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -31,6 +33,7 @@ class Notifier:
     settings: NotifierSettings
     pool: asyncpg.Pool
     channels: Channels
+    webhook_rules: WebhookRules
     clock: Clock
 
     @property
@@ -57,7 +60,8 @@ async def bootstrap(
     webhook: WebhookPoster | None = None,
     clock: Clock | None = None,
 ) -> Notifier:
-    pool = pool or await create_pool(settings.dsn, max_size=settings.delivery_workers + 6)
+    workers = settings.delivery_workers + settings.webhook_workers
+    pool = pool or await create_pool(settings.dsn, max_size=workers + 6)
     await prepare_database(pool)
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     email = email or SmtpSender(
@@ -71,11 +75,29 @@ async def bootstrap(
         timeout=settings.smtp_timeout_seconds,
     )
     webhook = webhook or WebhookSender(
-        key=settings.webhook_key,
-        attempts=settings.webhook_attempts,
-        backoff_seconds=settings.webhook_backoff_seconds,
+        require_https=settings.environment == "production",
+        allow_loopback=settings.webhook_allow_loopback,
         timeout=settings.webhook_timeout_seconds,
+        connect_timeout=settings.webhook_connect_timeout_seconds,
     )
     clock = clock or utcnow
     channels = Channels(email=email, webhook=webhook, public_url=settings.public_url, clock=clock)
-    return Notifier(settings=settings, pool=pool, channels=channels, clock=clock)
+    return Notifier(
+        settings=settings,
+        pool=pool,
+        channels=channels,
+        webhook_rules=webhook_rules(settings),
+        clock=clock,
+    )
+
+
+def webhook_rules(settings: NotifierSettings) -> WebhookRules:
+    return WebhookRules(
+        attempts=settings.webhook_attempts,
+        backoff_seconds=settings.webhook_backoff_seconds,
+        lease=timedelta(seconds=settings.webhook_lease_seconds),
+        breaker=CircuitBreaker(
+            threshold=settings.webhook_breaker_failures,
+            cooldown=timedelta(seconds=settings.webhook_breaker_seconds),
+        ),
+    )

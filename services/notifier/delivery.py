@@ -1,4 +1,5 @@
-"""Working the delivery queue: one due delivery (or one référent's digest) per transaction.
+"""Working the e-mail queue: one due delivery (or one référent's digest) per transaction.
+Webhooks have their own workers and claim (webhook_delivery.py).
 
 The row stays locked (FOR UPDATE SKIP LOCKED) while it is sent, and is marked sent in the same
 transaction before the send, so a crash at any point before the COMMIT leaves it pending and it is
@@ -9,7 +10,6 @@ can drop it. Exactly-once delivery over SMTP is not possible; this is the narrow
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,13 +18,11 @@ from typing import Protocol
 import aiosmtplib
 import asyncpg
 
-from shared.contracts import AlertChannel
 from shared.metrics import ALERTS_SENT
 
 from .adapters import alerts_repo, deliveries_repo, referents_repo
 from .adapters.db import connection
 from .adapters.smtp import EmailRejected
-from .adapters.webhook import WebhookFailed
 from .domain import messages
 from .domain.model import Alert, Delivery, DeliveryStatus, Referent
 from .domain.schedule import decide
@@ -51,7 +49,9 @@ class EmailSender(Protocol):
 
 
 class WebhookPoster(Protocol):
-    async def post(self, url: str, body: bytes, *, delivery_id: str) -> None: ...
+    async def post(
+        self, url: str, body: bytes, *, delivery_id: str, key_id: str, key: bytes
+    ) -> None: ...
 
 
 @dataclass
@@ -63,7 +63,7 @@ class Channels:
 
 
 async def deliver_next(pool: asyncpg.Pool, channels: Channels) -> bool:
-    """Handle one due delivery; False when none is due."""
+    """Handle one due e-mail delivery; False when none is due."""
     delivery: Delivery | None = None
     async with connection(pool) as conn:
         try:
@@ -79,7 +79,7 @@ async def deliver_next(pool: asyncpg.Pool, channels: Channels) -> bool:
                 raise
             log.exception("delivery failed", extra={"fields": {"id": str(delivery.delivery_id)}})
             async with conn.transaction():
-                await _close(conn, [delivery], DeliveryStatus.FAILED, type(exc).__name__)
+                await settle(conn, [delivery], DeliveryStatus.FAILED, type(exc).__name__)
     return True
 
 
@@ -88,15 +88,13 @@ async def _deliver(
 ) -> None:
     now = ch.clock()
     if referent is None:
-        await _close(conn, [delivery], DeliveryStatus.SUPPRESSED, "référent inconnu")
+        await settle(conn, [delivery], DeliveryStatus.SUPPRESSED, "référent inconnu")
         return
     decision = decide(delivery.channel, referent.preferences, active=referent.active, now=now)
     if decision.action == "postpone" and decision.until is not None:
         await deliveries_repo.postpone(conn, delivery_id=delivery.delivery_id, until=decision.until)
     elif decision.action == "suppress":
-        await _close(conn, [delivery], DeliveryStatus.SUPPRESSED, decision.reason)
-    elif delivery.channel is AlertChannel.WEBHOOK:
-        await _webhook(conn, delivery, referent, ch)
+        await settle(conn, [delivery], DeliveryStatus.SUPPRESSED, decision.reason)
     else:
         limit = None if delivery.digest else MAX_BURST - 1
         group = [delivery]
@@ -104,7 +102,7 @@ async def _deliver(
         await _email(conn, group, referent, ch)
 
 
-async def _close(
+async def settle(
     conn: asyncpg.Connection,
     group: list[Delivery],
     status: DeliveryStatus,
@@ -136,29 +134,40 @@ async def _email(
     conn: asyncpg.Connection, group: list[Delivery], referent: Referent, ch: Channels
 ) -> None:
     alerts = await alerts_repo.get_alerts(conn, alert_ids=[d.alert_id for d in group])
-    if group[0].digest:
-        text = messages.digest_email(alerts, referent, ch.public_url)
-        message_id = f"<digest-{group[0].delivery_id}@spie31>"
-    else:
-        many = len(alerts) > 1
-        text = (
-            messages.burst_email(alerts, referent, ch.public_url)
-            if many
-            else messages.alert_email(alerts[0], referent, ch.public_url)
-        )
-        message_id = f"<alert-{group[0].delivery_id}@spie31>"
+    try:
+        text, message_id = _write(group, alerts, referent, ch.public_url)
+    except (KeyError, TypeError, ValueError) as exc:
+        # A stored alert the words cannot be made of: this row fails, the worker goes on.
+        reason = f"message impossible à écrire : {type(exc).__name__}"
+        await settle(conn, group, DeliveryStatus.FAILED, reason, alerts)
+        return
     try:
         # Marked sent first, in a savepoint undone if sending fails: once the server has
         # accepted the message, only the COMMIT remains before the delivery is settled.
         async with conn.transaction():
-            await _close(conn, group, DeliveryStatus.SENT, None, alerts)
+            await settle(conn, group, DeliveryStatus.SENT, None, alerts)
             await ch.email.send(
                 to=referent.email, subject=text.subject, body=text.body, message_id=message_id
             )
     except EmailRejected as exc:
-        await _close(conn, group, DeliveryStatus.FAILED, f"refusé : {exc}", alerts)
+        await settle(conn, group, DeliveryStatus.FAILED, f"refusé : {exc}", alerts)
     except TRANSIENT_SMTP as exc:
         await _retry_later(conn, group, type(exc).__name__, ch)
+
+
+def _write(
+    group: list[Delivery], alerts: list[Alert], referent: Referent, public_url: str
+) -> tuple[messages.EmailText, str]:
+    if group[0].digest:
+        text = messages.digest_email(alerts, referent, public_url)
+        return text, f"<digest-{group[0].delivery_id}@spie31>"
+    many = len(alerts) > 1
+    text = (
+        messages.burst_email(alerts, referent, public_url)
+        if many
+        else messages.alert_email(alerts[0], referent, public_url)
+    )
+    return text, f"<alert-{group[0].delivery_id}@spie31>"
 
 
 async def _retry_later(
@@ -166,7 +175,7 @@ async def _retry_later(
 ) -> None:
     """The mail server is away: try again later with growing delays, give up after a while."""
     if group[0].attempts + 1 >= MAX_EMAIL_ATTEMPTS:
-        await _close(
+        await settle(
             conn,
             group,
             DeliveryStatus.FAILED,
@@ -182,20 +191,3 @@ async def _retry_later(
             error=reason,
             attempted=True,
         )
-
-
-async def _webhook(
-    conn: asyncpg.Connection, delivery: Delivery, referent: Referent, ch: Channels
-) -> None:
-    url = str(referent.preferences.webhook_url)
-    alert = await alerts_repo.get_alert(conn, alert_id=delivery.alert_id)
-    body = json.dumps(messages.webhook_payload(alert, ch.public_url), ensure_ascii=False).encode()
-    try:
-        async with conn.transaction():  # as for e-mail: settled but for the COMMIT once sent
-            await _close(conn, [delivery], DeliveryStatus.SENT, None, [alert])
-            await ch.webhook.post(url, body, delivery_id=str(delivery.delivery_id))
-    except WebhookFailed as exc:
-        await deliveries_repo.record_webhook_dead_letter(
-            conn, delivery=delivery, url=url, attempts=exc.attempts, reason=exc.reason
-        )
-        await _close(conn, [delivery], DeliveryStatus.FAILED, exc.reason, [alert])

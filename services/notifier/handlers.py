@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -107,6 +108,17 @@ def _alert(event: MatchFound, now: datetime) -> Alert:
     )
 
 
+def _with_latest_shares(
+    alert: Alert, event: MatchFound, shares: dict[UUID, tuple[int, list[str]]]
+) -> Alert:
+    """A match computed from an older profile version carries the sharing of that version: the
+    notifier's newer knowledge wins (an un-shared structure must not get the alert)."""
+    known = shares.get(event.payload.candidate_id)
+    if known is None or known[0] < event.payload.profile_version:
+        return alert
+    return replace(alert, shared_with=[s for s in known[1] if s != alert.structure])
+
+
 async def handle_match_found(
     event: MatchFound, *, pool: asyncpg.Pool, hash_key: bytes, clock: Clock
 ) -> bool:
@@ -123,11 +135,15 @@ async def handle_matches_found(
         hashes = [candidate_hash(hash_key, e.payload.candidate_id) for e in events]
         erased = await alerts_repo.erased_versions(conn, candidate_hashes=hashes)
         alive = [
-            _alert(e, now)
-            for e, h in zip(events, hashes, strict=True)
+            e for e, h in zip(events, hashes, strict=True)
             if h not in erased or e.payload.profile_version > erased[h]
-        ]
-        alerts = await alerts_repo.insert_alerts(conn, alerts=alive)
+        ]  # fmt: skip
+        shares = await alerts_repo.known_shares(
+            conn, candidate_ids=[e.payload.candidate_id for e in alive]
+        )
+        alerts = await alerts_repo.insert_alerts(
+            conn, alerts=[_with_latest_shares(_alert(e, now), e, shares) for e in alive]
+        )
         if not alerts:
             return []
         await enqueue_events(
@@ -166,6 +182,32 @@ async def handle_referent_upserted(
         waiting = await alerts_repo.unplanned_alerts(conn, referent_id=p.referent_id)
         await _plan(conn, [(a, referent) for a in waiting], clock())
     return len(waiting)
+
+
+async def handle_profile_shared(
+    *,
+    candidate_id: UUID,
+    version: int,
+    structure: str,
+    shared_with: list[str],
+    pool: asyncpg.Pool,
+    hash_key: bytes,
+) -> bool:
+    """A ProfileUpserted: only its sharing is kept. The candidate's alerts follow it, so a
+    structure the profile is no longer shared with no longer sees or acts on them.
+    False for an older version, or one of a profile erased since."""
+    async with transaction(pool) as conn:
+        h = candidate_hash(hash_key, candidate_id)
+        erased = await alerts_repo.erased_versions(conn, candidate_hashes=[h])
+        if h in erased and version <= erased[h]:
+            return False
+        return await alerts_repo.record_shares(
+            conn,
+            candidate_id=candidate_id,
+            version=version,
+            structure=structure,
+            shared_with=shared_with,
+        )
 
 
 async def handle_profile_erased(

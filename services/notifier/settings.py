@@ -32,12 +32,28 @@ class NotifierSettings(BaseServiceSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_timeout_seconds: float = Field(default=15, gt=0)
-    webhook_secret: SecretStr | None = Field(
-        default=None, description="Key of the X-Spie-Signature HMAC; defaults to secret_key."
-    )
+    # Webhooks are signed with each structure's own secret (`webhook-secret create`), never
+    # with a key derived from secret_key.
     webhook_attempts: int = Field(default=3, ge=1, le=10)
-    webhook_backoff_seconds: float = Field(default=1.0, ge=0)
-    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    webhook_backoff_seconds: float = Field(
+        default=30.0, ge=0, description="First wait before a failed webhook is tried again."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=30, description="Whole POST, connection included."
+    )
+    webhook_connect_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    webhook_lease_seconds: float = Field(
+        default=60.0, gt=0, description="A claimed webhook not settled by then is taken again."
+    )
+    webhook_workers: int = Field(default=2, ge=1, le=16)
+    webhook_breaker_failures: int = Field(
+        default=5, ge=1, description="Failures in a row after which a destination is paused."
+    )
+    webhook_breaker_seconds: float = Field(default=300.0, gt=0, description="The pause.")
+    webhook_allow_loopback: bool = Field(
+        default=False,
+        description="Development and tests only: webhooks may go to 127.0.0.1 or ::1.",
+    )
     delivery_workers: int = Field(default=2, ge=1, le=16)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
@@ -53,10 +69,13 @@ class NotifierSettings(BaseServiceSettings):
             )
         return self
 
-    @property
-    def webhook_key(self) -> bytes:
-        secret = self.webhook_secret or self.secret_key
-        return secret.get_secret_value().encode()
+    @model_validator(mode="after")
+    def _webhook_rules_hold(self) -> NotifierSettings:
+        if self.environment == "production" and self.webhook_allow_loopback:
+            raise ValueError("SPIE_WEBHOOK_ALLOW_LOOPBACK is refused in production")
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("SPIE_WEBHOOK_LEASE_SECONDS must exceed SPIE_WEBHOOK_TIMEOUT_SECONDS")
+        return self
 
     @property
     def signing_key(self) -> bytes:

@@ -18,12 +18,18 @@ async def me(actor: ReferentDep) -> ReferentOut:
 
 
 @router.put(
-    "/preferences", response_model=ReferentOut, responses={401: {"description": "No valid token"}}
+    "/preferences",
+    response_model=ReferentOut,
+    responses={
+        401: {"description": "No valid token"},
+        422: {"description": "Invalid preferences, or a webhook URL that may not be called"},
+    },
 )
 async def set_preferences(
     body: AlertPreferences, actor: ReferentDep, services: ServicesDep
 ) -> ReferentOut:
     """Publishes ReferentUpserted so that the notifier follows."""
+    await referents.vet_preferences(body, ctx=services.ctx)
     async with services.transaction() as conn:
         referent = await referents.set_preferences(conn, actor=actor, preferences=body)
     return ReferentOut.model_validate(referent.model_dump())

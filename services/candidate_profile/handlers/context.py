@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from shared.destinations import Resolver, system_resolver
 from shared.referential.snapshot import Snapshot
 
 
@@ -19,3 +20,8 @@ class Context:
     pepper: str
     clock: Callable[[], datetime] = field(default=utcnow)
     inactivity_days: int = 730
+    # Where a référent's webhook may point (shared/destinations.py): https only in production;
+    # loopback only through the development/test allowance, which production refuses.
+    webhook_https_only: bool = False
+    webhook_allow_loopback: bool = False
+    resolver: Resolver = field(default=system_resolver)

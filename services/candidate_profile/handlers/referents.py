@@ -8,11 +8,12 @@ from uuid import UUID
 
 from services.candidate_profile.adapters import outbox, referents_repo
 from services.candidate_profile.adapters.db import Conn
-from services.candidate_profile.domain.errors import ReferentError
+from services.candidate_profile.domain.errors import InvalidField, ReferentError
 from services.candidate_profile.domain.hashing import new_token, token_hash
 from services.candidate_profile.domain.referents import Referent, referent_upserted
 from services.candidate_profile.handlers.context import Context
 from shared.contracts import AlertPreferences
+from shared.destinations import DestinationRefused, vet_destination
 
 
 async def _save_and_publish(conn: Conn, referent: Referent) -> None:
@@ -55,6 +56,27 @@ async def revoke(conn: Conn, *, token: str | None, referent_id: UUID | None, ctx
     if referent_id is not None:
         return await referents_repo.revoke_all(conn, referent_id=referent_id, now=ctx.clock())
     raise ReferentError("give a token or a référent id")
+
+
+async def vet_preferences(preferences: AlertPreferences, *, ctx: Context) -> None:
+    """Refuse a webhook URL the notifier must never call (SSRF); the notifier checks again when
+    it sends, since a name may resolve elsewhere by then. Call outside a transaction: it may
+    ask the DNS."""
+    if preferences.webhook_url is None:
+        return
+    try:
+        await vet_destination(
+            str(preferences.webhook_url),
+            require_https=ctx.webhook_https_only,
+            allow_loopback=ctx.webhook_allow_loopback,
+            resolver=ctx.resolver,
+        )
+    except DestinationRefused as exc:
+        raise InvalidField(
+            ("body", "webhook_url"),
+            f"Adresse de webhook refusée : {exc.reason}.",
+            "webhook_url_refused",
+        ) from exc
 
 
 async def set_preferences(

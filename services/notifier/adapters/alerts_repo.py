@@ -170,9 +170,58 @@ async def redact_candidate(
         candidate_hash,
         version,
     )
+    await conn.execute(
+        "delete from notifier.candidate_shares where candidate_id = $1", candidate_id
+    )
     rows = await conn.fetch(
         """update notifier.alerts set candidate_id = null, explanation = null,
                redacted_at = now() where candidate_id = $1 returning alert_id""",
         candidate_id,
     )
     return [r["alert_id"] for r in rows]
+
+
+async def record_shares(
+    conn: asyncpg.Connection,
+    *,
+    candidate_id: UUID,
+    version: int,
+    structure: str,
+    shared_with: list[str],
+) -> bool:
+    """Keep the structures the profile is shared with, unless a newer version already said;
+    then give the candidate's alerts that sharing (the référent's own structure never counts
+    as shared). True when this version was newer."""
+    status: str = await conn.execute(
+        """insert into notifier.candidate_shares (candidate_id, version, structure, shared_with)
+           values ($1, $2, $3, $4)
+           on conflict (candidate_id) do update set version = excluded.version,
+               structure = excluded.structure, shared_with = excluded.shared_with
+           where notifier.candidate_shares.version < excluded.version""",
+        candidate_id,
+        version,
+        structure,
+        shared_with,
+    )
+    if not status.endswith(" 1"):
+        return False
+    await conn.execute(
+        """update notifier.alerts a
+           set shared_with = array(select s from unnest($2::text[]) s where s <> a.structure)
+           where candidate_id = $1""",
+        candidate_id,
+        shared_with,
+    )
+    return True
+
+
+async def known_shares(
+    conn: asyncpg.Connection, *, candidate_ids: list[UUID]
+) -> dict[UUID, tuple[int, list[str]]]:
+    """(version, shared_with) last known of each of these candidates' profiles."""
+    rows = await conn.fetch(
+        "select candidate_id, version, shared_with from notifier.candidate_shares"
+        " where candidate_id = any($1::uuid[])",
+        candidate_ids,
+    )
+    return {r["candidate_id"]: (r["version"], list(r["shared_with"])) for r in rows}

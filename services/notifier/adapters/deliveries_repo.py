@@ -48,13 +48,47 @@ async def add_all_deliveries(
 
 
 async def claim_due(conn: asyncpg.Connection, *, now: datetime) -> Delivery | None:
-    """One due delivery, locked until the caller's transaction ends (skipped by other workers)."""
+    """One due e-mail, locked until the caller's transaction ends (skipped by other workers).
+    Webhooks have their own claim (claim_webhook): a slow receiver never holds e-mail."""
     row = await conn.fetchrow(
-        """select * from notifier.deliveries where status = 'pending' and due_at <= $1
+        """select * from notifier.deliveries
+           where status = 'pending' and channel = 'email' and due_at <= $1
            order by due_at limit 1 for update skip locked""",
         now,
     )
     return _delivery(row) if row else None
+
+
+async def claim_webhook(
+    conn: asyncpg.Connection, *, now: datetime, lease_until: datetime
+) -> Delivery | None:
+    """One due webhook, leased until `lease_until` once the caller commits: it is then posted
+    outside any transaction, and taken again by any worker if not settled by then."""
+    row = await conn.fetchrow(
+        """update notifier.deliveries set lease_until = $2 where delivery_id = (
+               select delivery_id from notifier.deliveries
+               where status = 'pending' and channel = 'webhook' and due_at <= $1
+                 and (lease_until is null or lease_until <= $1)
+               order by due_at limit 1 for update skip locked)
+           returning *""",
+        now,
+        lease_until,
+    )
+    return _delivery(row) if row else None
+
+
+async def lock_leased(
+    conn: asyncpg.Connection, *, delivery_id: UUID, lease_until: datetime
+) -> bool:
+    """Lock a claimed webhook to settle it; False if the lease was lost meanwhile (it ran out
+    and another worker took it, or an erasure cancelled the delivery)."""
+    found = await conn.fetchval(
+        """select 1 from notifier.deliveries where delivery_id = $1 and status = 'pending'
+             and lease_until = $2 for update""",
+        delivery_id,
+        lease_until,
+    )
+    return found is not None
 
 
 async def claim_group(
@@ -105,7 +139,7 @@ async def postpone(
 ) -> None:
     await conn.execute(
         """update notifier.deliveries set due_at = $2, last_error = coalesce($3, last_error),
-               attempts = attempts + $4::int where delivery_id = $1""",
+               attempts = attempts + $4::int, lease_until = null where delivery_id = $1""",
         delivery_id,
         until,
         error,

@@ -18,6 +18,8 @@ from typing import Literal
 
 import aiosmtplib
 
+from ..domain.messages import header_text
+
 SmtpTls = Literal["starttls", "implicit", "none"]
 
 
@@ -51,15 +53,12 @@ class SmtpSender:
         self._idle: list[aiosmtplib.SMTP] = []
 
     async def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
-        """Send one message; a stable Message-ID lets a mail system drop a rare resend."""
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = formatdate(localtime=True)
-        message["Message-ID"] = message_id
-        message["Content-Language"] = "fr"
-        message.set_content(body, charset="utf-8")
+        """Send one message; a stable Message-ID lets a mail system drop a rare resend.
+        EmailRejected, at once, for a message that cannot be written (retrying would not help)."""
+        try:
+            message = self._message(to=to, subject=subject, body=body, message_id=message_id)
+        except (ValueError, TypeError, UnicodeError) as exc:
+            raise EmailRejected(f"message impossible à écrire : {type(exc).__name__}") from exc
         client = self._idle.pop() if self._idle else None
         if client is not None:
             try:
@@ -71,6 +70,19 @@ class SmtpSender:
                 if exc.code != 421:  # 421: the server is closing this (idle) connection
                     raise
         await self._send_on(await self._connect(), message)
+
+    def _message(self, *, to: str, subject: str, body: str, message_id: str) -> EmailMessage:
+        # Headers from data pass through header_text whatever the caller did: a line break in
+        # a need title must never add a header (nor make the email package raise).
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = header_text(to)
+        message["Subject"] = header_text(subject)
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = header_text(message_id)
+        message["Content-Language"] = "fr"
+        message.set_content(body, charset="utf-8")
+        return message
 
     async def _send_on(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
         try:

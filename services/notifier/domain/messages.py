@@ -3,6 +3,7 @@ receives a candidate's name: a référent knows the person by the profile's pseu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,16 @@ FOOTER = (
     "Vous décidez : SPIE Haute-Garonne ne contacte jamais la personne ni l'employeur.\n"
     "-- \nSPIE Haute-Garonne - service public de l'insertion et de l'emploi"
 )
+
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: none belongs in a
+# header, and CR/LF there would start a header of the sender's choosing (Bcc: ...).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """`value` fit for one header line: every run of control characters becomes one space."""
+    return " ".join(_CONTROLS.sub(" ", value).split())
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,7 @@ def inbox_link(public_url: str, alert: Alert) -> str:
 def subject(alert: Alert) -> str:
     need = alert.need
     contract = labels.CONTRACTS.get(str(need["contract_type"]), str(need["contract_type"]))
-    return (
+    return header_text(
         f"Nouvelle piste : {need['title']} à {labels.commune(need)} "
         f"({contract}, {labels.hours(float(need['hours_per_week']))})"
     )

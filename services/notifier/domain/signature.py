@@ -1,4 +1,5 @@
-"""The webhook signature: HMAC-SHA256 of the exact body bytes, sent as X-Spie-Signature."""
+"""The webhook signature: HMAC-SHA256 of the exact body bytes with the structure's own webhook
+secret, sent as X-Spie-Signature; X-Spie-Key-Id names the secret (it changes at rotation)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import hmac
 
 HEADER = "X-Spie-Signature"
+KEY_ID_HEADER = "X-Spie-Key-Id"
 
 
 def sign(key: bytes, body: bytes) -> str:

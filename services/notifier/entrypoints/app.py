@@ -28,8 +28,10 @@ from shared.outbox import OutboxRelay
 from shared.topics import ALERTS, FEEDBACK
 
 from ..bootstrap import Notifier, bootstrap
+from ..delivery import deliver_next
 from ..handlers import SCHEMA
 from ..settings import NotifierSettings, load_settings
+from ..webhook_delivery import deliver_next_webhook
 from . import web
 from .subscribers import register
 from .workers import delivery_worker, listen_for_deliveries
@@ -67,19 +69,28 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         tasks = [
             asyncio.create_task(relay.run(stop), name="outbox-relay"),
             asyncio.create_task(listen_for_deliveries(settings.dsn, wake, stop), name="listen"),
-        ] + [
-            asyncio.create_task(
-                delivery_worker(
-                    notifier.pool,
-                    notifier.channels,
-                    stop,
-                    poll_seconds=settings.delivery_poll_seconds,
-                    wake=wake,
-                ),
-                name=f"delivery-{i}",
-            )
-            for i in range(settings.delivery_workers)
         ]
+        n = notifier
+
+        async def email_step() -> bool:
+            return await deliver_next(n.pool, n.channels)
+
+        async def webhook_step() -> bool:
+            return await deliver_next_webhook(n.pool, n.channels, n.webhook_rules)
+
+        for name, step, count in (
+            ("delivery", email_step, settings.delivery_workers),
+            ("webhook", webhook_step, settings.webhook_workers),
+        ):
+            tasks += [
+                asyncio.create_task(
+                    delivery_worker(
+                        step, stop, poll_seconds=settings.delivery_poll_seconds, wake=wake
+                    ),
+                    name=f"{name}-{i}",
+                )
+                for i in range(count)
+            ]
         try:
             await broker.start()
             # FastStream's access logger (set up at start) prints two plain-text lines per

@@ -146,7 +146,17 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
             )
             return
         event = _decode(record, ProfileErased, ProfileUpserted)
-        if isinstance(event, ProfileErased):
+        if isinstance(event, ProfileUpserted):
+            p = event.payload  # its sharing only: nothing else of the profile is kept
+            await handlers.handle_profile_shared(
+                candidate_id=p.candidate_id,
+                version=p.version,
+                structure=p.structure,
+                shared_with=list(p.shared_with),
+                pool=get().pool,
+                hash_key=get().hash_key,
+            )
+        elif isinstance(event, ProfileErased):
             await handlers.handle_profile_erased(
                 event.payload.candidate_id,
                 event.payload.version,

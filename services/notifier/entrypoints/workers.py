@@ -1,17 +1,18 @@
-"""Background loops of the lifespan: the delivery workers (immediate alerts and digests both:
-a digest is a delivery whose due time is the référent's digest hour)."""
+"""Background loops of the lifespan: the e-mail workers (immediate alerts and digests both:
+a digest is a delivery whose due time is the référent's digest hour) and, apart so that a slow
+receiver never holds e-mail, the webhook workers."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 
 from shared.db.pool import connect
 
 from ..adapters.deliveries_repo import DELIVERIES_CHANNEL
-from ..delivery import Channels, deliver_next
 from .subscribers import TRANSIENT
 
 log = logging.getLogger("spie.notifier.delivery")
@@ -41,20 +42,20 @@ async def listen_for_deliveries(dsn: str, wake: asyncio.Event, stop: asyncio.Eve
 
 
 async def delivery_worker(
-    pool: asyncpg.Pool,
-    channels: Channels,
+    step: Callable[[], Awaitable[bool]],
     stop: asyncio.Event,
     *,
     poll_seconds: float,
     wake: asyncio.Event | None = None,
 ) -> None:
-    """Drain the due deliveries, then wait; PostgreSQL outages are waited out with backoff."""
+    """Drain the due deliveries (`step` handles one, False when none is due), then wait;
+    PostgreSQL outages are waited out with backoff."""
     backoff = poll_seconds
     while not stop.is_set():
         if wake is not None:
             wake.clear()  # before draining: a NOTIFY meanwhile wakes the next round
         try:
-            while not stop.is_set() and await deliver_next(pool, channels):
+            while not stop.is_set() and await step():
                 pass
             backoff = poll_seconds
         except TRANSIENT as exc:

@@ -8,13 +8,14 @@ import email
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage, Message
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from shared.contracts import ReferentUpserted
+from shared.contracts import ProfileUpserted, ReferentUpserted
 from tests.events import match_event
 
 __all__ = ["match_event"]
@@ -146,3 +147,29 @@ class FailingWebhook:
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
+
+
+def profile_shared(
+    candidate_id: uuid.UUID,
+    referent_id: uuid.UUID,
+    structure: str,
+    shared_with: list[str],
+    *,
+    version: int,
+) -> ProfileUpserted:
+    """A ProfileUpserted as the candidate profile service publishes it after a (un)share."""
+    now = datetime.now(UTC)
+    return ProfileUpserted(
+        producer="test",
+        payload={
+            "candidate_id": candidate_id,
+            "version": version,
+            "referent_id": referent_id,
+            "structure": structure,
+            "shared_with": shared_with,
+            "consent": {"granted_at": now, "expires_at": now + timedelta(days=365)},
+            "desired_jobs": ["Maçonne"],
+            "commune_insee": "31555",
+            "mobility_km": 20,
+        },
+    )

@@ -43,7 +43,7 @@ class FakeMail:
 
 
 class NoWebhook:
-    async def post(self, url: str, body: bytes, *, delivery_id: str) -> None:
+    async def post(self, url: str, body: bytes, **_: object) -> None:
         raise AssertionError("no webhook configured")
 
 

@@ -17,6 +17,7 @@ import pytest_asyncio
 from aiosmtpd.controller import Controller
 from faststream.kafka import KafkaBroker
 
+from services.notifier.adapters import webhook_secrets_repo
 from services.notifier.entrypoints.app import create_app
 from services.notifier.settings import NotifierSettings
 from shared.contracts import ProfileErased, decode_event
@@ -31,6 +32,7 @@ from .helpers import (
     body_of,
     eventually,
     match_event,
+    profile_shared,
     referent_event,
 )
 
@@ -58,6 +60,7 @@ def notifier_settings(kafka_bootstrap: str, dsn: str) -> NotifierSettings:
         consumer_group="notifier-it",
         delivery_poll_seconds=0.2,
         webhook_backoff_seconds=0.05,
+        webhook_allow_loopback=True,  # the test receivers listen on 127.0.0.1
     )
 
 
@@ -234,6 +237,60 @@ async def test_the_first_referent_to_act_on_a_shared_match_claims_it_and_the_oth
         assert refused.status_code in (403, 409)
 
 
+async def test_a_structure_the_profile_is_no_longer_shared_with_loses_its_alerts(
+    app: Any,
+    notifier_settings: NotifierSettings,
+    broker: KafkaBroker,
+    db: asyncpg.Connection,
+    unique: str,
+) -> None:
+    owner = await known_referent(broker, db, f"CD31-{unique}", email=False)
+    other = await known_referent(broker, db, f"ML-{unique}", email=False)
+    match = match_event(owner, f"CD31-{unique}", shared_with=[f"ML-{unique}"])
+    candidate_id = match.payload.candidate_id
+    await publish_event(broker, match)
+    alert_id = await eventually(
+        lambda: db.fetchval(
+            "select alert_id from notifier.alerts where match_id = $1", match.payload.match_id
+        )
+    )
+    async with signed_in(app, notifier_settings, other) as client:
+        page = await client.get("/boite")
+        assert f"alerte-{alert_id}" in page.text  # shared: visible
+        csrf = csrf_of(page.text)
+        unshared = profile_shared(candidate_id, owner, f"CD31-{unique}", [], version=2)
+        await publish_event(broker, unshared)
+        await eventually(
+            lambda: db.fetchval(
+                "select 1 from notifier.alerts where alert_id = $1 and shared_with = '{}'",
+                alert_id,
+            )
+        )
+        assert f"alerte-{alert_id}" not in (await client.get("/boite")).text
+        refused = await client.post(
+            f"/alertes/{alert_id}/suivi", data={"decision": "interview", "csrf": csrf}
+        )
+        assert refused.status_code == 404
+    async with signed_in(app, notifier_settings, owner) as client:  # the owner keeps it
+        page = await client.get("/boite")
+        assert f"alerte-{alert_id}" in page.text
+        done = await client.post(
+            f"/alertes/{alert_id}/suivi", data={"decision": "interview", "csrf": csrf_of(page.text)}
+        )
+        assert done.status_code == 303
+    # A match computed before the un-share, arriving after it, is not shared either.
+    late = match_event(
+        owner, f"CD31-{unique}", candidate_id=candidate_id, shared_with=[f"ML-{unique}"]
+    )
+    await publish_event(broker, late)
+    shared = await eventually(
+        lambda: db.fetchrow(
+            "select shared_with from notifier.alerts where match_id = $1", late.payload.match_id
+        )
+    )
+    assert shared["shared_with"] == []
+
+
 async def test_an_erased_profile_leaves_a_redacted_inbox_entry(
     app: Any,
     notifier_settings: NotifierSettings,
@@ -281,6 +338,7 @@ async def test_a_webhook_that_fails_three_times_ends_as_a_dead_letter_record(
 ) -> None:
     receiver = FailingWebhook()
     await receiver.start()
+    await webhook_secrets_repo.create(db, structure=f"PLIE-{unique}")
     try:
         referent_id = await known_referent(
             broker,
