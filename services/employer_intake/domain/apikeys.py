@@ -1,8 +1,9 @@
 """API keys of the federations: shown once, stored as an HMAC with the service's secret.
 
 A key reads `spie_<prefix>_<secret>`: the prefix identifies it to ops (logs, revocation)
-without revealing it; only HMAC-SHA256(pepper, key) is stored, so a stolen table is useless
-without SPIE_SECRET_KEY.
+without revealing it; only HMAC-SHA256(pepper, key) is stored, with the id of the pepper (the
+`api-key` purpose key of shared/keys.py, e.g. `api-key.1`), so a stolen table is useless without
+the root secret and the pepper rotates alone.
 """
 
 from __future__ import annotations
@@ -42,8 +43,17 @@ def generate() -> NewKey:
     return NewKey(f"spie_{prefix}_{secrets.token_urlsafe(32)}", prefix)
 
 
-def digest(key: str, *, pepper: str) -> bytes:
-    return hmac.new(pepper.encode(), key.encode(), hashlib.sha256).digest()
+def digest(key: str, *, pepper: bytes) -> bytes:
+    return hmac.new(pepper, key.encode(), hashlib.sha256).digest()
+
+
+def matches(key: str, stored: bytes, *, pepper: bytes) -> bool:
+    return hmac.compare_digest(digest(key, pepper=pepper), stored)
+
+
+def prefix_of(key: str) -> str:
+    """The prefix of a well-formed key."""
+    return key.split("_")[1]
 
 
 def well_formed(key: str) -> bool:

@@ -9,8 +9,8 @@ from services.employer_intake.domain.ratelimit import TokenBuckets
 def test_a_key_is_well_formed_and_its_hash_depends_on_the_pepper() -> None:
     new = apikeys.generate()
     assert apikeys.well_formed(new.key) and new.key.startswith(f"spie_{new.prefix}_")
-    assert apikeys.digest(new.key, pepper="a") != apikeys.digest(new.key, pepper="b")
-    assert new.key.encode() not in apikeys.digest(new.key, pepper="a")
+    assert apikeys.digest(new.key, pepper=b"a") != apikeys.digest(new.key, pepper=b"b")
+    assert new.key.encode() not in apikeys.digest(new.key, pepper=b"a")
     assert not apikeys.well_formed("spie_short")
 
 
