@@ -1,4 +1,4 @@
-"""What every use case needs besides its connection: the referential, the pepper, the clock."""
+"""What every use case needs besides its connection: the referential, the keys, the clock."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from shared.keys import Keyring
 from shared.referential.snapshot import Snapshot
 
 
@@ -16,6 +17,6 @@ def utcnow() -> datetime:
 @dataclass(frozen=True)
 class Context:
     referential: Snapshot
-    pepper: str
+    keyring: Keyring
     clock: Callable[[], datetime] = field(default=utcnow)
     inactivity_days: int = 730
