@@ -180,3 +180,37 @@ async def test_deactivation_ends_open_sessions_and_refuses_links_even_after_reac
         assert not await inbox_opens(client)  # the old session does not come back either
         assert (await sign_in(late, link(access_settings, referent_id))).status_code == 303
         assert await inbox_opens(late)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def rotated_app(access_settings: NotifierSettings) -> AsyncIterator[Any]:
+    """The same notifier after the login and session keys were rotated twice."""
+    rotated = access_settings.model_copy(
+        update={
+            "consumer_group": "notifier-rotated-it",
+            "key_generations": {"login": 3, "session": 3},
+        }
+    )
+    application = create_app(rotated)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+async def test_after_two_rotations_links_and_cookies_of_the_first_generation_are_refused(
+    app: Any,
+    rotated_app: Any,
+    access_settings: NotifierSettings,
+    broker: KafkaBroker,
+    db: asyncpg.Connection,
+) -> None:
+    referent_id = uuid.uuid4()
+    await set_active(broker, db, referent_id, True)
+    rotated = rotated_app.state.notifier.settings
+    async with browser(app) as before, browser(rotated_app) as after:
+        assert (await sign_in(before, link(access_settings, referent_id))).status_code == 303
+        async with browser(rotated_app, before.cookies[COOKIE]) as old_cookie:
+            assert not await inbox_opens(old_cookie)
+        retired = await sign_in(after, link(access_settings, referent_id))
+        assert retired.status_code == 401 and "clé inconnue ou retirée" in retired.text
+        assert (await sign_in(after, link(rotated, referent_id))).status_code == 303
+        assert await inbox_opens(after)
