@@ -40,7 +40,7 @@ def serve(
 def login_link(
     referent_id: Annotated[UUID, typer.Option(help="The référent to sign in.")],
     days: Annotated[
-        int | None, typer.Option(help="Validity; default SPIE_LOGIN_TOKEN_DAYS.")
+        int | None, typer.Option(min=1, max=30, help="Validity; default SPIE_LOGIN_TOKEN_DAYS.")
     ] = None,
 ) -> None:
     """Print a single-use sign-in token and link for a référent (the `login` purpose key)."""
