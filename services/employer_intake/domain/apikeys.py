@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from shared.keys import Keyring, UnknownKeyId
+
 FEDERATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 _KEY = re.compile(r"^spie_([a-z0-9]{8})_[A-Za-z0-9_-]{20,64}$")
 
@@ -47,7 +49,12 @@ def digest(key: str, *, pepper: bytes) -> bytes:
     return hmac.new(pepper, key.encode(), hashlib.sha256).digest()
 
 
-def matches(key: str, stored: bytes, *, pepper: bytes) -> bool:
+def genuine(key: str, *, stored: bytes, kid: str, keyring: Keyring) -> bool:
+    """The key hashes to the stored HMAC under the pepper its row names, if still accepted."""
+    try:
+        pepper = keyring.by_id("api-key", kid)
+    except UnknownKeyId:
+        return False  # made with a retired generation of the pepper: re-issue the key
     return hmac.compare_digest(digest(key, pepper=pepper), stored)
 
 
