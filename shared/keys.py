@@ -76,6 +76,15 @@ class Keyring:
         kept = range(max(1, current - 1), current + 1)
         return {f"{purpose}.{g}": self._derive(purpose, g) for g in kept}
 
+    def kept(self, purpose: Purpose) -> dict[str, bytes]:
+        """Key id -> key of every generation up to the current, for hashes kept for ever.
+
+        An erasure record or a consent-ledger entry hides an id that is gone: it cannot be
+        re-made with a new key, so it stays verifiable with the generation that made it.
+        """
+        last = self.generation(purpose)
+        return {f"{purpose}.{g}": self._derive(purpose, g) for g in range(1, last + 1)}
+
     def by_id(self, purpose: Purpose, kid: str) -> bytes:
         """The key a token names, if it is still accepted for this purpose."""
         key = self.accepted(purpose).get(kid)

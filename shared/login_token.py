@@ -1,47 +1,63 @@
-"""Sign-in tokens for the référents' inbox: any service holding SPIE_SECRET_KEY can issue one
-(the profile service, or `python -m services.notifier login-link`), and the notifier verifies it
-on its own, without a lookup and without putting anything secret on Kafka.
+"""Sign-in links for the référents' inbox: any service holding the root secret can issue one
+(the profile service, or `python -m services.notifier login-link`) with the `login` purpose key;
+nothing secret goes on Kafka.
 
-Format: `v1.<referent_id>.<expires_unix>.<hex HMAC-SHA256(key, "spie-login|v1|<id>|<exp>")>`.
+Format (shared/signed_token.py):
+`v2.login.<generation>.<token_id>.<referent_id>.<issued_ms>.<expires_unix>.<MAC>`.
+The signature says who and until when; the notifier also refuses a link already used
+(`token_id` is recorded at sign-in), one of an inactive référent, and one issued before the
+référent signed out everywhere or was deactivated (`issued_ms`). Links of the old `v1` format
+(signed with the root secret itself) are refused: ask for a new link.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-VERSION = "v1"
+from shared.keys import Keyring
+from shared.signed_token import InvalidToken, sign, verify
 
 
 class InvalidLoginToken(ValueError):
-    """The token is malformed, forged or expired (the message says which, never the token)."""
+    """The token is malformed, forged, of another purpose, retired or expired (never echoed)."""
 
 
-def _mac(key: bytes, purpose: str, *parts: str) -> str:
-    message = "|".join((purpose, VERSION, *parts)).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+@dataclass(frozen=True)
+class LoginClaim:
+    token_id: str
+    referent_id: UUID
+    issued_at: datetime
+    expires_at: datetime
 
 
-def issue_login_token(key: bytes, referent_id: UUID, expires_at: datetime) -> str:
-    expires = str(int(expires_at.timestamp()))
-    return f"{VERSION}.{referent_id}.{expires}.{_mac(key, 'spie-login', str(referent_id), expires)}"
+def issue_login_token(
+    keyring: Keyring, referent_id: UUID, expires_at: datetime, *, now: datetime | None = None
+) -> str:
+    issued_ms = int((now or datetime.now(UTC)).timestamp() * 1000)
+    fields = (secrets.token_hex(16), str(referent_id), str(issued_ms))
+    return sign(keyring, "login", (*fields, str(int(expires_at.timestamp()))))
 
 
-def verify_login_token(key: bytes, token: str, *, now: datetime | None = None) -> UUID:
-    """Return the référent the token was issued to, or raise InvalidLoginToken."""
-    parts = token.strip().split(".")
-    if len(parts) != 4 or parts[0] != VERSION:
-        raise InvalidLoginToken("jeton mal formé")
-    _, raw_id, expires, mac = parts
+def verify_login_token(keyring: Keyring, token: str, *, now: datetime | None = None) -> LoginClaim:
+    """What the token claims, once its signature and its expiry are checked."""
+    if token.strip().startswith("v1."):
+        raise InvalidLoginToken("lien d'un ancien format, demandez un nouveau lien")
     try:
-        referent_id = UUID(raw_id)
-        expires_at = datetime.fromtimestamp(int(expires), UTC)
+        token_id, raw_id, issued_ms, expires = verify(keyring, "login", token, fields=4)
+    except InvalidToken as exc:
+        raise InvalidLoginToken(str(exc)) from exc
+    try:
+        claim = LoginClaim(
+            token_id=token_id,
+            referent_id=UUID(raw_id),
+            issued_at=datetime.fromtimestamp(int(issued_ms) / 1000, UTC),
+            expires_at=datetime.fromtimestamp(int(expires), UTC),
+        )
     except (ValueError, OverflowError) as exc:
         raise InvalidLoginToken("jeton mal formé") from exc
-    if not hmac.compare_digest(mac, _mac(key, "spie-login", raw_id, expires)):
-        raise InvalidLoginToken("jeton invalide")
-    if expires_at <= (now or datetime.now(UTC)):
+    if claim.expires_at <= (now or datetime.now(UTC)):
         raise InvalidLoginToken("jeton expiré")
-    return referent_id
+    return claim

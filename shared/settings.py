@@ -11,6 +11,7 @@ from shared.kafka.security import KafkaSecuritySettings
 from shared.keys import Keyring
 
 PLACEHOLDER_SECRET = "dev-only-change-me"  # noqa: S105 - refused outside development
+MIN_SECRET_BYTES = 32  # 256 bits: every purpose key is derived from it (shared/keys.py)
 
 
 class BaseServiceSettings(KafkaSecuritySettings, BaseSettings):
@@ -31,7 +32,7 @@ class BaseServiceSettings(KafkaSecuritySettings, BaseSettings):
     )
     secret_key: SecretStr = Field(
         default=SecretStr(PLACEHOLDER_SECRET),
-        description="Key for HMAC signatures and token hashing pepper.",
+        description="Root secret: only shared/keys.py reads it, to derive one key per purpose.",
     )
     key_generations: dict[str, int] = Field(
         default_factory=dict,
@@ -40,12 +41,18 @@ class BaseServiceSettings(KafkaSecuritySettings, BaseSettings):
     log_level: str = "INFO"
 
     @model_validator(mode="after")
-    def _no_placeholder_secret_outside_development(self) -> BaseServiceSettings:
-        if (
-            self.environment == "production"
-            and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
-        ):
-            raise ValueError("SPIE_SECRET_KEY must be set to a real secret in production")
+    def _production_ready(self) -> BaseServiceSettings:
+        """Fail at start, naming the variable, rather than run weak in front of real people."""
+        if self.environment in ("development", "test"):
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret == PLACEHOLDER_SECRET:
+            raise ValueError("SPIE_SECRET_KEY is the development placeholder: set a real secret")
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"SPIE_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes long")
+        doubles = [f"{name}={value}" for name, value in self.test_doubles().items()]
+        if doubles:
+            raise ValueError(f"test doubles refused in {self.environment}: {', '.join(doubles)}")
         return self
 
     @model_validator(mode="after")
@@ -54,6 +61,10 @@ class BaseServiceSettings(KafkaSecuritySettings, BaseSettings):
         if problem is not None:
             raise ValueError(problem)
         return self
+
+    def test_doubles(self) -> dict[str, str]:
+        """Variable -> value of each setting that stands in for a real component (none here)."""
+        return {}
 
     def keyring(self) -> Keyring:
         """The per-purpose keys derived from `secret_key` (never use the root key directly)."""

@@ -60,7 +60,7 @@ async def bootstrap(
         )
     ctx = Context(
         referential=referential,
-        pepper=settings.pepper,
+        keyring=settings.keyring(),
         clock=clock or utcnow,
         inactivity_days=settings.inactivity_days,
         webhook_https_only=settings.environment == "production",

@@ -22,6 +22,9 @@ class ProfileSettings(BaseServiceSettings):
         default=730, ge=1, description="A profile unchanged this long is erased."
     )
     token_days: int = Field(default=90, ge=1, le=3650, description="Life of a bearer token.")
+    login_token_days: int = Field(
+        default=7, ge=1, le=30, description="Life of the inbox sign-in link (single-use)."
+    )
     outbox_keep_seconds: float = Field(
         default=600.0, ge=0, description="Published outbox rows are deleted after this delay."
     )
@@ -37,10 +40,6 @@ class ProfileSettings(BaseServiceSettings):
         if self.environment == "production" and self.webhook_allow_loopback:
             raise ValueError("SPIE_WEBHOOK_ALLOW_LOOPBACK is refused in production")
         return self
-
-    @property
-    def pepper(self) -> str:
-        return self.secret_key.get_secret_value()
 
 
 def load_settings() -> ProfileSettings:

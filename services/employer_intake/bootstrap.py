@@ -11,6 +11,7 @@ import asyncpg
 
 from shared.db.migrate import migrate
 from shared.db.pool import create_pool
+from shared.keys import Keyring
 from shared.outbox import install
 from shared.referential.lookup import load_snapshot
 from shared.referential.snapshot import Snapshot
@@ -33,6 +34,10 @@ class Container:
     @property
     def pool(self) -> asyncpg.Pool:
         return self.intake.pool
+
+    @property
+    def keyring(self) -> Keyring:
+        return self.settings.keyring()
 
 
 async def prepare_schema(conn: asyncpg.Connection) -> None:

@@ -65,6 +65,10 @@ class MatcherSettings(BaseServiceSettings):
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)
     candidate_pool: int = Field(default=200, ge=10, le=5000)
 
+    def test_doubles(self) -> dict[str, str]:
+        # The fake embedder's vectors are hashes of words: matches would be noise.
+        return {"SPIE_EMBEDDER": "fake"} if self.embedder == "fake" else {}
+
 
 def load_settings() -> MatcherSettings:
     return MatcherSettings()

@@ -10,6 +10,7 @@ import asyncpg
 
 from shared.db.migrate import migrate
 from shared.db.pool import create_pool
+from shared.keys import Keyring
 from shared.outbox import install
 
 from .adapters.db import connection
@@ -37,8 +38,14 @@ class Notifier:
     clock: Clock
 
     @property
+    def keyring(self) -> Keyring:
+        return self.settings.keyring()
+
+    @property
     def hash_key(self) -> bytes:
-        return self.settings.signing_key
+        # The erased-candidates list is kept for ever: generation 1 of the erasure key until
+        # those hashes carry their key id (ask before rotating "erasure").
+        return self.keyring.kept("erasure")["erasure.1"]
 
     async def close(self) -> None:
         """The kept SMTP connections, then the database pool."""

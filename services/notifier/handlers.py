@@ -25,7 +25,7 @@ from shared.contracts import (
 )
 from shared.outbox import enqueue_event, enqueue_events
 
-from .adapters import alerts_repo, deliveries_repo, referents_repo
+from .adapters import access_repo, alerts_repo, deliveries_repo, referents_repo
 from .adapters.db import connection, transaction
 from .domain.feedback import check_may_act, parse_decision
 from .domain.model import Alert, Referent
@@ -179,6 +179,9 @@ async def handle_referent_upserted(
         )
         if not stored:
             return 0
+        if not referent.active:
+            # Deactivation closes the inbox at once: sessions end, unused links are refused.
+            await access_repo.revoke_all(conn, referent_id=p.referent_id, now=clock())
         waiting = await alerts_repo.unplanned_alerts(conn, referent_id=p.referent_id)
         await _plan(conn, [(a, referent) for a in waiting], clock())
     return len(waiting)

@@ -57,7 +57,9 @@ class NotifierSettings(BaseServiceSettings):
     delivery_workers: int = Field(default=2, ge=1, le=16)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
-    login_token_days: int = Field(default=30, ge=1, le=365)
+    login_token_days: int = Field(
+        default=7, ge=1, le=30, description="Life of a sign-in link (single-use)."
+    )
     consumer_group: str = "notifier"
 
     @model_validator(mode="after")
@@ -76,10 +78,6 @@ class NotifierSettings(BaseServiceSettings):
         if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
             raise ValueError("SPIE_WEBHOOK_LEASE_SECONDS must exceed SPIE_WEBHOOK_TIMEOUT_SECONDS")
         return self
-
-    @property
-    def signing_key(self) -> bytes:
-        return self.secret_key.get_secret_value().encode()
 
     @property
     def secure_cookies(self) -> bool:

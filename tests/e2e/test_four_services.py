@@ -150,7 +150,7 @@ async def test_a_need_reaches_the_right_referent_who_acts_and_erasure_redacts_it
             assert r.status_code == 200 and "Maçonnerie Garonne" in r.text
             ours = next(c for c in r.text.split('id="alerte-')[1:] if employer in c)
             alert_id = ours[:36]
-            csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text).group(1)  # type: ignore[union-attr]
+            csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
             r = await browser.post(
                 f"/alertes/{alert_id}/suivi",
                 data={"decision": "contacted", "csrf": csrf},

@@ -139,9 +139,7 @@ async def alert(notifier_url: str) -> AsyncIterator[tuple[uuid.UUID, str]]:
     finally:
         await conn.close()
     token = issue_login_token(
-        settings.secret_key.get_secret_value().encode(),
-        referent_id,
-        datetime.now(UTC) + timedelta(hours=1),
+        settings.keyring(), referent_id, datetime.now(UTC) + timedelta(hours=1)
     )
     yield referent_id, token
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -9,6 +10,7 @@ import asyncpg
 
 from services.candidate_profile.adapters.db import Conn
 from services.candidate_profile.domain.errors import ReferentError
+from services.candidate_profile.domain.hashing import KeyedHash
 from services.candidate_profile.domain.referents import Referent
 
 _FIELDS = "r.referent_id, r.structure, r.name, r.email, r.active, r.preferences"
@@ -59,34 +61,46 @@ async def get(conn: Conn, referent_id: UUID) -> Referent | None:
 
 
 async def add_token(
-    conn: Conn, *, referent_id: UUID, token_hash: str, expires_at: datetime
+    conn: Conn, *, referent_id: UUID, token_hash: KeyedHash, expires_at: datetime
 ) -> None:
     await conn.execute(
-        "insert into profiles.referent_tokens (token_hash, referent_id, expires_at)"
-        " values ($1, $2, $3)",
-        token_hash,
+        "insert into profiles.referent_tokens (token_hash, token_kid, referent_id, expires_at)"
+        " values ($1, $2, $3, $4)",
+        token_hash.value,
+        token_hash.kid,
         referent_id,
         expires_at,
     )
 
 
-async def by_token(conn: Conn, *, token_hash: str, now: datetime) -> Referent | None:
-    """The active référent holding this unexpired, unrevoked token."""
+_MATCHING = (
+    " join unnest($1::text[], $2::text[]) as h(kid, value)"
+    " on t.token_kid = h.kid and t.token_hash = h.value"
+)
+
+
+async def by_token(
+    conn: Conn, *, token_hashes: Sequence[KeyedHash], now: datetime
+) -> Referent | None:
+    """The active référent holding this unexpired, unrevoked token (hashed under each key)."""
     row = await conn.fetchrow(
-        f"select {_FIELDS} from profiles.referent_tokens t"  # noqa: S608
+        f"select {_FIELDS} from profiles.referent_tokens t{_MATCHING}"  # noqa: S608
         " join profiles.referents r using (referent_id)"
-        " where t.token_hash = $1 and t.revoked_at is null and t.expires_at > $2 and r.active",
-        token_hash,
+        " where t.revoked_at is null and t.expires_at > $3 and r.active",
+        [h.kid for h in token_hashes],
+        [h.value for h in token_hashes],
         now,
     )
     return _referent(row) if row else None
 
 
-async def revoke_token(conn: Conn, *, token_hash: str, now: datetime) -> int:
+async def revoke_token(conn: Conn, *, token_hashes: Sequence[KeyedHash], now: datetime) -> int:
     status = await conn.execute(
-        "update profiles.referent_tokens set revoked_at = $2"
-        " where token_hash = $1 and revoked_at is null",
-        token_hash,
+        "update profiles.referent_tokens t set revoked_at = $3"
+        " from unnest($1::text[], $2::text[]) as h(kid, value)"
+        " where t.token_kid = h.kid and t.token_hash = h.value and t.revoked_at is null",
+        [h.kid for h in token_hashes],
+        [h.value for h in token_hashes],
         now,
     )
     return int(status.split()[-1])

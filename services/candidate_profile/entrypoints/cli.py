@@ -72,19 +72,15 @@ def create_referent(
 
     referent, token = _in_transaction(work)
     typer.echo(f"referent_id {referent.referent_id}", err=True)
-    typer.echo(f"inbox sign-in token {_inbox_token(referent.referent_id, expires_days)}", err=True)
+    typer.echo(f"inbox sign-in token {_inbox_token(referent.referent_id)}", err=True)
     typer.echo(token)
 
 
-def _inbox_token(referent_id: UUID, expires_days: int | None) -> str:
-    """The notifier's inbox verifies this one alone (shared SPIE_SECRET_KEY, nothing looked up)."""
+def _inbox_token(referent_id: UUID) -> str:
+    """The notifier's inbox verifies this one alone (the shared `login` key, nothing looked up)."""
     settings = load_settings()
-    days = expires_days or settings.token_days
-    return issue_login_token(
-        settings.secret_key.get_secret_value().encode(),
-        referent_id,
-        datetime.now(UTC) + timedelta(days=days),
-    )
+    expires = datetime.now(UTC) + timedelta(days=settings.login_token_days)
+    return issue_login_token(settings.keyring(), referent_id, expires)
 
 
 @cli.command("issue-token")

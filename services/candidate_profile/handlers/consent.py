@@ -9,7 +9,7 @@ from uuid import UUID
 from services.candidate_profile.adapters import ledger_repo
 from services.candidate_profile.adapters.db import Conn
 from services.candidate_profile.domain import consent as rules
-from services.candidate_profile.domain.hashing import subject_hash
+from services.candidate_profile.domain.hashing import subject_hash, subject_hashes
 from services.candidate_profile.domain.model import Consent, Profile
 from services.candidate_profile.domain.referents import Referent
 from services.candidate_profile.handlers.context import Context
@@ -29,7 +29,7 @@ async def _record(
 ) -> None:  # fmt: skip
     await ledger_repo.append(
         conn,
-        subject_hash=subject_hash(profile.candidate_id, ctx.pepper),
+        subject_hash=subject_hash(profile.candidate_id, ctx.keyring),
         action=action,
         purposes=consent.purposes,
         expires_at=consent.expires_at,
@@ -85,4 +85,4 @@ async def history(
     conn: Conn, *, actor: Referent, candidate_id: UUID, ctx: Context
 ) -> list[dict[str, Any]]:
     await visible(conn, actor=actor, candidate_id=candidate_id)
-    return await ledger_repo.history(conn, subject_hash(candidate_id, ctx.pepper))
+    return await ledger_repo.history(conn, subject_hashes(candidate_id, ctx.keyring))

@@ -1,4 +1,4 @@
-"""What every use case needs besides its connection: the referential, the pepper, the clock."""
+"""What every use case needs besides its connection: the referential, the keys, the clock."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from shared.destinations import Resolver, system_resolver
+from shared.keys import Keyring
 from shared.referential.snapshot import Snapshot
 
 
@@ -17,7 +18,7 @@ def utcnow() -> datetime:
 @dataclass(frozen=True)
 class Context:
     referential: Snapshot
-    pepper: str
+    keyring: Keyring
     clock: Callable[[], datetime] = field(default=utcnow)
     inactivity_days: int = 730
     # Where a référent's webhook may point (shared/destinations.py): https only in production;

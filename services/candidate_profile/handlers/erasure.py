@@ -36,7 +36,7 @@ async def erase(conn: Conn, profile: Profile, *, reason: ErasureReason, ctx: Con
     await profiles_repo.delete(conn, profile.candidate_id)
     await ledger_repo.record_erasure(
         conn,
-        subject_hash=subject_hash(profile.candidate_id, ctx.pepper),
+        subject_hash=subject_hash(profile.candidate_id, ctx.keyring),
         reason=reason,
         version=profile.version,
         at=ctx.clock(),
@@ -63,7 +63,7 @@ async def _erase_due(pool: asyncpg.Pool, candidate_id: UUID, ctx: Context) -> st
         if profile.consent is not None and profile.consent.expires_at <= now:
             await ledger_repo.append(
                 conn,
-                subject_hash=subject_hash(candidate_id, ctx.pepper),
+                subject_hash=subject_hash(candidate_id, ctx.keyring),
                 action="expired",
                 purposes=profile.consent.purposes,
                 expires_at=profile.consent.expires_at,

@@ -63,7 +63,7 @@ async def create(conn: Conn, *, actor: Referent, data: ProfileCreate, ctx: Conte
     if consent is not None:
         await ledger_repo.append(
             conn,
-            subject_hash=subject_hash(profile.candidate_id, ctx.pepper),
+            subject_hash=subject_hash(profile.candidate_id, ctx.keyring),
             action="granted",
             purposes=consent.purposes,
             expires_at=consent.expires_at,

@@ -9,7 +9,7 @@ from uuid import UUID
 from services.candidate_profile.adapters import outbox, referents_repo
 from services.candidate_profile.adapters.db import Conn
 from services.candidate_profile.domain.errors import InvalidField, ReferentError
-from services.candidate_profile.domain.hashing import new_token, token_hash
+from services.candidate_profile.domain.hashing import new_token, token_hash, token_hashes
 from services.candidate_profile.domain.referents import Referent, referent_upserted
 from services.candidate_profile.handlers.context import Context
 from shared.contracts import AlertPreferences
@@ -27,7 +27,7 @@ async def issue_token(conn: Conn, *, referent_id: UUID, days: int, ctx: Context)
     await referents_repo.add_token(
         conn,
         referent_id=referent_id,
-        token_hash=token_hash(token, ctx.pepper),
+        token_hash=token_hash(token, ctx.keyring),
         expires_at=ctx.clock() + timedelta(days=days),
     )
     return token
@@ -44,14 +44,14 @@ async def create(
 
 async def authenticate(conn: Conn, *, token: str, ctx: Context) -> Referent | None:
     return await referents_repo.by_token(
-        conn, token_hash=token_hash(token, ctx.pepper), now=ctx.clock()
+        conn, token_hashes=token_hashes(token, ctx.keyring), now=ctx.clock()
     )
 
 
 async def revoke(conn: Conn, *, token: str | None, referent_id: UUID | None, ctx: Context) -> int:
     if token is not None:
         return await referents_repo.revoke_token(
-            conn, token_hash=token_hash(token, ctx.pepper), now=ctx.clock()
+            conn, token_hashes=token_hashes(token, ctx.keyring), now=ctx.clock()
         )
     if referent_id is not None:
         return await referents_repo.revoke_all(conn, referent_id=referent_id, now=ctx.clock())

@@ -1,7 +1,8 @@
-"""API keys in PostgreSQL: created, looked up by their HMAC, revoked by prefix."""
+"""API keys in PostgreSQL: stored as an HMAC with its key id, looked up and revoked by prefix."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -16,30 +17,46 @@ async def create_key(
     federation: str,
     prefix: str,
     key_hash: bytes,
+    key_kid: str,
     label: str | None,
     expires_at: datetime | None,
 ) -> UUID:
     key_id = uuid4()
     await conn.execute(
-        "insert into intake.api_keys (key_id, federation, prefix, key_hash, label, expires_at)"
-        " values ($1, $2, $3, $4, $5, $6)",
+        "insert into intake.api_keys"
+        " (key_id, federation, prefix, key_hash, key_kid, label, expires_at)"
+        " values ($1, $2, $3, $4, $5, $6, $7)",
         key_id,
         federation,
         prefix,
         key_hash,
+        key_kid,
         label,
         expires_at,
     )
     return key_id
 
 
-async def key_by_hash(conn: asyncpg.Connection | asyncpg.Pool, *, key_hash: bytes) -> ApiKey | None:
+@dataclass(frozen=True)
+class StoredKey:
+    key: ApiKey
+    key_hash: bytes
+    key_kid: str  # the pepper's key id (shared/keys.py)
+
+
+async def key_by_prefix(
+    conn: asyncpg.Connection | asyncpg.Pool, *, prefix: str
+) -> StoredKey | None:
     row = await conn.fetchrow(
-        "select key_id, federation, prefix, expires_at, revoked_at from intake.api_keys"
-        " where key_hash = $1",
-        key_hash,
+        "select key_id, federation, prefix, expires_at, revoked_at, key_hash, key_kid"
+        " from intake.api_keys where prefix = $1",
+        prefix,
     )
-    return None if row is None else ApiKey(**dict(row))
+    if row is None:
+        return None
+    fields = dict(row)
+    key_hash, key_kid = fields.pop("key_hash"), fields.pop("key_kid")
+    return StoredKey(ApiKey(**fields), bytes(key_hash), key_kid)
 
 
 async def revoke_key(conn: asyncpg.Connection, *, prefix: str) -> ApiKey | None:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
-from ..adapters.pg_api_keys import key_by_hash
+from ..adapters.pg_api_keys import key_by_prefix
 from ..bootstrap import Container
-from ..domain.apikeys import ApiKey, digest, well_formed
+from ..domain.apikeys import ApiKey, genuine, prefix_of, well_formed
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",
@@ -29,9 +29,13 @@ async def caller(request: Request, key: str | None = Security(api_key_header)) -
     container = container_of(request)
     if not key or not well_formed(key):
         raise HTTPException(401, "missing or malformed X-API-Key", headers=_UNAUTHORISED)
-    pepper = container.settings.secret_key.get_secret_value()
-    api_key = await key_by_hash(container.pool, key_hash=digest(key, pepper=pepper))
-    if api_key is None or not api_key.usable_at(datetime.now(UTC)):
+    stored = await key_by_prefix(container.pool, prefix=prefix_of(key))
+    if stored is None or not genuine(
+        key, stored=stored.key_hash, kid=stored.key_kid, keyring=container.keyring
+    ):
+        raise HTTPException(401, "unknown, revoked or expired API key", headers=_UNAUTHORISED)
+    api_key = stored.key
+    if not api_key.usable_at(datetime.now(UTC)):
         raise HTTPException(401, "unknown, revoked or expired API key", headers=_UNAUTHORISED)
     wait = container.limiter.take(str(api_key.key_id))
     if wait > 0:

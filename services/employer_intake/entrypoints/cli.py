@@ -83,7 +83,8 @@ def create_api_key(
     settings = load_settings()
     new = apikeys.generate()
     expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
-    key_hash = apikeys.digest(new.key, pepper=settings.secret_key.get_secret_value())
+    kid, pepper = settings.keyring().current("api-key")
+    key_hash = apikeys.digest(new.key, pepper=pepper)
 
     async def work(conn: asyncpg.Connection) -> None:
         await pg_api_keys.create_key(
@@ -91,6 +92,7 @@ def create_api_key(
             federation=_federation(federation),
             prefix=new.prefix,
             key_hash=key_hash,
+            key_kid=kid,
             label=label,
             expires_at=expires,
         )

@@ -36,7 +36,7 @@ async def upsert_referent(
     return status.endswith(" 1")
 
 
-def _referent(row: asyncpg.Record) -> Referent:
+def referent_of_row(row: asyncpg.Record) -> Referent:
     return Referent(
         referent_id=row["referent_id"],
         structure=row["structure"],
@@ -51,7 +51,7 @@ async def get_referent(conn: asyncpg.Connection, *, referent_id: UUID) -> Refere
     row = await conn.fetchrow(
         "select * from notifier.referents where referent_id = $1", referent_id
     )
-    return _referent(row) if row else None
+    return referent_of_row(row) if row else None
 
 
 async def get_referents(
@@ -60,4 +60,4 @@ async def get_referents(
     rows = await conn.fetch(
         "select * from notifier.referents where referent_id = any($1::uuid[])", referent_ids
     )
-    return {r["referent_id"]: _referent(r) for r in rows}
+    return {r["referent_id"]: referent_of_row(r) for r in rows}

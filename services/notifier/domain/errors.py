@@ -24,3 +24,7 @@ class AlertRedacted(NotifierError):
 
 class InvalidFeedback(NotifierError):
     """A decision or reason outside the lists of shared/contracts/notifications.py."""
+
+
+class SignInRefused(NotifierError):
+    """A well-signed sign-in link that no longer opens the inbox (the message says why)."""

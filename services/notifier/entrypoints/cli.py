@@ -50,13 +50,13 @@ def serve(
 def login_link(
     referent_id: Annotated[UUID, typer.Option(help="The référent to sign in.")],
     days: Annotated[
-        int | None, typer.Option(help="Validity; default SPIE_LOGIN_TOKEN_DAYS.")
+        int | None, typer.Option(min=1, max=30, help="Validity; default SPIE_LOGIN_TOKEN_DAYS.")
     ] = None,
 ) -> None:
-    """Print a sign-in token and link for a référent (signed with SPIE_SECRET_KEY)."""
+    """Print a single-use sign-in token and link for a référent (the `login` purpose key)."""
     settings = load_settings()
     expires = datetime.now(UTC) + timedelta(days=days or settings.login_token_days)
-    token = issue_login_token(settings.signing_key, referent_id, expires)
+    token = issue_login_token(settings.keyring(), referent_id, expires)
     typer.echo(f"jeton : {token}")
     typer.echo(f"lien  : {settings.public_url.rstrip('/')}/connexion?jeton={token}")
     typer.echo(f"valable jusqu'au {expires:%Y-%m-%d %H:%M} UTC")

@@ -1,50 +1,45 @@
-"""The inbox's session cookie (signed, HttpOnly, SameSite=Lax) and the CSRF token of its forms.
+"""The inbox's session cookie (HttpOnly, SameSite=Lax) and the CSRF token of its forms.
 
-The cookie holds `<referent_id>.<expires_unix>.<HMAC>`: nothing to store server-side, and the
-key (SPIE_SECRET_KEY) rotates every session at once. The CSRF token is an HMAC of the cookie, so a
-page from another site, which cannot read the cookie, cannot forge it.
+The cookie holds only a session id signed with the `session` key; the session itself is a row
+(services/notifier/access.py), so sign-out and deactivation end it at once. The CSRF token is the
+same id signed with the `csrf` key: a page of another site cannot read the cookie, so it cannot
+make one; and a cookie value is no CSRF token (nor a sign-in link), the purposes differ.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from datetime import UTC, datetime, timedelta
 from uuid import UUID
+
+from shared.keys import Keyring
+from shared.signed_token import InvalidToken, sign, verify
 
 COOKIE = "spie_session"
 
 
-def _mac(key: bytes, purpose: str, value: str) -> str:
-    return hmac.new(key, f"{purpose}|{value}".encode(), hashlib.sha256).hexdigest()
+def cookie_value(keyring: Keyring, session_id: UUID) -> str:
+    return sign(keyring, "session", (session_id.hex,))
 
 
-def open_session(key: bytes, referent_id: UUID, *, hours: int, now: datetime | None = None) -> str:
-    expires = int(((now or datetime.now(UTC)) + timedelta(hours=hours)).timestamp())
-    value = f"{referent_id}.{expires}"
-    return f"{value}.{_mac(key, 'session', value)}"
-
-
-def read_session(key: bytes, cookie: str | None, *, now: datetime | None = None) -> UUID | None:
-    if not cookie or cookie.count(".") != 2:
+def session_id_of(keyring: Keyring, cookie: str | None) -> UUID | None:
+    """The session a genuine cookie names; whether it is still alive, the database says."""
+    if not cookie:
         return None
-    value, _, mac = cookie.rpartition(".")
-    if not hmac.compare_digest(mac, _mac(key, "session", value)):
-        return None
-    raw_id, _, expires = value.partition(".")
     try:
-        if int(expires) <= (now or datetime.now(UTC)).timestamp():
-            return None
-        return UUID(raw_id)
-    except ValueError:
+        (raw,) = verify(keyring, "session", cookie, fields=1)
+        return UUID(hex=raw)
+    except (InvalidToken, ValueError):
         return None
 
 
-def csrf_token(key: bytes, cookie: str) -> str:
-    return _mac(key, "csrf", cookie)
+def csrf_token(keyring: Keyring, session_id: UUID) -> str:
+    return sign(keyring, "csrf", (session_id.hex,))
 
 
-def csrf_ok(key: bytes, cookie: str | None, token: str | None) -> bool:
-    if not cookie or not token:
+def csrf_ok(keyring: Keyring, session_id: UUID, token: str | None) -> bool:
+    if not token:
         return False
-    return hmac.compare_digest(csrf_token(key, cookie), token)
+    try:
+        (raw,) = verify(keyring, "csrf", token, fields=1)
+    except InvalidToken:
+        return False
+    return raw == session_id.hex

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from shared.contracts.notifications import FeedbackDecision
 from shared.login_token import InvalidLoginToken, verify_login_token
 
-from .. import handlers
+from .. import access, handlers
 from ..bootstrap import Notifier
 from ..domain import errors, labels
 from ..domain.model import Referent
@@ -29,22 +29,29 @@ def _notifier(request: Request) -> Notifier:
     return notifier
 
 
+def _session_id(request: Request) -> UUID | None:
+    return sessions.session_id_of(_notifier(request).keyring, request.cookies.get(sessions.COOKIE))
+
+
 async def _referent(request: Request) -> Referent | None:
+    """The signed-in référent, checked on every request: live session, active référent."""
     n = _notifier(request)
-    referent_id = sessions.read_session(
-        n.settings.signing_key, request.cookies.get(sessions.COOKIE)
-    )
-    if referent_id is None:
+    session_id = _session_id(request)
+    if session_id is None:
         return None
-    return await handlers.find_referent(pool=n.pool, referent_id=referent_id)
+    return await access.session_referent(pool=n.pool, session_id=session_id, now=n.clock())
 
 
 def _login_page(
-    request: Request, *, token: str = "", error: str | None = None, status: int = 200
+    request: Request,
+    *,
+    token: str = "",
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
 ) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, "connexion.html", {"token": token, "error": error}, status_code=status
-    )
+    context = {"token": token, "error": error, "notice": notice}
+    return templates.TemplateResponse(request, "connexion.html", context, status_code=status)
 
 
 @router.get("/")
@@ -53,26 +60,26 @@ async def root() -> RedirectResponse:
 
 
 @router.get("/connexion")
-async def login_form(request: Request, jeton: str = "") -> HTMLResponse:
-    # The link only fills the form in: signing in takes a POST, so a prefetch signs no one in.
-    return _login_page(request, token=jeton)
+async def login_form(request: Request, jeton: str = "", partout: str = "") -> HTMLResponse:
+    # The link only fills the form in: signing in takes a POST, so a prefetch spends no link.
+    notice = "Vous êtes déconnecté de tous vos appareils." if partout else None
+    return _login_page(request, token=jeton, notice=notice)
 
 
 @router.post("/connexion")
 async def login(request: Request, jeton: Annotated[str, Form()] = "") -> Response:
     n = _notifier(request)
     try:
-        referent_id = verify_login_token(n.settings.signing_key, jeton)
-    except InvalidLoginToken as exc:
-        return _login_page(request, error=f"Connexion refusée : {exc}.", status=401)
-    if await handlers.find_referent(pool=n.pool, referent_id=referent_id) is None:
-        return _login_page(
-            request, error="Connexion refusée : référent inconnu du service d'alertes.", status=401
+        claim = verify_login_token(n.keyring, jeton, now=n.clock())
+        session_id = await access.sign_in(
+            pool=n.pool, claim=claim, now=n.clock(), session_hours=n.settings.session_hours
         )
+    except (InvalidLoginToken, errors.SignInRefused) as exc:
+        return _login_page(request, error=f"Connexion refusée : {exc}.", status=401)
     response = RedirectResponse("/boite", status_code=303)
     response.set_cookie(
         sessions.COOKIE,
-        sessions.open_session(n.settings.signing_key, referent_id, hours=n.settings.session_hours),
+        sessions.cookie_value(n.keyring, session_id),
         max_age=n.settings.session_hours * 3600,
         httponly=True,
         samesite="lax",
@@ -81,11 +88,35 @@ async def login(request: Request, jeton: Annotated[str, Form()] = "") -> Respons
     return response
 
 
-@router.post("/deconnexion")
-async def logout() -> RedirectResponse:
-    response = RedirectResponse("/connexion", status_code=303)
+def _signed_out(where: str) -> RedirectResponse:
+    response = RedirectResponse(where, status_code=303)
     response.delete_cookie(sessions.COOKIE)
     return response
+
+
+@router.post("/deconnexion")
+async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    n = _notifier(request)
+    session_id = _session_id(request)
+    if session_id is not None:
+        if not sessions.csrf_ok(n.keyring, session_id, csrf):
+            return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
+        await access.sign_out(pool=n.pool, session_id=session_id, now=n.clock())
+    return _signed_out("/connexion")
+
+
+@router.post("/deconnexion-partout")
+async def logout_everywhere(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    """End every session of the référent (other browsers too) and refuse unused links."""
+    n = _notifier(request)
+    referent = await _referent(request)
+    session_id = _session_id(request)
+    if referent is None or session_id is None:
+        return RedirectResponse("/connexion", status_code=303)
+    if not sessions.csrf_ok(n.keyring, session_id, csrf):
+        return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
+    await access.sign_out_everywhere(pool=n.pool, referent_id=referent.referent_id, now=n.clock())
+    return _signed_out("/connexion?partout=1")
 
 
 async def _inbox_page(
@@ -93,11 +124,11 @@ async def _inbox_page(
 ) -> HTMLResponse:
     n = _notifier(request)
     alerts = await handlers.list_inbox(pool=n.pool, referent=referent)
-    cookie = request.cookies.get(sessions.COOKIE, "")
+    session_id = _session_id(request)
     context = {
         "referent": referent,
         "alerts": alerts,
-        "csrf": sessions.csrf_token(n.settings.signing_key, cookie),
+        "csrf": sessions.csrf_token(n.keyring, session_id) if session_id else "",
         "done": request.query_params.get("fait"),
         "error_for": None,
         "error": None,
@@ -127,7 +158,8 @@ async def act(
     referent = await _referent(request)
     if referent is None:
         return RedirectResponse("/connexion", status_code=303)
-    if not sessions.csrf_ok(n.settings.signing_key, request.cookies.get(sessions.COOKIE), csrf):
+    session_id = _session_id(request)
+    if session_id is None or not sessions.csrf_ok(n.keyring, session_id, csrf):
         return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
     try:
         await handlers.give_feedback(

@@ -43,13 +43,14 @@ def make_key(intake_app: FastAPI) -> MakeKey:
     async def make(federation: str, *, expires_at: Any = None) -> str:
         container = intake_app.state.container
         new = apikeys.generate()
-        pepper = container.settings.secret_key.get_secret_value()
+        kid, pepper = container.keyring.current("api-key")
         async with connection(container.pool) as conn:
             await create_key(
                 conn,
                 federation=federation,
                 prefix=new.prefix,
                 key_hash=apikeys.digest(new.key, pepper=pepper),
+                key_kid=kid,
                 label="test",
                 expires_at=expires_at,
             )

@@ -57,7 +57,7 @@ async def test_a_header_injected_through_the_subject_adds_no_header_nor_recipien
     mail_server: tuple[Keep, int],
 ) -> None:
     keep, port = mail_server
-    sender = SmtpSender(host="127.0.0.1", port=port, sender="alertes@spie31.invalid")
+    sender = SmtpSender(host="127.0.0.1", port=port, sender="alertes@spie31.invalid", tls="none")
     try:
         await sender.send(
             to="claire@cd31.fr",
