@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -37,7 +38,16 @@ from .helpers import (
 )
 
 pytestmark = pytest.mark.integration
-SMTP_PORT = 18025
+
+
+def _free_port() -> int:
+    # A port of our own: several clones may run this suite side by side on one machine.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+SMTP_PORT = _free_port()
 
 
 @pytest.fixture(scope="module")
