@@ -21,12 +21,23 @@ from pydantic import (
     field_validator,
 )
 
-from shared.contracts.common import InseeCode, LongText, RomeCode, Schedule, ShortText, SkillText
+from shared.contracts.common import (
+    InseeCode,
+    LongText,
+    MultiLine,
+    OneLine,
+    RomeCode,
+    Schedule,
+    ShortText,
+    SkillText,
+)
 from shared.contracts.profiles import Purpose
 
-FirstName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+FirstName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 .-]{6,20}$")]
-Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), MultiLine]
 
 
 def no_nul(value: object) -> object:

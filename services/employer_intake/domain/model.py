@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from shared.contracts import ComplianceFlag, ContractType, NeedPayload, Schedule
-from shared.contracts.common import InseeCode, LongText, RomeCode, ShortText, Siret, SkillText
+from shared.contracts.common import (
+    InseeCode,
+    LongText,
+    MultiLine,
+    OneLine,
+    RomeCode,
+    ShortText,
+    Siret,
+    SkillText,
+    forbidden_character,
+)
 
 NeedStatus = Literal["open", "filled", "cancelled"]
 RomeSource = Literal["given", "suggested", "none"]
 ExternalRef = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S.*$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S.*$"),
+    OneLine,
 ]
+CloseComment = Annotated[str, StringConstraints(max_length=500), MultiLine]
 DUPLICATE_NOTICE = "doublon probable"
 
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _unique_schedules(value: list[Schedule]) -> list[Schedule]:
@@ -27,10 +37,13 @@ def _unique_schedules(value: list[Schedule]) -> list[Schedule]:
 
 
 def _printable(value: Any) -> Any:
-    """Control characters (NUL above all, which PostgreSQL cannot store) are refused."""
+    """Control characters (NUL above all, which PostgreSQL cannot store) are refused.
+
+    The text types already refuse them; this catches any plain `str` field added later.
+    """
     texts = value if isinstance(value, list) else [value]
-    if any(isinstance(t, str) and _CONTROL.search(t) for t in texts):
-        raise ValueError("control characters are not allowed")
+    if any(isinstance(t, str) and forbidden_character(t) for t in texts):
+        raise ValueError("caractère de contrôle interdit")
     return value
 
 
@@ -101,7 +114,7 @@ class CloseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Literal["filled", "cancelled"] = Field(examples=["filled"])
-    comment: str | None = Field(default=None, max_length=500, examples=["Pourvu par un GEIQ."])
+    comment: CloseComment | None = Field(default=None, examples=["Pourvu par un GEIQ."])
 
     _texts = field_validator("*")(_printable)
 
