@@ -20,6 +20,8 @@ from shared.contracts.common import (
     forbidden_character,
 )
 
+from .publication import ScreenedSentence, kept_out
+
 NeedStatus = Literal["open", "filled", "cancelled"]
 RomeSource = Literal["given", "suggested", "none"]
 ExternalRef = Annotated[
@@ -29,7 +31,6 @@ ExternalRef = Annotated[
 ]
 CloseComment = Annotated[str, StringConstraints(max_length=500), MultiLine]
 DUPLICATE_NOTICE = "doublon probable"
-
 
 
 def _unique_schedules(value: list[Schedule]) -> list[Schedule]:
@@ -162,6 +163,13 @@ class NeedView(NeedPayload):
         description="'doublon probable' on a probable duplicate and on the need it repeats.",
         examples=[[DUPLICATE_NOTICE]],
     )
+    screened: list[ScreenedSentence] = Field(
+        default_factory=list,
+        description=(
+            "Sentences kept out of the published need (not used for matching): flagged under"
+            " L1132-1 / L1142-1, or holding health, disability, pregnancy or family data."
+        ),
+    )
     external_ref: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -177,6 +185,7 @@ class NeedView(NeedPayload):
             rome_source=record.rome_source,
             rome_alternatives=list(record.rome_alternatives),
             notices=[DUPLICATE_NOTICE] if duplicate else [],
+            screened=kept_out(record.payload),
             external_ref=record.external_ref,
             created_at=record.created_at,
             updated_at=record.updated_at,
