@@ -85,7 +85,7 @@ class ProfileFields(BaseModel):
 class ConsentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    purposes: list[Purpose] = Field(min_length=1, max_length=2, examples=[["matching"]])
+    purposes: list[Purpose] = Field(min_length=1, max_length=3, examples=[["matching"]])
     expires_at: AwareDatetime = Field(
         description="At most two years ahead.", examples=["2028-06-30T00:00:00Z"]
     )
@@ -124,3 +124,7 @@ class Profile(ProfileFields):
 
     def publishable(self, at: datetime) -> bool:
         return self.consent is not None and self.consent.active_for("matching", at)
+
+    def shareable(self, at: datetime) -> bool:
+        """Whether the person agreed that other structures read the profile (and its matches)."""
+        return self.consent is not None and self.consent.active_for("sharing_with_partners", at)
