@@ -87,7 +87,7 @@ SERVED = _compiled(_SERVED)
 _MARIE = re.compile(r"\bmarié\b")
 
 _FILLERS = frozenset(
-    "le la les l un une jeune jeunes petit petits petite petites tout tous toutes tres tout "
+    "le la les l un une jeune jeunes petit petits petite petites tout tous toutes tres "
     "deux trois quatre cinq six sept huit neuf dix douze quinze vingt trente".split()
 )
 _QUALIFIERS = (
