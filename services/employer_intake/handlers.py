@@ -31,6 +31,7 @@ from .domain.errors import (
 )
 from .domain.model import CloseRequest, NeedFields, NeedInput, NeedPatch, NeedRecord
 from .domain.preparation import Coding, Prepared, prepare
+from .domain.publication import published
 from .domain.rome_coding import RomeSuggester
 from .domain.validation import pydantic_errors
 from .settings import PRODUCER, SCHEMA
@@ -115,7 +116,7 @@ async def store_new(
         return replay, False
     if payload.duplicate_of is not None:
         await repo.mark_duplicated(conn, need_id=payload.duplicate_of)
-    event = NeedPosted(producer=PRODUCER, payload=payload, correlation_id=correlation_id)
+    event = NeedPosted(producer=PRODUCER, payload=published(payload), correlation_id=correlation_id)
     await enqueue_event(conn, schema=SCHEMA, event=event)
     return record, True
 
@@ -215,7 +216,9 @@ async def update_need(
             }
         )
         await repo.update_need(conn, record=record)
-        event = NeedUpdated(producer=PRODUCER, payload=payload, correlation_id=correlation_id)
+        event = NeedUpdated(
+            producer=PRODUCER, payload=published(payload), correlation_id=correlation_id
+        )
         await enqueue_event(conn, schema=SCHEMA, event=event)
         return record
 

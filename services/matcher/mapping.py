@@ -31,6 +31,9 @@ def need_from_payload(p: NeedPayload) -> Need:
         hours_per_week=p.hours_per_week,
         schedules=p.schedules,
         start_date=p.start_date.isoformat() if p.start_date else None,
+        # Ground and article only: an event written before the sentence was left out of it
+        # still carries the sentence, which the référent's alert must not repeat.
+        compliance_flags=[f.model_copy(update={"sentence": None}) for f in p.compliance_flags],
     )
     return Need(
         need_id=str(p.need_id),

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.common import ContractType, InseeCode, Schedule
 from shared.contracts.envelope import Event
+from shared.contracts.needs import ComplianceFlag
 
 
 class ScoreParts(BaseModel):
@@ -37,6 +38,11 @@ class NeedSummary(BaseModel):
     hours_per_week: float
     schedules: list[Schedule] = Field(default_factory=list)
     start_date: str | None = None
+    compliance_flags: list[ComplianceFlag] = Field(
+        default_factory=list,
+        description="The need's compliance flags (ground and article, never the sentence).",
+        examples=[[{"ground": "sex", "article": "L1142-1"}]],
+    )
 
 
 class MatchPayload(BaseModel):

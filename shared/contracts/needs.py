@@ -30,7 +30,14 @@ class ComplianceFlag(BaseModel):
         description="The ground of discrimination the sentence touches (L1132-1, L1142-1).",
         examples=["sex"],
     )
-    sentence: str = Field(description="The sentence as written.", examples=["Homme uniquement."])
+    sentence: str | None = Field(
+        default=None,
+        description=(
+            "The sentence as written, for its federation only; absent on the events: the"
+            " sentence is kept out of the published need."
+        ),
+        examples=["Homme uniquement."],
+    )
     article: str = Field(default="L1132-1", examples=["L1142-1"])
 
 
@@ -45,7 +52,14 @@ class NeedPayload(BaseModel):
     employer_name: ShortText = Field(examples=["Bâtir Garonne SARL"])
     siret: Siret | None = Field(default=None, examples=["12345678900012"])
     title: ShortText = Field(examples=["Maçon / Maçonne"])
-    description: LongText = Field(default="", examples=["Chantiers de rénovation à Muret."])
+    description: LongText = Field(
+        default="",
+        description=(
+            "On the events: without its flagged sentences nor those holding health, disability,"
+            " pregnancy or family data (shared.screening)."
+        ),
+        examples=["Chantiers de rénovation à Muret."],
+    )
     rome_code: RomeCode | None = Field(
         default=None, description="ROME 4.0 fiche, given or suggested.", examples=["F1703"]
     )

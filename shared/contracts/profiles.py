@@ -15,7 +15,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from shared.contracts.common import InseeCode, LongText, RomeCode, Schedule, ShortText, SkillText
 from shared.contracts.envelope import Event
 
-Purpose = Literal["matching", "sharing_with_employers"]
+# sharing_with_partners: the profile may be shared with another SPIE structure (POST
+# /profiles/{id}/shares), which then reads it without contact details and receives its matches.
+Purpose = Literal["matching", "sharing_with_employers", "sharing_with_partners"]
 
 
 def _matching_only() -> list[Purpose]:

@@ -17,8 +17,10 @@ select p.*, coalesce((select jsonb_agg(s.structure order by s.structure)
                      '[]'::jsonb) as shared_with
 from profiles.profiles p
 """
-_VISIBLE = """(p.structure = $2 or exists (select from profiles.shares s
-               where s.candidate_id = p.candidate_id and s.structure = $2))"""
+# A shared profile is visible to the other structure only while the person consents to sharing.
+_VISIBLE = """(p.structure = $2 or (p.consent_purposes ? 'sharing_with_partners'
+               and exists (select from profiles.shares s
+                           where s.candidate_id = p.candidate_id and s.structure = $2)))"""
 _COLUMNS = (
     "candidate_id, referent_id, structure, version, first_name, contact_email, contact_phone,"
     " notes, desired_jobs, desired_rome_codes, experience, skills, commune_insee, mobility_km,"

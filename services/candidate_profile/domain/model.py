@@ -21,12 +21,23 @@ from pydantic import (
     field_validator,
 )
 
-from shared.contracts.common import InseeCode, LongText, RomeCode, Schedule, ShortText, SkillText
+from shared.contracts.common import (
+    InseeCode,
+    LongText,
+    MultiLine,
+    OneLine,
+    RomeCode,
+    Schedule,
+    ShortText,
+    SkillText,
+)
 from shared.contracts.profiles import Purpose
 
-FirstName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+FirstName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), OneLine
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 .-]{6,20}$")]
-Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), MultiLine]
 
 
 def no_nul(value: object) -> object:
@@ -74,7 +85,7 @@ class ProfileFields(BaseModel):
 class ConsentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    purposes: list[Purpose] = Field(min_length=1, max_length=2, examples=[["matching"]])
+    purposes: list[Purpose] = Field(min_length=1, max_length=3, examples=[["matching"]])
     expires_at: AwareDatetime = Field(
         description="At most two years ahead.", examples=["2028-06-30T00:00:00Z"]
     )
@@ -113,3 +124,7 @@ class Profile(ProfileFields):
 
     def publishable(self, at: datetime) -> bool:
         return self.consent is not None and self.consent.active_for("matching", at)
+
+    def shareable(self, at: datetime) -> bool:
+        """Whether the person agreed that other structures read the profile (and its matches)."""
+        return self.consent is not None and self.consent.active_for("sharing_with_partners", at)

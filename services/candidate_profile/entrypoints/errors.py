@@ -13,6 +13,7 @@ from services.candidate_profile.domain.errors import (
     ReadOnlyAccess,
     ReferentError,
 )
+from shared.validation_errors import install_validation_error_handler
 
 
 def _detail(loc: tuple[str | int, ...], msg: str, kind: str) -> dict[str, object]:
@@ -20,6 +21,8 @@ def _detail(loc: tuple[str | int, ...], msg: str, kind: str) -> dict[str, object
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    install_validation_error_handler(app)
+
     @app.exception_handler(InvalidField)
     async def invalid(_: Request, exc: InvalidField) -> JSONResponse:
         return JSONResponse(_detail(exc.field, exc.message, exc.kind), status_code=422)

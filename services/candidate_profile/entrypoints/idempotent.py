@@ -60,6 +60,14 @@ async def run(
                 fingerprint=request_fingerprint,
                 candidate_id=candidate_id,
                 status=status_code,
-                body=encoded,
+                body=_without_screened_sentences(encoded),
             )
     return JSONResponse(encoded, status_code=status_code)
+
+
+def _without_screened_sentences(body: Any) -> Any:
+    """The reply as stored for a replay: a sentence screened out of the profile (health,
+    family...) is told to the référent once and kept nowhere, this table included."""
+    if not isinstance(body, dict) or not body.get("screened"):
+        return body
+    return {**body, "screened": [{**s, "sentence": None} for s in body["screened"]]}

@@ -18,6 +18,7 @@ from services.candidate_profile.entrypoints.schemas import (
     ShareRequest,
 )
 from services.candidate_profile.handlers import erasure, profiles
+from shared.screening import Finding
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
 KeyHeader = Annotated[
@@ -35,8 +36,8 @@ async def create_profile(
     body: ProfileCreate, actor: ReferentDep, services: ServicesDep, key: KeyHeader = None
 ) -> Response:
     async def action(conn: Conn) -> tuple[ProfileOut, UUID]:
-        profile = await profiles.create(conn, actor=actor, data=body, ctx=services.ctx)
-        return _out(profile, actor.structure, services), profile.candidate_id
+        profile, screened = await profiles.create(conn, actor=actor, data=body, ctx=services.ctx)
+        return _out(profile, actor.structure, services, screened), profile.candidate_id
 
     return await idempotent.run(
         services, actor=actor, key=key, status_code=201, action=action,
@@ -62,7 +63,9 @@ async def list_profiles(
 @router.get("/{candidate_id}", response_model=ProfileOut, responses=ERRORS)
 async def read_profile(candidate_id: UUID, actor: ReferentDep, services: ServicesDep) -> ProfileOut:
     async with services.pool.acquire() as conn:
-        profile = await profiles.visible(conn, actor=actor, candidate_id=candidate_id)
+        profile = await profiles.visible(
+            conn, actor=actor, candidate_id=candidate_id, ctx=services.ctx
+        )
     return _out(profile, actor.structure, services)
 
 
@@ -71,10 +74,10 @@ async def replace_profile(
     candidate_id: UUID, body: ProfileFields, actor: ReferentDep, services: ServicesDep
 ) -> ProfileOut:
     async with services.transaction() as conn:
-        profile = await profiles.update(
+        profile, screened = await profiles.update(
             conn, actor=actor, candidate_id=candidate_id, data=body, ctx=services.ctx
         )
-    return _out(profile, actor.structure, services)
+    return _out(profile, actor.structure, services, screened)
 
 
 @router.delete("/{candidate_id}", status_code=204, responses=ERRORS)
@@ -117,5 +120,8 @@ async def revoke_share(
     return _out(profile, actor.structure, services)
 
 
-def _out(profile: Profile, structure: str, services: ServicesDep) -> ProfileOut:
-    return ProfileOut.of(profile, structure=structure, now=services.ctx.clock())
+def _out(
+    profile: Profile, structure: str, services: ServicesDep, screened: list[Finding] | None = None
+) -> ProfileOut:
+    now = services.ctx.clock()
+    return ProfileOut.of(profile, structure=structure, now=now, screened=screened or [])

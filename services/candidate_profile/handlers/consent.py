@@ -18,6 +18,7 @@ from services.candidate_profile.handlers.profiles import (
     next_version,
     owned,
     save_and_publish,
+    unshare_all,
     visible,
 )
 from shared.contracts.profiles import Purpose
@@ -45,7 +46,9 @@ async def grant(
     current = await owned(conn, actor=actor, candidate_id=candidate_id)
     consent = rules.grant(purposes, expires_at, ctx.clock())
     await _record(conn, current, "granted", consent, actor, ctx)
-    profile = next_version(current, ctx, consent=consent)
+    profile = await _without_unconsented_shares(
+        conn, next_version(current, ctx, consent=consent), ctx
+    )
     await save_and_publish(conn, profile, ctx)
     return profile
 
@@ -76,13 +79,20 @@ async def withdraw(
     if left is None:
         await erase(conn, current, reason="withdrawn", ctx=ctx)
         return None
-    profile = next_version(current, ctx, consent=left)
+    profile = await _without_unconsented_shares(conn, next_version(current, ctx, consent=left), ctx)
     await save_and_publish(conn, profile, ctx)
+    return profile
+
+
+async def _without_unconsented_shares(conn: Conn, profile: Profile, ctx: Context) -> Profile:
+    """A consent without `sharing_with_partners` ends every share of the profile."""
+    if profile.shared_with and not profile.shareable(ctx.clock()):
+        return await unshare_all(conn, profile)
     return profile
 
 
 async def history(
     conn: Conn, *, actor: Referent, candidate_id: UUID, ctx: Context
 ) -> list[dict[str, Any]]:
-    await visible(conn, actor=actor, candidate_id=candidate_id)
+    await visible(conn, actor=actor, candidate_id=candidate_id, ctx=ctx)
     return await ledger_repo.history(conn, subject_hashes(candidate_id, ctx.keyring))

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from shared.contracts import ComplianceFlag, ContractType, NeedPayload, Schedule
-from shared.contracts.common import InseeCode, LongText, RomeCode, ShortText, Siret, SkillText
+from shared.contracts.common import (
+    InseeCode,
+    LongText,
+    MultiLine,
+    OneLine,
+    RomeCode,
+    ShortText,
+    Siret,
+    SkillText,
+    forbidden_character,
+)
+
+from .publication import ScreenedSentence, kept_out
 
 NeedStatus = Literal["open", "filled", "cancelled"]
 RomeSource = Literal["given", "suggested", "none"]
 ExternalRef = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S.*$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S.*$"),
+    OneLine,
 ]
+CloseComment = Annotated[str, StringConstraints(max_length=500), MultiLine]
 DUPLICATE_NOTICE = "doublon probable"
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _unique_schedules(value: list[Schedule]) -> list[Schedule]:
@@ -27,10 +38,13 @@ def _unique_schedules(value: list[Schedule]) -> list[Schedule]:
 
 
 def _printable(value: Any) -> Any:
-    """Control characters (NUL above all, which PostgreSQL cannot store) are refused."""
+    """Control characters (NUL above all, which PostgreSQL cannot store) are refused.
+
+    The text types already refuse them; this catches any plain `str` field added later.
+    """
     texts = value if isinstance(value, list) else [value]
-    if any(isinstance(t, str) and _CONTROL.search(t) for t in texts):
-        raise ValueError("control characters are not allowed")
+    if any(isinstance(t, str) and forbidden_character(t) for t in texts):
+        raise ValueError("caractère de contrôle interdit")
     return value
 
 
@@ -101,7 +115,7 @@ class CloseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Literal["filled", "cancelled"] = Field(examples=["filled"])
-    comment: str | None = Field(default=None, max_length=500, examples=["Pourvu par un GEIQ."])
+    comment: CloseComment | None = Field(default=None, examples=["Pourvu par un GEIQ."])
 
     _texts = field_validator("*")(_printable)
 
@@ -149,6 +163,13 @@ class NeedView(NeedPayload):
         description="'doublon probable' on a probable duplicate and on the need it repeats.",
         examples=[[DUPLICATE_NOTICE]],
     )
+    screened: list[ScreenedSentence] = Field(
+        default_factory=list,
+        description=(
+            "Sentences kept out of the published need (not used for matching): flagged under"
+            " L1132-1 / L1142-1, or holding health, disability, pregnancy or family data."
+        ),
+    )
     external_ref: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -164,6 +185,7 @@ class NeedView(NeedPayload):
             rome_source=record.rome_source,
             rome_alternatives=list(record.rome_alternatives),
             notices=[DUPLICATE_NOTICE] if duplicate else [],
+            screened=kept_out(record.payload),
             external_ref=record.external_ref,
             created_at=record.created_at,
             updated_at=record.updated_at,

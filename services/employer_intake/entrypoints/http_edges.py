@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.logs import correlation_id
+from shared.validation_errors import install_validation_error_handler
 
 from ..domain.bulk import FileRejected
 from ..domain.errors import IdempotencyConflict, InvalidFields, NeedAlreadyClosed, NeedNotFound
@@ -93,6 +94,8 @@ def _detail(status: int, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    install_validation_error_handler(app)
+
     @app.exception_handler(InvalidFields)
     async def invalid(_: Request, exc: InvalidFields) -> JSONResponse:
         # The same shape as FastAPI's own 422, so that clients read one format.

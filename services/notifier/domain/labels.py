@@ -83,3 +83,27 @@ def schedules(values: list[str]) -> str:
 
 def commune(need: dict[str, object]) -> str:
     return str(need.get("commune_name") or need.get("commune_insee") or "?")
+
+
+GROUNDS = {
+    "sex": "sexe",
+    "age": "âge",
+    "family_situation": "situation de famille",
+    "origin": "origine",
+    "health": "santé ou handicap",
+    "other": "autre motif",
+}
+
+
+def flag_notice(need: dict[str, object]) -> str | None:
+    """The line "Offre signalée : sexe, âge (article L1132-1 / L1142-1)", or None if unflagged.
+
+    The intake flags a need whose text may select on a ground the Code du travail forbids; the
+    sentence itself never reaches the notifier, only its ground and article.
+    """
+    flags = need.get("compliance_flags")
+    if not isinstance(flags, list) or not flags:
+        return None
+    grounds = dict.fromkeys(GROUNDS.get(str(f.get("ground")), "autre motif") for f in flags)
+    articles = sorted({str(f.get("article") or "L1132-1") for f in flags})
+    return f"Offre signalée : {', '.join(grounds)} (article {' / '.join(articles)})"

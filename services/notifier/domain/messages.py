@@ -50,6 +50,7 @@ def need_block(alert: Alert) -> str:
     contract = labels.CONTRACTS.get(str(need["contract_type"]), str(need["contract_type"]))
     lines = [
         f"{need['title']} - {need['employer_name']} ({need['federation']})",
+        *filter(None, [labels.flag_notice(need)]),
         f"Lieu : {labels.commune(need)}, {labels.distance(alert.distance_km)} du domicile",
         f"Contrat : {contract}, {labels.hours(float(need['hours_per_week']))} par semaine",
         f"Horaires : {labels.schedules(list(need.get('schedules') or []))}",

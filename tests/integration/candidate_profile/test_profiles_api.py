@@ -149,7 +149,9 @@ async def test_another_structure_sees_a_profile_only_while_it_is_shared(
     client: httpx.AsyncClient, login: Login, unique: str
 ) -> None:
     owner, other = await login(f"CD{unique}"), await login(f"FT{unique}")
-    created = await client.post("/profiles", json=profile_body(f"Jo{unique}"), headers=owner)
+    consent = {"purposes": ["matching", "sharing_with_partners"], "expires_at": _in(180)}
+    body = profile_body(f"Jo{unique}", consent=consent)
+    created = await client.post("/profiles", json=body, headers=owner)
     url = f"/profiles/{created.json()['candidate_id']}"
     update = profile_body(f"Jo{unique}", mobility_km=40)
     assert (await client.get(url, headers=other)).status_code == 404

@@ -109,10 +109,34 @@ async def test_a_need_with_a_discriminating_sentence_is_accepted_and_flagged_in_
     response = await client.post("/needs", json=body, headers=headers)
     assert response.status_code == 201
     flag = {"ground": "sex", "sentence": "Homme uniquement.", "article": "L1142-1"}
+    # The federation sees its need as written, and which sentence is kept out of matching.
     assert response.json()["compliance_flags"] == [flag]
+    assert response.json()["description"] == "Chantier à Muret. Homme uniquement."
+    assert response.json()["screened"] == [
+        {"field": "description", "sentence": "Homme uniquement.", "reason": "flagged"}
+    ]
     assert response.json()["rome_code"] == "F1703"
+    # The event (what the matcher embeds) carries the trade text and the ground, not the sentence.
     [event] = await read_needs_topic(kafka_bootstrap, federation, expected=1)
-    assert event["payload"]["compliance_flags"] == [flag]
+    assert event["payload"]["compliance_flags"] == [{**flag, "sentence": None}]
+    assert event["payload"]["description"] == "Chantier à Muret."
+
+
+async def test_a_sentence_with_health_or_family_data_is_kept_out_of_the_published_need(
+    client: httpx.AsyncClient, headers: dict[str, str], federation: str, kafka_bootstrap: str
+) -> None:
+    text = "Remplacement d'un congé maternité. Chantiers de rénovation."
+    body = need_body(description=text, skills=["coffrage", "garde d'enfants"])
+    response = await client.post("/needs", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["screened"] == [
+        {"field": "description", "sentence": "Remplacement d'un congé maternité.",
+         "reason": "pregnancy"}
+    ]  # fmt: skip
+    [event] = await read_needs_topic(kafka_bootstrap, federation, expected=1)
+    assert event["payload"]["description"] == "Chantiers de rénovation."
+    # "garde d'enfants" names a trade, not a family: published as written (the positive control).
+    assert event["payload"]["skills"] == ["coffrage", "garde d'enfants"]
 
 
 async def test_the_same_idempotency_key_twice_gives_one_need_and_one_event(
