@@ -1,5 +1,8 @@
 """Background loops of the lifespan: the delivery workers (immediate alerts and digests both:
-a digest is a delivery whose due time is the référent's digest hour)."""
+a digest is a delivery whose due time is the référent's digest hour).
+
+An outage (`shared/transient.py`) is waited out here with backoff; any other failure escapes to
+the supervisor (`shared/supervisor.py`), which restarts the worker and says so on /readyz."""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ import logging
 import asyncpg
 
 from shared.db.pool import connect
+from shared.transient import is_transient
 
 from ..adapters.deliveries_repo import DELIVERIES_CHANNEL
 from ..delivery import Channels, deliver_next
-from .subscribers import TRANSIENT
 
 log = logging.getLogger("spie.notifier.delivery")
 
@@ -35,7 +38,10 @@ async def listen_for_deliveries(dsn: str, wake: asyncio.Event, stop: asyncio.Eve
                     await _pause(stop, 2)
             finally:
                 conn.terminate()
-        except (*TRANSIENT, asyncpg.PostgresError) as exc:
+        except Exception as exc:
+            # Only a wake-up call (the workers poll anyway): any database error pauses it.
+            if not (is_transient(exc) or isinstance(exc, asyncpg.PostgresError)):
+                raise
             log.warning("delivery listener paused: %s", type(exc).__name__)
             await _pause(stop, 2)
 
@@ -57,7 +63,9 @@ async def delivery_worker(
             while not stop.is_set() and await deliver_next(pool, channels):
                 pass
             backoff = poll_seconds
-        except TRANSIENT as exc:
+        except Exception as exc:
+            if not is_transient(exc):
+                raise  # the supervisor restarts this worker
             log.warning("delivery paused: %s", type(exc).__name__)
             backoff = min(backoff * 2, 30.0)
         await _pause(stop, backoff, wake)

@@ -41,3 +41,12 @@ def test_a_request_during_a_database_outage_gets_503_with_retry_after(outage: st
 def test_a_programming_error_is_still_a_500_not_a_503() -> None:
     client = TestClient(app_failing_with(ValueError("bug")), raise_server_exceptions=False)
     assert client.post("/needs", json={}).status_code == 500
+
+
+def test_a_statement_the_database_refuses_is_a_500_not_a_503() -> None:
+    refused = asyncpg.exceptions.UniqueViolationError("duplicate key")
+    client = TestClient(app_failing_with(refused), raise_server_exceptions=False)
+    assert client.post("/needs", json={}).status_code == 500
+    # Beside it, the same family of error saying the server is away: 503.
+    away = asyncpg.exceptions.AdminShutdownError("terminating connection")
+    assert TestClient(app_failing_with(away)).post("/needs", json={}).status_code == 503
