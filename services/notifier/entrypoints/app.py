@@ -25,6 +25,7 @@ from shared.kafka.broker import make_broker
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
+from shared.supervisor import Supervisor
 from shared.topics import ALERTS, FEEDBACK
 
 from ..bootstrap import Notifier, bootstrap
@@ -48,6 +49,8 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     """The ASGI app; `fakes` go to bootstrap (email=, webhook=, clock=, pool=) in tests."""
     settings = settings or load_settings()
     broker, holder = _broker(settings)
+    # A delivery worker that fails is restarted, and /readyz says so meanwhile.
+    workers = Supervisor("notifier")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -57,22 +60,19 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         stop = asyncio.Event()
         relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
         wake = asyncio.Event()
-        tasks = [
-            asyncio.create_task(relay.run(stop), name="outbox-relay"),
-            asyncio.create_task(listen_for_deliveries(settings.dsn, wake, stop), name="listen"),
-        ] + [
-            asyncio.create_task(
-                delivery_worker(
+        workers.start("outbox-relay", lambda: relay.run(stop))
+        workers.start("listen", lambda: listen_for_deliveries(settings.dsn, wake, stop))
+        for i in range(settings.delivery_workers):
+            workers.start(
+                f"delivery-{i}",
+                lambda: delivery_worker(
                     notifier.pool,
                     notifier.channels,
                     stop,
                     poll_seconds=settings.delivery_poll_seconds,
                     wake=wake,
                 ),
-                name=f"delivery-{i}",
             )
-            for i in range(settings.delivery_workers)
-        ]
         try:
             await broker.start()
             # FastStream's access logger (set up at start) prints two plain-text lines per
@@ -82,11 +82,12 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         finally:
             stop.set()
             await broker.stop()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await workers.stop()
             await notifier.close()
 
     app = FastAPI(title="SPIE notifier", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.broker = broker
+    app.state.workers = workers
 
     async def postgres() -> None:
         await app.state.notifier.pool.fetchval("select 1")
@@ -94,7 +95,9 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     async def kafka() -> None:
         await kafka_reachable(settings.kafka_bootstrap)
 
-    app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
+    app.include_router(
+        health_router({"postgres": postgres, "kafka": kafka, "workers": workers.check})
+    )
     app.include_router(web.router)
     install_unavailable_handler(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
