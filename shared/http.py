@@ -24,6 +24,7 @@ _OUTAGE_FAMILIES: tuple[type[Exception], ...] = (
     OSError,
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,  # a ROLLBACK on a connection that just failed
     KafkaError,
 )
 

@@ -51,9 +51,14 @@ def _network(exc: BaseException) -> bool:
 def _postgres(exc: BaseException) -> bool:
     if isinstance(exc, _POSTGRES):
         return True
-    return isinstance(exc, asyncpg.InterfaceError) and any(
-        words in str(exc) for words in _LOST_CONNECTION
-    )
+    if not isinstance(exc, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError):
+        return False
+    if any(words in str(exc) for words in _LOST_CONNECTION):
+        return True
+    # Raised while cleaning up after an outage: the ROLLBACK of a transaction whose connection
+    # just failed meets "another operation is in progress". The outage is what happened.
+    context = exc.__context__
+    return context is not None and context is not exc and is_transient(context)
 
 
 def _kafka(exc: BaseException) -> bool:

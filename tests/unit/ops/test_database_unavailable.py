@@ -9,12 +9,27 @@ from fastapi.testclient import TestClient
 
 from shared.http import install_unavailable_handler
 
+
+def _rollback_after_cut() -> Exception:
+    """What a transaction's ROLLBACK raises on a connection PostgreSQL just ended."""
+    try:
+        try:
+            raise asyncpg.exceptions.AdminShutdownError("terminating connection")
+        except asyncpg.PostgresError:
+            raise asyncpg.exceptions.InternalClientError(  # noqa: B904 (the context is the point)
+                "cannot switch to state 15; another operation (2) is in progress"
+            )
+    except asyncpg.exceptions.InternalClientError as exc:
+        return exc
+
+
 OUTAGES: dict[str, Exception] = {
     "refused": ConnectionRefusedError(111, "Connect call failed"),
     "cut": asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
     "shutting-down": asyncpg.exceptions.AdminShutdownError("terminating connection"),
     "starting-up": asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
     "pool-timeout": TimeoutError(),
+    "rollback-after-cut": _rollback_after_cut(),
 }
 
 

@@ -18,6 +18,16 @@ def _status(code: int) -> httpx.HTTPStatusError:
     )
 
 
+def _raised_while_handling(exc: BaseException, cause: BaseException) -> BaseException:
+    try:
+        try:
+            raise cause
+        except type(cause):
+            raise exc  # noqa: B904 (the implicit context is the point)
+    except type(exc) as raised:
+        return raised
+
+
 def _qdrant_status(code: int) -> UnexpectedResponse:
     return UnexpectedResponse(code, "", b"", httpx.Headers())
 
@@ -43,6 +53,12 @@ OUTAGES: dict[str, BaseException] = {
     "pg pool connection closed": asyncpg.InterfaceError("connection is closed"),
     "pg statement on a closed connection": asyncpg.InterfaceError(
         "cannot call PreparedStatement.fetch(): the underlying connection is closed"
+    ),
+    "pg rollback after the connection failed": _raised_while_handling(
+        asyncpg.exceptions.InternalClientError(
+            "cannot switch to state 15; another operation (2) is in progress"
+        ),
+        asyncpg.exceptions.AdminShutdownError("terminating connection"),
     ),
     # Kafka: what aiokafka marks retriable, and a request that timed out or found no broker.
     "kafka connection": kafka.KafkaConnectionError("no connection"),
@@ -72,6 +88,13 @@ BAD_WORK: dict[str, BaseException] = {
     "wrong credentials": asyncpg.exceptions.InvalidPasswordError("password failed"),
     "asyncpg misuse": asyncpg.InterfaceError(
         "cannot perform operation: another operation is in progress"
+    ),
+    "asyncpg state error on its own": asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 15; another operation (2) is in progress"
+    ),
+    "asyncpg misuse while handling a bad statement": _raised_while_handling(
+        asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
+        asyncpg.exceptions.UniqueViolationError("duplicate key"),
     ),
     "kafka message too large": kafka.MessageSizeTooLargeError(),
     "http 400": _status(400),
