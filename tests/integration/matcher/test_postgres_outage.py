@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import FastAPI
@@ -121,14 +122,21 @@ async def test_a_postgresql_outage_dead_letters_nothing_and_an_erasure_during_it
     during: list[uuid.UUID] = []
     flowing = asyncio.create_task(_post_needs(producer, during))
     await asyncio.sleep(2)
+    # The erasure is in the middle of its transaction when PostgreSQL stops: held by a lock
+    # on the table it writes, it meets "terminating connection due to administrator command",
+    # then "the database system is shutting down" when it tries again at once.
+    holder = await asyncpg.connect(MatcherSettings().dsn)
+    await holder.execute("begin; lock table matcher.versions in access exclusive mode")
+    await publish_event(
+        producer,
+        ProfileErased(
+            producer="it", payload={"candidate_id": erased, "version": 2, "reason": "withdrawn"}
+        ),
+    )
+    await asyncio.sleep(2)
     await asyncio.to_thread(stack, "pg-down")
+    holder.terminate()
     try:
-        await publish_event(
-            producer,
-            ProfileErased(
-                producer="it", payload={"candidate_id": erased, "version": 2, "reason": "withdrawn"}
-            ),
-        )
         # Longer than the matcher's retries (5 s): each batch is given up and read again.
         await asyncio.sleep(12)
     finally:
