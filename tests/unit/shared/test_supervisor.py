@@ -106,3 +106,15 @@ async def test_stopping_ends_the_wait_before_a_restart_at_once() -> None:
     await supervisor.stop(grace=5)
     assert asyncio.get_running_loop().time() - started < 1
     assert queue.runs == 1
+
+
+async def test_a_worker_cancelled_from_outside_is_reported_stopped() -> None:
+    supervisor = Supervisor("test")
+    supervisor.start("listen", Queue().work)
+    await asyncio.sleep(0.01)
+    await supervisor.check()  # running: ready
+    supervisor._workers["listen"].task.cancel()  # type: ignore[union-attr]
+    await asyncio.sleep(0.01)
+    with pytest.raises(NotReady, match=r"^listen stopped$"):
+        await supervisor.check()
+    await supervisor.stop(grace=0.1)
