@@ -60,14 +60,18 @@ class Supervisor:
         worker.task = asyncio.create_task(self._supervise(worker, work), name=name)
 
     async def _supervise(self, worker: _Worker, work: Work) -> None:
+        loop = asyncio.get_running_loop()
         delay = self.first_delay
         while True:
             self._set(worker, "running")
+            started = loop.time()
             try:
                 await work()
             except Exception as exc:
                 if self._stopping.is_set():
                     return  # failing on the way out (its resources closed): nothing to restart
+                if loop.time() - started > 2 * self.most_delay:
+                    delay = self.first_delay  # it had run well since the last failure
                 self._crashed(worker, exc, delay)
             else:
                 self._set(worker, "finished")  # a worker ends when told to (or has nothing to do)
@@ -112,12 +116,11 @@ class Supervisor:
         the workers (cancelling those still running after `grace` seconds)."""
         self._stopping.set()
         tasks = [w.task for w in self._workers.values() if w.task is not None]
-        if not tasks:
-            return
-        _, pending = await asyncio.wait(tasks, timeout=grace)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         self._workers.clear()
         self._stopping = asyncio.Event()  # the same app may be started again (tests)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 
 import pytest
@@ -118,3 +119,22 @@ async def test_a_worker_cancelled_from_outside_is_reported_stopped() -> None:
     with pytest.raises(NotReady, match=r"^listen stopped$"):
         await supervisor.check()
     await supervisor.stop(grace=0.1)
+
+
+async def test_the_delay_before_a_restart_grows_and_starts_again_after_a_good_run() -> None:
+    failures: list[float] = []
+    runs = iter([0.0, 0.0, 0.0, 1.0, 0.0])  # how long each run works before it fails
+
+    async def flaky() -> None:
+        await asyncio.sleep(next(runs, 3600))
+        failures.append(asyncio.get_running_loop().time())
+        raise RuntimeError("unexpected")
+
+    supervisor = Supervisor("test", first_delay=0.1, most_delay=0.4)
+    supervisor.start("relay", flaky)
+    await until(lambda: len(failures) == 5, within=10)
+    await supervisor.stop(grace=0.1)
+    gaps = [b - a for a, b in itertools.pairwise(failures)]
+    # 0.1 s, then 0.2 s; then 0.4 s and a run of 1 s (longer than twice the longest delay),
+    # after which the delay is 0.1 s again.
+    assert gaps[0] < gaps[1] and gaps[2] > 1.3 and gaps[3] < gaps[1]
