@@ -7,22 +7,30 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import asyncpg
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from shared.transient import is_transient
 
 ReadyCheck = Callable[[], Awaitable[object]]
 log = logging.getLogger("spie.http")
 
-# What a request meets while PostgreSQL restarts or is down: the connection refused or reset,
-# cut in the middle of a query, "the database system is shutting down / starting up", too many
-# connections, or a connect / pool acquire that timed out. None of them says the request was wrong.
-DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
-    ConnectionError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.TooManyConnectionsError,
+# The families of errors a request meets while PostgreSQL (or Kafka) restarts or is down: the
+# connection refused, reset or cut in the middle of a query, "the database system is shutting
+# down / starting up", too many connections, a pool acquire that timed out. Which of them say
+# "not the request's fault" is decided by shared/transient.py, the same as for the consumers.
+_OUTAGE_FAMILIES: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,  # a ROLLBACK on a connection that just failed
+    KafkaError,
 )
+
+
+class NotReady(Exception):
+    """A readiness check that knows why: /readyz shows "not ready: <its message>"."""
 
 
 def health_router(checks: dict[str, ReadyCheck], *, timeout: float = 2.0) -> APIRouter:
@@ -33,13 +41,18 @@ def health_router(checks: dict[str, ReadyCheck], *, timeout: float = 2.0) -> API
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Kafka, PostgreSQL and the index are reachable")
+    @router.get(
+        "/readyz",
+        summary="Kafka, PostgreSQL and the index are reachable; every background worker runs",
+    )
     async def readyz() -> JSONResponse:
         results: dict[str, str] = {}
         for name, check in checks.items():
             try:
                 await asyncio.wait_for(check(), timeout)
                 results[name] = "ok"
+            except NotReady as exc:
+                results[name] = f"not ready: {exc}"
             except Exception as exc:  # any failure means "not ready", and says which
                 results[name] = f"unavailable: {type(exc).__name__}"
         ready = all(v == "ok" for v in results.values())
@@ -57,6 +70,8 @@ def install_unavailable_handler(app: FastAPI, *, retry_after: int = 5) -> None:
     the client is told to send it again, and nothing it was told was accepted is lost."""
 
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        if not is_transient(exc):
+            raise exc  # a bug or a refused statement: the ordinary 500
         # The exception's type only: its message may quote SQL parameters (personal data).
         log.warning(
             "database unavailable",
@@ -73,7 +88,7 @@ def install_unavailable_handler(app: FastAPI, *, retry_after: int = 5) -> None:
             headers={"Retry-After": str(retry_after)},
         )
 
-    for kind in DATABASE_UNAVAILABLE:
+    for kind in _OUTAGE_FAMILIES:
         app.add_exception_handler(kind, unavailable)
 
 

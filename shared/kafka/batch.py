@@ -3,7 +3,8 @@
 - Each record is decoded on its own: one that cannot be goes to `<topic>.dlq` with the reason,
   and the batch's other records are handled.
 - The batch is handled in one call (one transaction, one model call...), retried with backoff
-  while a dependency is away; if it stays away the error propagates, the subscriber's
+  while a dependency is away (`shared/transient.py` tells an outage from a bad record); if it
+  stays away the error propagates, the subscriber's
   NACK_ON_ERROR seeks every partition of the batch back and the batch comes again whole: the
   handlers are idempotent, so nothing is emitted twice.
 - A failure that a record will always meet (`poison`: content the database refuses, a bug for
@@ -23,10 +24,11 @@ from typing import Any, Generic, TypeVar
 
 from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from shared.dlq.sender import send_to_dead_letter
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
+from shared.transient import is_transient
 
 log = logging.getLogger("spie.kafka.batch")
 E = TypeVar("E")
@@ -42,10 +44,12 @@ class BatchPolicy(Generic[E]):
     service: str
     # The record's event, None to skip it (a tombstone), or Undecodable with the reason.
     decode: Callable[[Any], E | None]
-    transient: tuple[type[BaseException], ...]
+    # Failures that are not transient and a record will always meet: its dead letter.
     poison: tuple[type[BaseException], ...]
     reason: Callable[[BaseException], str]
     retry_seconds: float = 30.0
+    # An outage: never a dead letter, the batch is read again once retries are spent.
+    transient: Callable[[BaseException], bool] = is_transient
 
 
 def raw_body(_message: object) -> None:
@@ -71,9 +75,9 @@ async def consume_batch(
     if events:
         try:
             await _retrying(handle, [e for _, e in events], policy)
-        except policy.transient:
-            raise
-        except policy.poison:
+        except policy.poison as exc:
+            if policy.transient(exc):
+                raise
             dead += await _one_by_one(handle, events, policy)
     for record, reason in sorted(dead, key=lambda d: (d[0].partition, d[0].offset)):
         DEAD_LETTERS.labels(policy.service, record.topic).inc()
@@ -92,9 +96,9 @@ async def _one_by_one(
     for record, event in events:
         try:
             await _retrying(handle, [event], policy)
-        except policy.transient:
-            raise
         except policy.poison as exc:
+            if policy.transient(exc):
+                raise
             log.warning("record refused", exc_info=True)  # the traceback, never the content
             dead.append((record, policy.reason(exc)))
     return dead
@@ -102,7 +106,7 @@ async def _one_by_one(
 
 async def _retrying(handle: Handle[E], events: list[E], policy: BatchPolicy[E]) -> None:
     async for attempt in AsyncRetrying(
-        retry=retry_if_exception_type(policy.transient),
+        retry=retry_if_exception(policy.transient),
         stop=stop_after_delay(policy.retry_seconds),
         wait=wait_exponential(multiplier=0.2, max=5),
         reraise=True,

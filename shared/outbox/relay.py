@@ -15,9 +15,9 @@ from shared.db.pool import connect
 from shared.kafka.security import PLAINTEXT, KafkaSecurity
 from shared.metrics import PRODUCED
 from shared.outbox.store import _schema, channel
+from shared.transient import is_transient
 
 log = logging.getLogger("spie.outbox")
-EXPECTED = (TimeoutError, OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 class OutboxRelay:
@@ -44,28 +44,30 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Relay until `stop` is set; every failure is logged and retried with backoff."""
+        """Relay until `stop` is set; an outage of Kafka or PostgreSQL is waited out with
+        backoff. Any other failure escapes, to the supervisor (`shared/supervisor.py`) that
+        restarts the relay and reports it on /readyz: the outbox must never stop being
+        published silently while the service still answers 201."""
         backoff = 0.5
-        while not stop.is_set():
-            try:
-                await self._run_leader(stop)
-                backoff = 0.5
-            except Exception as exc:
-                # Whatever happened (a PostgreSQL restart ends the connection with an
-                # InterfaceError, not a PostgresError), the relay must not die: the outbox would
-                # silently stop being published while the service still answers 201.
-                log.log(
-                    logging.WARNING if isinstance(exc, EXPECTED) else logging.ERROR,
-                    "outbox relay of %s paused: %s; retry in %.1fs",
-                    self.schema,
-                    type(exc).__name__,
-                    backoff,
-                    exc_info=not isinstance(exc, EXPECTED),
-                )
-                await self._close_producer()
-                await sleep_or_stop(stop, backoff)
-                backoff = min(backoff * 2, self.max_backoff)
-        await self._close_producer()
+        try:
+            while not stop.is_set():
+                try:
+                    await self._run_leader(stop)
+                    backoff = 0.5
+                except Exception as exc:
+                    await self._close_producer()
+                    if not is_transient(exc):
+                        raise
+                    log.warning(
+                        "outbox relay of %s paused: %s; retry in %.1fs",
+                        self.schema,
+                        type(exc).__name__,
+                        backoff,
+                    )
+                    await sleep_or_stop(stop, backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+        finally:
+            await self._close_producer()
 
     async def _run_leader(self, stop: asyncio.Event) -> None:
         conn = await connect(self.dsn)

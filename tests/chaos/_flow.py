@@ -31,28 +31,40 @@ class Actors:
     profiles: list[str] = field(default_factory=list)
 
 
-def profile_body(family: int, n: int) -> dict[str, Any]:
+def run_skill(run: str) -> str:
+    """A skill only this run's needs and profiles share: they rank first for each other, above
+    the same trade's profiles left on the stack by earlier runs (top 10 per need)."""
+    return f"chantier école {run}"
+
+
+def family_of(profile_index: int) -> int:
+    return profile_index % len(FAMILIES)
+
+
+def profile_body(family: int, n: int, run: str = "") -> dict[str, Any]:
     expires = (datetime.now(UTC) + timedelta(days=300)).isoformat()
     return {
         "first_name": "Lina",
         "desired_jobs": [FAMILIES[family][1]],
         "commune_insee": "31555",
         "experience": f"Trois ans d'expérience, mise à jour {n}.",
-        "skills": FAMILIES[family][2],
+        "skills": [*FAMILIES[family][2], run_skill(run)] if run else FAMILIES[family][2],
         "mobility_km": 30,
         "has_driving_licence": True,
         "consent": {"purposes": ["matching"], "expires_at": expires},
     }
 
 
-def need_body(run: str, n: int) -> dict[str, Any]:
+def need_body(run: str, n: int, flow: str = "") -> dict[str, Any]:
+    """Need `n` of a flow; its employer's name ("Chaos <run> <flow>-<n>") tells it apart in the
+    e-mails, which name the need by its title and employer."""
     title, _, skills = FAMILIES[n % len(FAMILIES)]
     return {
-        "employer_name": f"Chaos {run}",
+        "employer_name": f"Chaos {run} {flow}-{n}" if flow else f"Chaos {run}",
         "title": title,
         "siret": f"{(int(run, 16) * 1000 + n) % 10**14:014d}",
         "description": f"Poste {n} à Toulouse.",
-        "skills": skills,
+        "skills": [*skills, run_skill(run)],
         "commune_insee": "31555",
         "contract_type": "CDD",
         "hours_per_week": 35,
@@ -92,7 +104,9 @@ async def create_actors(http: httpx.AsyncClient, profiles: int = 6) -> Actors:
     auth = {"Authorization": f"Bearer {bearer}"}
     for i in range(profiles):
         r = await http.post(
-            f"{url('candidate_profile')}/profiles", headers=auth, json=profile_body(i % 3, 0)
+            f"{url('candidate_profile')}/profiles",
+            headers=auth,
+            json=profile_body(family_of(i), 0, run),
         )
         r.raise_for_status()
         actors.profiles.append(r.json()["candidate_id"])
@@ -101,7 +115,9 @@ async def create_actors(http: httpx.AsyncClient, profiles: int = 6) -> Actors:
 
 @dataclass
 class Outcome:
+    flow: str = field(default_factory=lambda: uuid.uuid4().hex[:6])  # tells its needs apart
     needs: dict[str, float] = field(default_factory=dict)  # need_id -> POST time (epoch s)
+    numbers: dict[str, int] = field(default_factory=dict)  # need_id -> n (its family: n % 3)
     versions: set[tuple[str, int]] = field(default_factory=set)  # (candidate_id, version) saved
     refused: dict[str, int] = field(default_factory=dict)  # "needs 503" -> count
 
@@ -127,13 +143,14 @@ async def run_flow(
             r = await http.post(
                 f"{url('employer_intake')}/needs",
                 headers={"X-API-Key": actors.api_key},
-                json=need_body(actors.run, n),
+                json=need_body(actors.run, n, outcome.flow),
             )
         except httpx.HTTPError as exc:
             outcome.refuse("needs", type(exc).__name__)
             return
         if r.status_code == 201:
             outcome.needs[r.json()["need_id"]] = time.time()
+            outcome.numbers[r.json()["need_id"]] = n
         else:
             outcome.refuse_response("needs", r)
 
@@ -143,7 +160,11 @@ async def run_flow(
             r = await http.put(
                 f"{url('candidate_profile')}/profiles/{actors.profiles[i]}",
                 headers=auth,
-                json={k: v for k, v in profile_body(i % 3, n).items() if k != "consent"},
+                json={
+                    k: v
+                    for k, v in profile_body(family_of(i), n, actors.run).items()
+                    if k != "consent"
+                },
             )
         except httpx.HTTPError as exc:
             outcome.refuse("profiles", type(exc).__name__)

@@ -24,10 +24,13 @@ from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
+from shared.supervisor import Supervisor
 
 
 def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    # The relay and the retention job: restarted if they fail, and /readyz says so meanwhile.
+    workers = Supervisor("candidate_profile")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,15 +46,13 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
             poll_seconds=settings.relay_poll_seconds,
         )
         app.state.relay = relay
-        tasks = [
-            asyncio.create_task(relay.run(stop), name="outbox-relay"),
-            asyncio.create_task(retention_loop(services, stop), name="retention"),
-        ]
+        workers.start("outbox-relay", lambda: relay.run(stop))
+        workers.start("retention", lambda: retention_loop(services, stop))
         try:
             yield
         finally:
             stop.set()
-            await asyncio.gather(*tasks)
+            await workers.stop()
             await services.pool.close()
 
     app = FastAPI(
@@ -70,7 +71,10 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     async def kafka() -> None:
         await kafka_reachable(settings.kafka_bootstrap)
 
-    app.include_router(health_router({"postgres": database, "kafka": kafka}))
+    app.include_router(
+        health_router({"postgres": database, "kafka": kafka, "workers": workers.check})
+    )
+    app.state.workers = workers
     app.include_router(routes_profiles.router)
     app.include_router(routes_consent.router)
     app.include_router(routes_referents.router)

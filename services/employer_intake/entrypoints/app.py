@@ -23,6 +23,7 @@ from shared.logs import configure_logging
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
 from shared.referential.snapshot import Snapshot
+from shared.supervisor import Supervisor
 from shared.topics import NEEDS
 
 from ..bootstrap import bootstrap
@@ -47,6 +48,8 @@ def create_app(
 ) -> FastAPI:
     """The API; the lifespan builds the adapters, so creating the app connects to nothing."""
     settings = settings or load_settings()
+    # The outbox relay: restarted if it fails, and /readyz says so meanwhile.
+    workers = Supervisor("employer_intake")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,7 +57,6 @@ def create_app(
         freeze_startup_heap()  # what lives as long as the service: out of GC passes
         app.state.container = container
         stop = asyncio.Event()
-        task = None
         if relay:
             outbox = OutboxRelay(
                 settings.dsn,
@@ -62,13 +64,12 @@ def create_app(
                 bootstrap=settings.kafka_bootstrap,
                 security=settings.kafka_security(),
             )
-            task = asyncio.create_task(outbox.run(stop), name="outbox-relay")
+            workers.start("outbox-relay", lambda: outbox.run(stop))
         try:
             yield
         finally:
             stop.set()
-            if task is not None:
-                await asyncio.wait_for(task, timeout=30)
+            await workers.stop(grace=30)
             await container.pool.close()
 
     app = FastAPI(
@@ -84,7 +85,10 @@ def create_app(
     async def kafka() -> None:
         await kafka_reachable(settings.kafka_bootstrap)
 
-    app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
+    app.include_router(
+        health_router({"postgres": postgres, "kafka": kafka, "workers": workers.check})
+    )
+    app.state.workers = workers
     app.include_router(router)
     install_error_handlers(app)
     install_unavailable_handler(app)

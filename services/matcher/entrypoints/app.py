@@ -22,6 +22,7 @@ from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler
 from shared.kafka.broker import make_broker
 from shared.metrics import INDEX_POINTS, instrument_app, watch_consumer_lag
+from shared.supervisor import Supervisor
 from shared.topics import CANDIDATES, FEEDBACK, NEEDS
 
 log = logging.getLogger("spie.matcher")
@@ -35,6 +36,9 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
     )
     runtime = Runtime(broker)
     register(broker, runtime, group_id=settings.consumer_group, offset_reset=settings.offset_reset)
+    # The relay, the lag watcher and the index upkeep: restarted if they fail, and /readyz
+    # says so meanwhile.
+    workers = Supervisor("matcher")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,28 +46,30 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
         freeze_startup_heap()  # what lives as long as the service: out of GC passes
         runtime.deps = container.deps
         stop = asyncio.Event()
-        relay = asyncio.create_task(container.relay.run(stop), name="outbox-relay")
+        workers.start("outbox-relay", lambda: container.relay.run(stop))
         topics = [NEEDS.name, CANDIDATES.name, FEEDBACK.name]
-        lag = asyncio.create_task(
-            watch_consumer_lag(
+        workers.start(
+            "consumer-lag",
+            lambda: watch_consumer_lag(
                 settings.kafka_bootstrap,
                 settings.consumer_group,
                 topics,
                 stop,
                 security=settings.kafka_security(),
             ),
-            name="consumer-lag",
         )
-        upkeep = keep_optimised(
-            container.index,
-            settings.optimize_every_s,
-            stop,
-            activity=runtime.activity,
-            quiet_s=settings.optimize_quiet_s,
-            max_backlog=settings.optimize_max_backlog,
-            merge_hour=settings.index_merge_hour,
+        workers.start(
+            "index-optimiser",
+            lambda: keep_optimised(
+                container.index,
+                settings.optimize_every_s,
+                stop,
+                activity=runtime.activity,
+                quiet_s=settings.optimize_quiet_s,
+                max_backlog=settings.optimize_max_backlog,
+                merge_hour=settings.index_merge_hour,
+            ),
         )
-        optimiser = asyncio.create_task(upkeep, name="index-optimiser")
         await broker.start()
         app.state.container = container
         try:
@@ -71,11 +77,13 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
         finally:
             await broker.stop()
             stop.set()
-            await asyncio.gather(relay, lag, optimiser)
+            await workers.stop()
             await container.close()
 
     app = FastAPI(title="SPIE matcher", version="1", lifespan=lifespan)
-    app.include_router(health_router(readiness(runtime, settings.kafka_bootstrap)))
+    checks = readiness(runtime, settings.kafka_bootstrap)
+    app.include_router(health_router({**checks, "workers": workers.check}))
+    app.state.workers = workers
     app.include_router(matches_router(runtime))
     install_unavailable_handler(app)
     instrument_app(app, service="matcher")

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from services.matcher.domain.ports import VectorIndex
 from shared.aio import sleep_or_stop
 from shared.metrics import INDEX_UPKEEP
+from shared.transient import is_transient
 
 log = logging.getLogger("spie.matcher")
 PARIS = ZoneInfo("Europe/Paris")
@@ -98,7 +99,10 @@ async def keep_optimised(
         INDEX_UPKEEP.set(1)
         try:
             await index.optimize(merge=merge)
-        except Exception as exc:  # the next round tries again; searches still work meanwhile
+        except Exception as exc:
+            if not is_transient(exc):
+                raise  # the supervisor restarts the upkeep and says so on /readyz
+            # The next round tries again; searches still work meanwhile.
             log.warning("index optimisation failed: %s", type(exc).__name__)
             continue
         finally:

@@ -25,6 +25,7 @@ from shared.kafka.broker import make_broker
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
 from shared.outbox import OutboxRelay
+from shared.supervisor import Supervisor
 from shared.topics import ALERTS, FEEDBACK
 
 from ..bootstrap import Notifier, bootstrap
@@ -52,6 +53,8 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     """The ASGI app; `fakes` go to bootstrap (email=, webhook=, clock=, pool=) in tests."""
     settings = settings or load_settings()
     broker, holder = _broker(settings)
+    # A delivery worker that fails is restarted, and /readyz says so meanwhile.
+    workers = Supervisor("notifier")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -66,10 +69,8 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
             security=settings.kafka_security(),
         )
         wake = asyncio.Event()
-        tasks = [
-            asyncio.create_task(relay.run(stop), name="outbox-relay"),
-            asyncio.create_task(listen_for_deliveries(settings.dsn, wake, stop), name="listen"),
-        ]
+        workers.start("outbox-relay", lambda: relay.run(stop))
+        workers.start("listen", lambda: listen_for_deliveries(settings.dsn, wake, stop))
         n = notifier
 
         async def email_step() -> bool:
@@ -82,15 +83,13 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
             ("delivery", email_step, settings.delivery_workers),
             ("webhook", webhook_step, settings.webhook_workers),
         ):
-            tasks += [
-                asyncio.create_task(
-                    delivery_worker(
+            for i in range(count):
+                workers.start(
+                    f"{name}-{i}",
+                    lambda step=step: delivery_worker(  # type: ignore[misc]
                         step, stop, poll_seconds=settings.delivery_poll_seconds, wake=wake
                     ),
-                    name=f"{name}-{i}",
                 )
-                for i in range(count)
-            ]
         try:
             await broker.start()
             # FastStream's access logger (set up at start) prints two plain-text lines per
@@ -100,11 +99,12 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         finally:
             stop.set()
             await broker.stop()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await workers.stop()
             await notifier.close()
 
     app = FastAPI(title="SPIE notifier", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.broker = broker
+    app.state.workers = workers
 
     async def postgres() -> None:
         await app.state.notifier.pool.fetchval("select 1")
@@ -112,7 +112,9 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     async def kafka() -> None:
         await kafka_reachable(settings.kafka_bootstrap)
 
-    app.include_router(health_router({"postgres": postgres, "kafka": kafka}))
+    app.include_router(
+        health_router({"postgres": postgres, "kafka": kafka, "workers": workers.check})
+    )
     app.include_router(web.router)
     install_unavailable_handler(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

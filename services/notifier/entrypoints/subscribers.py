@@ -3,8 +3,9 @@
 Ack policy, the same for the three topics: NACK_ON_ERROR with auto-commit off. The handlers are
 idempotent (unique constraints, newest-event-wins upserts), so redelivery is harmless, while an
 alert must never be lost. A message that cannot be understood goes to `<topic>.dlq` with the
-reason and is acknowledged; a transient failure (PostgreSQL away) is retried with backoff, and if
-it persists the message is nacked (the consumer seeks back) and read again.
+reason and is acknowledged; a transient failure (PostgreSQL or Kafka away: `shared/transient.py`)
+is retried with backoff, and if it persists the message is nacked (the consumer seeks back) and
+read again.
 MatchFound is consumed in batches (shared/kafka/batch.py: the same guarantees, per record).
 """
 
@@ -20,7 +21,7 @@ from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from shared.contracts import (
     MatchFound,
@@ -35,21 +36,12 @@ from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import CANDIDATES, MATCHES, REFERENTS, Topic
+from shared.transient import is_transient
 
 from .. import handlers
 from ..bootstrap import Notifier
 
 log = logging.getLogger("spie.notifier.consumer")
-TRANSIENT = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.SerializationError,
-)
 GetNotifier = Callable[[], Notifier]
 
 
@@ -73,7 +65,7 @@ async def _process(
     token = correlation_id.set(cid[:36] or None)
     try:
         async for attempt in AsyncRetrying(
-            retry=retry_if_exception_type(TRANSIENT),
+            retry=retry_if_exception(is_transient),
             stop=stop_after_delay(30),
             wait=wait_exponential(multiplier=0.5, max=5),
             reraise=True,
@@ -113,7 +105,6 @@ BATCH_WAIT_MS = 20  # when idle: how long a poll waits, and the pause after an e
 MATCH_POLICY: BatchPolicy[MatchFound] = BatchPolicy(
     service="notifier",
     decode=_decode_match,
-    transient=TRANSIENT,
     # The database refuses this content: it will refuse it again on every retry.
     poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
     reason=lambda exc: f"refused by the database: {type(exc).__name__}",

@@ -1,6 +1,9 @@
 """Background loops of the lifespan: the e-mail workers (immediate alerts and digests both:
 a digest is a delivery whose due time is the référent's digest hour) and, apart so that a slow
-receiver never holds e-mail, the webhook workers."""
+receiver never holds e-mail, the webhook workers.
+
+An outage (`shared/transient.py`) is waited out here with backoff; any other failure escapes to
+the supervisor (`shared/supervisor.py`), which restarts the worker and says so on /readyz."""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from shared.db.pool import connect
+from shared.transient import is_transient
 
 from ..adapters.deliveries_repo import DELIVERIES_CHANNEL
-from .subscribers import TRANSIENT
 
 log = logging.getLogger("spie.notifier.delivery")
 
@@ -36,7 +39,10 @@ async def listen_for_deliveries(dsn: str, wake: asyncio.Event, stop: asyncio.Eve
                     await _pause(stop, 2)
             finally:
                 conn.terminate()
-        except (*TRANSIENT, asyncpg.PostgresError) as exc:
+        except Exception as exc:
+            # Only a wake-up call (the workers poll anyway): any database error pauses it.
+            if not (is_transient(exc) or isinstance(exc, asyncpg.PostgresError)):
+                raise
             log.warning("delivery listener paused: %s", type(exc).__name__)
             await _pause(stop, 2)
 
@@ -58,7 +64,9 @@ async def delivery_worker(
             while not stop.is_set() and await step():
                 pass
             backoff = poll_seconds
-        except TRANSIENT as exc:
+        except Exception as exc:
+            if not is_transient(exc):
+                raise  # the supervisor restarts this worker
             log.warning("delivery paused: %s", type(exc).__name__)
             backoff = min(backoff * 2, 30.0)
         await _pause(stop, backoff, wake)

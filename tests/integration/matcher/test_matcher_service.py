@@ -170,10 +170,14 @@ async def test_a_need_yields_one_explained_match_for_the_compatible_profile_only
     found = await found_for(matches, nid, wait=8)
     assert [f.payload.candidate_id for f in found] == [near]
     assert found[0].payload.explanation.startswith("Même métier : Maçon / Maçonne (F1703) · 19 km")
-    # Replaying the same events emits nothing new.
+    # Replaying the same events emits nothing new, while a new need (the positive control,
+    # read in the same window) is matched.
     await publish_event(producer, profile_event(near))
     await publish_event(producer, need_event(nid))
-    assert await found_for(matches, nid, wait=5) == []
+    control = uuid.uuid4()
+    await publish_event(producer, need_event(control))
+    again = await found_for(matches, {nid, control}, wait=8)
+    assert [(f.payload.need_id, f.payload.candidate_id) for f in again] == [(control, near)]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(service), base_url="http://m") as c:
         audit = (await c.get("/matches", params={"need_id": str(nid)})).json()
     assert len(audit) == 1 and audit[0]["inputs_hash"] and audit[0]["model_version"]
@@ -182,7 +186,8 @@ async def test_a_need_yields_one_explained_match_for_the_compatible_profile_only
 async def test_an_erased_profile_is_not_brought_back_by_an_older_upsert(
     service: FastAPI, producer: Any, matches: AIOKafkaConsumer
 ) -> None:
-    cid, nid = uuid.uuid4(), uuid.uuid4()
+    cid, nid, control = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await publish_event(producer, profile_event(control))  # never erased: it is matched
     await publish_event(producer, profile_event(cid, version=2))
     await publish_event(
         producer,
@@ -193,8 +198,8 @@ async def test_an_erased_profile_is_not_brought_back_by_an_older_upsert(
     await publish_event(producer, profile_event(cid, version=3))
     await asyncio.sleep(2)
     await publish_event(producer, need_event(nid))
-    found = await found_for(matches, nid, wait=6)
-    assert cid not in {f.payload.candidate_id for f in found}
+    found = {f.payload.candidate_id for f in await found_for(matches, nid, wait=6)}
+    assert control in found and cid not in found
 
 
 async def test_a_poison_message_is_dead_lettered_and_consumption_goes_on(
@@ -248,4 +253,13 @@ async def test_a_batch_with_a_poison_record_matches_the_others_and_a_replay_emit
     assert sorted(str(f.payload.need_id) for f in found) == sorted([str(first), str(second)])
 
     await producer.publish_batch(*batch, topic=topics.NEEDS.name, partition=0)  # replayed
-    assert await found_for(matches, {first, second}, wait=5) == []
+    control = uuid.uuid4()  # read in the same window: a new need is matched
+    await producer.publish_batch(
+        encode_event(need_event(control)), topic=topics.NEEDS.name, partition=0
+    )
+    again = [
+        f.payload.need_id
+        for f in await found_for(matches, {first, second, control}, wait=8)
+        if f.payload.candidate_id == cid
+    ]
+    assert again == [control]

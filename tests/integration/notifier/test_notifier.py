@@ -332,11 +332,27 @@ async def test_an_erased_profile_leaves_a_redacted_inbox_entry(
     assert "Profil supprimé" in page
     assert f"À effacer {unique}" not in page and str(match.payload.candidate_id) not in page
     await publish_event(broker, match)  # a replay after erasure brings nothing back
+    # Positive control, keyed by the same candidate so read after the replay: a match of a newer
+    # version of the profile (consent given again) does make an alert.
+    newer = match_event(referent_id, f"CAF-{unique}", candidate_id=match.payload.candidate_id)
+    newer = newer.model_copy(
+        update={"payload": newer.payload.model_copy(update={"profile_version": 3})}
+    )
+    await publish_event(broker, newer)
+    await eventually(
+        lambda: db.fetchval(
+            "select 1 from notifier.alerts where match_id = $1", newer.payload.match_id
+        )
+    )
     assert (
         await db.fetchval(
             "select count(*) from notifier.alerts where need_id = $1", match.payload.need_id
         )
         == 1
+    )
+    assert await db.fetchval(
+        "select redacted_at is not null from notifier.alerts where match_id = $1",
+        match.payload.match_id,
     )
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import cast
 
+import pytest
+
 from services.matcher.domain.ports import VectorIndex
 from services.matcher.entrypoints.maintenance import Activity, keep_optimised
 
@@ -45,6 +47,27 @@ async def test_the_index_is_optimised_each_round_even_after_a_failed_one() -> No
     calm.set()
     await traffic
     assert await task >= 2 and index.calls >= 3
+
+
+async def test_a_round_failing_on_a_bug_ends_the_upkeep_for_its_supervisor_to_restart() -> None:
+    class BuggyIndex(CountingIndex):
+        async def optimize(self, *, merge: bool = False) -> None:
+            self.calls += 1
+            raise AttributeError("a bug, not an outage")
+
+    index, activity = BuggyIndex(fail_first=False), Activity()
+    calm = asyncio.Event()
+    traffic = asyncio.create_task(_traffic(activity, calm))
+    upkeep = keep_optimised(
+        cast(VectorIndex, index), 0.01, asyncio.Event(), activity=activity, max_backlog=1
+    )
+    try:
+        with pytest.raises(AttributeError):
+            await asyncio.wait_for(upkeep, timeout=5)
+    finally:
+        calm.set()
+        await traffic
+    assert index.calls == 1
 
 
 async def test_stopping_does_not_wait_for_the_next_round() -> None:
