@@ -19,6 +19,7 @@ import aiosmtplib
 import asyncpg
 
 from shared.metrics import ALERTS_SENT
+from shared.transient import is_transient
 
 from .adapters import alerts_repo, deliveries_repo, referents_repo
 from .adapters.db import connection
@@ -80,6 +81,19 @@ async def deliver_next(pool: asyncpg.Pool, channels: Channels) -> bool:
             log.exception("delivery failed", extra={"fields": {"id": str(delivery.delivery_id)}})
             async with conn.transaction():
                 await settle(conn, [delivery], DeliveryStatus.FAILED, type(exc).__name__)
+        except Exception as exc:
+            # Any other failure of this row alone (not an outage) sets it aside with the reason,
+            # tried again later and failed after MAX_EMAIL_ATTEMPTS: the queue goes on. Raised
+            # instead, the worker would be restarted only to pick the same row first, and no
+            # e-mail would go out for anybody.
+            if delivery is None or is_transient(exc):
+                raise
+            log.error(
+                "delivery set aside",
+                extra={"fields": {"id": str(delivery.delivery_id), "error": type(exc).__name__}},
+            )
+            async with conn.transaction():
+                await _retry_later(conn, [delivery], f"erreur : {type(exc).__name__}", channels)
     return True
 
 

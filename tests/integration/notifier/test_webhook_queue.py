@@ -198,3 +198,56 @@ async def test_an_email_that_cannot_be_written_fails_alone_and_the_next_one_goes
     statuses = sorted((r["status"], r["last_error"]) for r in rows)
     assert statuses == [("failed", "message impossible à écrire : KeyError"), ("sent", None)]
     assert len([body for body in mail.sent if f"piste pour {structure}" in body]) == 1
+
+
+@dataclass
+class ExplodingMail:
+    """A mail adapter with a bug that shows for one address only."""
+
+    bad_address: str
+    delivered_to: list[str] = field(default_factory=list)
+
+    async def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        if to == self.bad_address:
+            raise RuntimeError("a bug, not an outage")
+        self.delivered_to.append(to)
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_a_delivery_that_keeps_failing_is_set_aside_and_the_others_still_go_out(
+    pool: asyncpg.Pool, unique: str
+) -> None:
+    structure = f"CD31-{unique}"
+    at = NOW + timedelta(days=4)
+    bad, good = uuid.uuid4(), uuid.uuid4()
+    for referent_id, name in ((bad, "Bruno"), (good, "Claire")):
+        event = referent_event(referent_id, structure, name, email=True)
+        await handle_referent_upserted(event, pool=pool, clock=lambda: at)
+    await _alert(pool, bad, structure, at)  # due first: a worker meets it before the other
+    await _alert(pool, good, structure, at)
+    async with pool.acquire() as conn:
+        bad_address = await conn.fetchval(
+            "select email from notifier.referents where referent_id = $1", bad
+        )
+    mail = ExplodingMail(bad_address)
+    ch = Channels(email=mail, webhook=FakePoster(), public_url="http://x", clock=lambda: at)
+    while await deliver_next(pool, ch):
+        pass
+    good_address = await pool.fetchval(
+        "select email from notifier.referents where referent_id = $1", good
+    )
+    assert mail.delivered_to == [good_address]  # the queue went on past the failing row
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "select status, attempts, last_error, due_at from notifier.deliveries"
+            " where referent_id = $1",
+            bad,
+        )
+    assert (row["status"], row["attempts"], row["last_error"]) == (
+        "pending",
+        1,
+        "erreur : RuntimeError",
+    )
+    assert row["due_at"] > at  # tried again later, not in a loop
