@@ -105,5 +105,19 @@ async def bootstrap(
         ),
     )
     await warm_up(pipeline, snapshot, at=datetime.now(UTC))
-    relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
-    return Container(Deps(pool=pool, pipeline=pipeline), index, relay)
+    relay = OutboxRelay(
+        settings.dsn,
+        schema=SCHEMA,
+        bootstrap=settings.kafka_bootstrap,
+        keep_seconds=settings.outbox_keep_seconds,
+    )
+    return Container(
+        Deps(pool=pool, pipeline=pipeline, erasure_keys=erasure_keys(settings)), index, relay
+    )
+
+
+def erasure_keys(settings: MatcherSettings) -> dict[str, bytes]:
+    """The "erasure" keys accepted, the current one first (it hashes; the others still match)."""
+    keyring = settings.keyring()
+    kid, key = keyring.current("erasure")
+    return {kid: key, **keyring.accepted("erasure")}
