@@ -22,9 +22,6 @@ class ProfileSettings(BaseServiceSettings):
         default=730, ge=1, description="A profile unchanged this long is erased."
     )
     token_days: int = Field(default=90, ge=1, le=3650, description="Life of a bearer token.")
-    outbox_keep_seconds: float = Field(
-        default=600.0, ge=0, description="Published outbox rows are deleted after this delay."
-    )
     idempotency_keep_hours: float = Field(default=24.0, ge=0)
     relay_poll_seconds: float = Field(default=1.0, gt=0)
 

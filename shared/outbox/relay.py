@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from typing import Any
 
 import asyncpg
@@ -13,7 +15,7 @@ from aiokafka.errors import KafkaError
 from shared.aio import sleep_or_stop
 from shared.db.pool import connect
 from shared.metrics import PRODUCED
-from shared.outbox.store import _schema, channel
+from shared.outbox.store import _schema, channel, purge_published
 
 log = logging.getLogger("spie.outbox")
 EXPECTED = (TimeoutError, OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError)
@@ -29,6 +31,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_seconds: float = 1.0,
         max_backoff_seconds: float = 10.0,
+        keep_seconds: float = 600.0,
     ) -> None:
         self.dsn = dsn
         self.schema = _schema(schema)
@@ -36,6 +39,10 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff_seconds
+        # A published row still carries its event (a candidate's data, often): it is deleted
+        # `keep_seconds` after Kafka acknowledged it, the bound the README states for outboxes.
+        self.keep_seconds = keep_seconds
+        self._purged_at = -math.inf
         self.published = 0
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
@@ -79,6 +86,7 @@ class OutboxRelay:
                 # being relayed must wake the next round, not wait for the poll.
                 self._wake.clear()
                 sent = await self.relay_once(conn)
+                await self._purge_due(conn)
                 if sent < self.batch_size:
                     await self._wait_for_work(stop)
         finally:
@@ -128,6 +136,13 @@ class OutboxRelay:
         for r in rows:
             PRODUCED.labels(self.schema, r["topic"]).inc()
         return len(rows)
+
+    async def _purge_due(self, conn: asyncpg.Connection) -> None:
+        """At most every tenth of `keep_seconds` (and a minute at most), drop what is due."""
+        now = time.monotonic()
+        if now - self._purged_at >= min(self.keep_seconds / 10, 60.0):
+            self._purged_at = now
+            await purge_published(conn, schema=self.schema, keep_seconds=self.keep_seconds)
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

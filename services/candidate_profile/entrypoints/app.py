@@ -40,6 +40,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
             schema=SCHEMA,
             bootstrap=settings.kafka_bootstrap,
             poll_seconds=settings.relay_poll_seconds,
+            keep_seconds=settings.outbox_keep_seconds,
         )
         app.state.relay = relay
         tasks = [

@@ -56,7 +56,12 @@ def create_app(
         stop = asyncio.Event()
         task = None
         if relay:
-            outbox = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
+            outbox = OutboxRelay(
+                settings.dsn,
+                schema=SCHEMA,
+                bootstrap=settings.kafka_bootstrap,
+                keep_seconds=settings.outbox_keep_seconds,
+            )
             task = asyncio.create_task(outbox.run(stop), name="outbox-relay")
         try:
             yield

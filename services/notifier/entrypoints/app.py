@@ -55,7 +55,12 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         freeze_startup_heap()  # what lives as long as the service: out of GC passes
         holder["notifier"] = app.state.notifier = notifier
         stop = asyncio.Event()
-        relay = OutboxRelay(settings.dsn, schema=SCHEMA, bootstrap=settings.kafka_bootstrap)
+        relay = OutboxRelay(
+            settings.dsn,
+            schema=SCHEMA,
+            bootstrap=settings.kafka_bootstrap,
+            keep_seconds=settings.outbox_keep_seconds,
+        )
         wake = asyncio.Event()
         tasks = [
             asyncio.create_task(relay.run(stop), name="outbox-relay"),
