@@ -186,6 +186,16 @@ async def erase_profile(candidate_id: str, version: int, deps: Deps) -> None:
     await deps.pipeline.remove_profile(candidate_id)
 
 
+async def erase_left_over(deps: Deps) -> int:
+    """Profiles erased before erasure anonymised the log (their id kept in `versions`): erased
+    now, the same way. Runs at start; none left after the first."""
+    async with deps.pool.acquire() as conn:
+        rows = await repo.erased_in_clear(conn)
+    for candidate_id, version in rows:
+        await erase_profile(candidate_id, version, deps)
+    return len(rows)
+
+
 async def handle_feedback(event: MatchFeedbackGiven, deps: Deps) -> None:
     feedback = event.payload.model_dump(mode="json", include={"decision", "reason", "referent_id"})
     async with deps.pool.acquire() as conn:

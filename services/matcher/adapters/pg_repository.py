@@ -173,6 +173,15 @@ async def erased_profiles(conn: Conn, *, hashes: list[str]) -> dict[str, int]:
     return {r["candidate_hash"]: r["version"] for r in rows}
 
 
+async def erased_in_clear(conn: Conn) -> list[tuple[str, int]]:
+    """(id, version) of the profiles erased while the id was kept in clear."""
+    rows = await conn.fetch(
+        "select entity_id, erased_version from matcher.versions"
+        " where kind = 'profile' and erased_version is not null"
+    )
+    return [(r["entity_id"], r["erased_version"]) for r in rows]
+
+
 async def erase_profile(conn: Conn, *, candidate_id: str, candidate_hash: str, version: int) -> int:
     """Forget the candidate, keep the AI Act log without them; idempotent. Rows anonymised.
 

@@ -14,6 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import FastAPI
 
+from services.matcher import handlers
 from services.matcher.entrypoints.app import create_app
 from services.matcher.settings import MatcherSettings
 from shared import topics
@@ -329,3 +330,39 @@ async def test_an_erasure_leaves_the_match_log_without_the_person_and_a_tombston
     await publish_event(producer, need_event(nid3))
     proposed = {f.payload.candidate_id for f in await found_for(matches, nid3, wait=8)}
     assert fresh in proposed and not {cid, other} & proposed
+
+
+async def test_a_profile_erased_before_the_log_was_anonymised_is_anonymised_at_start(
+    service: FastAPI,
+) -> None:
+    deps = service.state.container.deps
+    pool = deps.pool
+    old, alive = str(uuid.uuid4()), str(uuid.uuid4())
+    await pool.execute(
+        "insert into matcher.versions (kind, entity_id, version, erased_version)"
+        " values ('profile', $1, 2, 2), ('profile', $2, 1, null)",
+        old,
+        alive,
+    )
+    for cid in (old, alive):
+        await pool.execute(
+            "insert into matcher.matches (match_id, need_id, candidate_id, need_version,"
+            " profile_version, direction, rank, score, threshold, score_parts, explanation,"
+            " model_version, referential_version, inputs_hash) values ($1, $2, $3, 1, 1,"
+            " 'need_to_profiles', 1, 0.9, 0.5, '{\"distance_km\": 3}', 'à 3 km', 'm', 'r', 'h')",
+            uuid.uuid4(),
+            uuid.uuid4(),
+            uuid.UUID(cid),
+        )
+    await handlers.erase_left_over(deps)
+    assert await _traces(pool, uuid.UUID(old)) == dict.fromkeys(
+        await _traces(pool, uuid.UUID(old)), 0
+    )
+    assert (await _traces(pool, uuid.UUID(alive)))["matches"] == 1  # the others stay as they are
+    digest = deps.candidate_hashes(old)[0]
+    assert (
+        await pool.fetchval(
+            "select version from matcher.erased_profiles where candidate_hash = $1", digest
+        )
+        == 2
+    )
