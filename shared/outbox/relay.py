@@ -18,6 +18,7 @@ from shared.metrics import PRODUCED
 from shared.outbox.store import _schema, channel, purge_published
 
 log = logging.getLogger("spie.outbox")
+PURGE_EVERY_SECONDS = 5.0  # a published row outlives keep_seconds by this much at most
 EXPECTED = (TimeoutError, OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
@@ -138,9 +139,9 @@ class OutboxRelay:
         return len(rows)
 
     async def _purge_due(self, conn: asyncpg.Connection) -> None:
-        """At most every tenth of `keep_seconds` (and a minute at most), drop what is due."""
+        """Drop what is due, every 5 s at most (a tenth of `keep_seconds` if shorter)."""
         now = time.monotonic()
-        if now - self._purged_at >= min(self.keep_seconds / 10, 60.0):
+        if now - self._purged_at >= min(self.keep_seconds / 10, PURGE_EVERY_SECONDS):
             self._purged_at = now
             await purge_published(conn, schema=self.schema, keep_seconds=self.keep_seconds)
 
