@@ -39,6 +39,12 @@ class BaseServiceSettings(KafkaSecuritySettings, BaseSettings):
         description='Current generation of each purpose key, e.g. {"session": 2} (shared/keys.py).',
     )
     log_level: str = "INFO"
+    outbox_keep_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        description="A published outbox row (an event, often with a candidate's data) is"
+        " deleted this long after Kafka acknowledged it: the outboxes' erasure bound.",
+    )
 
     @model_validator(mode="after")
     def _production_ready(self) -> BaseServiceSettings:

@@ -1,14 +1,27 @@
 """Every Kafka topic of the product, declared once: name, partitions, cleanup policy, retention.
 
-`python -m shared.topics ensure` creates the missing ones (stack-up calls it) and reports
-the ones whose declaration differs from what the broker has.
+`python -m shared.topics ensure` creates the missing ones (stack-up calls it), sets the declared
+configuration on those that exist (retention bounds are erasure bounds: a topic created with an
+older declaration must not keep data longer), and reports partition counts that differ.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DAY_MS = 24 * 3600 * 1000
+HOUR_MS = 3600 * 1000
+DAY_MS = 24 * HOUR_MS
+# Topics that carry a candidate's data beyond the pseudonymous id (README, "Erasure"): what an
+# erasure leaves there is gone within PERSONAL_RETENTION_MS + PERSONAL_SEGMENT_MS (7 days).
+# Kafka deletes whole segments only, so a record lives until its segment is rolled
+# (segment.ms) and the whole segment is older than retention.ms.
+PERSONAL_RETENTION_MS = 6 * DAY_MS
+PERSONAL_SEGMENT_MS = DAY_MS
+# The compacted candidates topic: an erased key's earlier values are compacted away within
+# max.compaction.lag.ms (the cleaner rolls the active segment for it); its tombstone, which
+# holds the id alone, stays delete.retention.ms more so that every consumer sees the erasure.
+COMPACTION_LAG_MS = DAY_MS
+TOMBSTONE_RETENTION_MS = 7 * DAY_MS
 
 
 @dataclass(frozen=True)
@@ -28,21 +41,64 @@ class Topic:
         }
         if self.compacted:
             # Tombstones of erased profiles must stay long enough for every consumer to see them.
-            cfg["delete.retention.ms"] = str(7 * DAY_MS)
+            cfg["delete.retention.ms"] = str(TOMBSTONE_RETENTION_MS)
         cfg.update(self.extra)
         return cfg
 
     @property
-    def dlq(self) -> Topic:
-        return Topic(name=f"{self.name}.dlq", partitions=1, retention_ms=90 * DAY_MS)
+    def erasure_bound_ms(self) -> int | None:
+        """How long an erased candidate's data may stay on this topic (None: no bound set)."""
+        cfg = self.config
+        if self.compacted:
+            lag = cfg.get("max.compaction.lag.ms")
+            return int(lag) if lag is not None else None
+        return self.retention_ms + int(cfg.get("segment.ms", 7 * DAY_MS))
 
+    @property
+    def dlq(self) -> Topic:
+        # A dead letter is any event as it was (a profile, a match): the personal bound.
+        return Topic(
+            name=f"{self.name}.dlq",
+            partitions=1,
+            retention_ms=PERSONAL_RETENTION_MS,
+            extra=_PERSONAL_SEGMENTS,
+        )
+
+
+_PERSONAL_SEGMENTS = {"segment.ms": str(PERSONAL_SEGMENT_MS)}
 
 NEEDS = Topic("spie.needs.v1", partitions=6, dead_letter=True)
-CANDIDATES = Topic("spie.candidates.v1", partitions=6, compacted=True, dead_letter=True)
+CANDIDATES = Topic(
+    "spie.candidates.v1",
+    partitions=6,
+    compacted=True,
+    dead_letter=True,
+    extra={
+        "max.compaction.lag.ms": str(COMPACTION_LAG_MS),
+        "segment.ms": str(COMPACTION_LAG_MS),
+        "min.cleanable.dirty.ratio": "0.1",
+    },
+)
 REFERENTS = Topic("spie.referents.v1", partitions=1, compacted=True, dead_letter=True)
-MATCHES = Topic("spie.matches.v1", partitions=6, retention_ms=90 * DAY_MS, dead_letter=True)
+# MatchFound: the explanation (the person's skills, km from home), score parts, candidate id.
+MATCHES = Topic(
+    "spie.matches.v1",
+    partitions=6,
+    retention_ms=PERSONAL_RETENTION_MS,
+    dead_letter=True,
+    extra=_PERSONAL_SEGMENTS,
+)
+# AlertSent: alert, match and référent ids, a channel and a status: no candidate data.
 ALERTS = Topic("spie.alerts.v1", partitions=3, retention_ms=90 * DAY_MS)
-FEEDBACK = Topic("spie.feedback.v1", partitions=3, retention_ms=365 * DAY_MS, dead_letter=True)
+# MatchFeedbackGiven: the candidate id beside the référent's decision; the lasting record of
+# the decision is the matcher's log (without the person), so the topic keeps the personal bound.
+FEEDBACK = Topic(
+    "spie.feedback.v1",
+    partitions=3,
+    retention_ms=PERSONAL_RETENTION_MS,
+    dead_letter=True,
+    extra=_PERSONAL_SEGMENTS,
+)
 
 TOPICS: tuple[Topic, ...] = (NEEDS, CANDIDATES, REFERENTS, MATCHES, ALERTS, FEEDBACK)
 

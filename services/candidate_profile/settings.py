@@ -25,9 +25,6 @@ class ProfileSettings(BaseServiceSettings):
     login_token_days: int = Field(
         default=7, ge=1, le=30, description="Life of the inbox sign-in link (single-use)."
     )
-    outbox_keep_seconds: float = Field(
-        default=600.0, ge=0, description="Published outbox rows are deleted after this delay."
-    )
     idempotency_keep_hours: float = Field(default=24.0, ge=0)
     relay_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_allow_loopback: bool = Field(

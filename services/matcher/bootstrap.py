@@ -17,7 +17,7 @@ from services.matcher.adapters.qdrant_client_index import QdrantServerIndex
 from services.matcher.domain.ports import VectorIndex
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.domain.text import TextEngine
-from services.matcher.handlers import Deps
+from services.matcher.handlers import Deps, erase_left_over
 from services.matcher.pipeline import Pipeline, Settings
 from services.matcher.settings import MatcherSettings
 from services.matcher.warmup import warm_up
@@ -110,5 +110,15 @@ async def bootstrap(
         schema=SCHEMA,
         bootstrap=settings.kafka_bootstrap,
         security=settings.kafka_security(),
+        keep_seconds=settings.outbox_keep_seconds,
     )
-    return Container(Deps(pool=pool, pipeline=pipeline), index, relay)
+    deps = Deps(pool=pool, pipeline=pipeline, erasure_keys=erasure_keys(settings))
+    await erase_left_over(deps)
+    return Container(deps, index, relay)
+
+
+def erasure_keys(settings: MatcherSettings) -> dict[str, bytes]:
+    """The "erasure" keys accepted, the current one first (it hashes; the others still match)."""
+    keyring = settings.keyring()
+    kid, key = keyring.current("erasure")
+    return {kid: key, **keyring.accepted("erasure")}

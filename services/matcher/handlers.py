@@ -9,8 +9,10 @@ replay from emitting a second MatchFound.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
@@ -20,6 +22,7 @@ import asyncpg
 
 from services.matcher.adapters import pg_repository as repo
 from services.matcher.domain import compatibility
+from services.matcher.domain.model import Profile
 from services.matcher.mapping import need_from_payload, profile_from_payload, to_event
 from services.matcher.pipeline import Pipeline, Proposal
 from shared.contracts import (
@@ -31,7 +34,7 @@ from shared.contracts import (
     ProfileErased,
     ProfileUpserted,
 )
-from shared.outbox import enqueue_events
+from shared.outbox import enqueue_events, forget_keys
 
 log = logging.getLogger("spie.matcher")
 Direction = Literal["need_to_profiles", "profile_to_needs"]
@@ -46,6 +49,17 @@ class Deps:
     pool: asyncpg.Pool
     pipeline: Pipeline
     clock: Callable[[], datetime] = field(default=utcnow)
+    # Key id -> key of the "erasure" purpose, the current generation first: erased candidates
+    # are remembered by a keyed hash only (bootstrap passes the keyring's; tests their own).
+    erasure_keys: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+
+    def candidate_hashes(self, candidate_id: str) -> list[str]:
+        """The keyed hash of an id under each accepted key (the current one first)."""
+        message = f"candidate:{candidate_id}".encode()
+        return [
+            f"{kid}:{hmac.new(key, message, hashlib.sha256).hexdigest()}"
+            for kid, key in self.erasure_keys.items()
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +124,7 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
         fresh = await repo.accepted(
             conn, kind="profile", versions=[(p.candidate_id, p.version) for p in profiles]
         )
+        fresh = await _not_erased(conn, deps, profiles, fresh)
     for p in (p for p, ok in zip(profiles, fresh, strict=True) if not ok):
         log.info(
             "profile event ignored: erased or older",
@@ -134,13 +149,51 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
     return await _record(deps, outcomes)
 
 
+async def _not_erased(
+    conn: repo.Conn, deps: Deps, profiles: Sequence[Profile], fresh: list[bool]
+) -> list[bool]:
+    """`fresh`, false too for a profile erased at this version or later (known by hash)."""
+    hashes = [deps.candidate_hashes(p.candidate_id) for p in profiles]
+    erased = await repo.erased_profiles(conn, hashes=[h for hs in hashes for h in hs])
+    return [
+        ok and all(p.version > erased.get(h, 0) for h in hs)
+        for p, hs, ok in zip(profiles, hashes, fresh, strict=True)
+    ]
+
+
 async def handle_profile_erased(event: ProfileErased, deps: Deps) -> None:
-    pid = str(event.payload.candidate_id)
-    async with deps.pool.acquire() as conn:
-        await repo.record_erasure(
-            conn, kind="profile", entity_id=pid, version=event.payload.version
+    await erase_profile(str(event.payload.candidate_id), event.payload.version, deps)
+
+
+async def erase_profile(candidate_id: str, version: int, deps: Deps) -> None:
+    """Everything of the candidate leaves the matcher; the AI Act log stays, without them.
+
+    The audit rows are anonymised rather than deleted: the AI Act (art. 12, 19, 26) wants the
+    log of each proposal and the référent's decision kept, and that log needs no person. The
+    unsent (and the sent) MatchFound of the candidate leave the outbox: an alert about an erased
+    person must not go out. Idempotent: a replayed ProfileErased or tombstone finds nothing more.
+    A bare tombstone (no version) blocks every version: erasure wins.
+    """
+    hashes = deps.candidate_hashes(candidate_id)
+    async with deps.pool.acquire() as conn, conn.transaction():
+        await repo.erase_profile(
+            conn, candidate_id=candidate_id, candidate_hash=hashes[0], version=version
         )
-    await deps.pipeline.remove_profile(pid)
+        # MatchFound is keyed by the candidate: sent or not, none of theirs is left to go out.
+        await forget_keys(
+            cast(asyncpg.Connection, conn), schema=repo.SCHEMA, keys=[candidate_id.encode()]
+        )
+    await deps.pipeline.remove_profile(candidate_id)
+
+
+async def erase_left_over(deps: Deps) -> int:
+    """Profiles erased before erasure anonymised the log (their id kept in `versions`): erased
+    now, the same way. Runs at start; none left after the first."""
+    async with deps.pool.acquire() as conn:
+        rows = await repo.erased_in_clear(conn)
+    for candidate_id, version in rows:
+        await erase_profile(candidate_id, version, deps)
+    return len(rows)
 
 
 async def handle_feedback(event: MatchFeedbackGiven, deps: Deps) -> None:

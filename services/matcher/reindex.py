@@ -3,8 +3,10 @@
 The embedded index keeps each need and profile whole (its "doc" payload), so it rebuilds itself
 without replaying Kafka (whose needs topic forgets after its retention): read page by page,
 encode again with the new model, write into a sibling folder, and only once everything is
-written swap the folders and record the new model. The previous folder stays beside the new one
-(`<index>.before-<time>`) until ops delete it. A failure before the swap changes nothing.
+written swap the folders and record the new model. The previous folder (`<index>.before-<time>`)
+is deleted once the new one is in service, with any an earlier run left: it holds every profile
+document, erased ones included, and nothing erases in it (a rollback is a re-index with the
+previous encoder). A failure before the swap changes nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class Reindexed:
     profiles: int
     needs: int
     dropped: int  # profiles whose consent had lapsed since they were indexed: not written again
-    previous: Path  # the folder as it was, kept for a rollback
+    removed: tuple[Path, ...]  # the previous folder, and any an earlier run left, deleted
 
 
 async def reindex(
@@ -91,7 +93,16 @@ async def reindex(
     location = await asyncio.to_thread(_swap, index_path, building, previous)
     async with pool.acquire() as conn:
         await set_index_model(conn, location=location, model=embedder.name)
-    return Reindexed(embedder.name, profiles, needs, totals[PROFILES] - profiles, previous)
+    removed = await asyncio.to_thread(_remove_backups, index_path)
+    return Reindexed(embedder.name, profiles, needs, totals[PROFILES] - profiles, removed)
+
+
+def _remove_backups(index_path: Path) -> tuple[Path, ...]:
+    """Delete every `<index>.before-*` folder beside the index in service."""
+    backups = tuple(sorted(index_path.parent.glob(f"{index_path.name}.before-*")))
+    for folder in backups:
+        shutil.rmtree(folder)
+    return backups
 
 
 def _swap(index_path: Path, building: Path, previous: Path) -> str:

@@ -23,7 +23,7 @@ from shared.contracts import (
     MatchFound,
     ReferentUpserted,
 )
-from shared.outbox import enqueue_event, enqueue_events
+from shared.outbox import enqueue_event, enqueue_events, forget_keys
 
 from .adapters import access_repo, alerts_repo, deliveries_repo, referents_repo
 from .adapters.db import connection, transaction
@@ -221,12 +221,17 @@ async def handle_profile_erased(
     A bare tombstone carries no version: then every version stays blocked (erasure wins).
     """
     async with transaction(pool) as conn:
-        alert_ids = await alerts_repo.redact_candidate(
+        touched = await alerts_repo.redact_candidate(
             conn,
             candidate_id=candidate_id,
             candidate_hash=candidate_hash(hash_key, candidate_id),
             version=version if version is not None else 2**31 - 1,
         )
+        alert_ids = [alert_id for alert_id, _ in touched]
+        # MatchFeedbackGiven (keyed by match) carries the candidate id: sent or not, it leaves
+        # the outbox now. A decision not yet relayed is then missing from the matcher's log,
+        # which keeps no person anyway; AlertSent carries no candidate data and stays.
+        await forget_keys(conn, schema=SCHEMA, keys=[str(m).encode() for _, m in touched])
         cancelled = await deliveries_repo.cancel_for_alerts(conn, alert_ids=alert_ids)
         alerts = await alerts_repo.get_alerts(conn, alert_ids=[d.alert_id for d in cancelled])
         await alerts_sent(

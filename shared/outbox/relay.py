@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from typing import Any
 
 import asyncpg
@@ -14,10 +16,11 @@ from shared.aio import sleep_or_stop
 from shared.db.pool import connect
 from shared.kafka.security import PLAINTEXT, KafkaSecurity
 from shared.metrics import PRODUCED
-from shared.outbox.store import _schema, channel
+from shared.outbox.store import _schema, channel, purge_published
 from shared.transient import is_transient
 
 log = logging.getLogger("spie.outbox")
+PURGE_EVERY_SECONDS = 5.0  # a published row outlives keep_seconds by this much at most
 
 
 class OutboxRelay:
@@ -31,6 +34,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_seconds: float = 1.0,
         max_backoff_seconds: float = 10.0,
+        keep_seconds: float = 600.0,
     ) -> None:
         self.dsn = dsn
         self.schema = _schema(schema)
@@ -39,6 +43,10 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff_seconds
+        # A published row still carries its event (a candidate's data, often): it is deleted
+        # `keep_seconds` after Kafka acknowledged it, the bound the README states for outboxes.
+        self.keep_seconds = keep_seconds
+        self._purged_at = -math.inf
         self.published = 0
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
@@ -84,6 +92,7 @@ class OutboxRelay:
                 # being relayed must wake the next round, not wait for the poll.
                 self._wake.clear()
                 sent = await self.relay_once(conn)
+                await self._purge_due(conn)
                 if sent < self.batch_size:
                     await self._wait_for_work(stop)
         finally:
@@ -133,6 +142,13 @@ class OutboxRelay:
         for r in rows:
             PRODUCED.labels(self.schema, r["topic"]).inc()
         return len(rows)
+
+    async def _purge_due(self, conn: asyncpg.Connection) -> None:
+        """Drop what is due, every 5 s at most (a tenth of `keep_seconds` if shorter)."""
+        now = time.monotonic()
+        if now - self._purged_at >= min(self.keep_seconds / 10, PURGE_EVERY_SECONDS):
+            self._purged_at = now
+            await purge_published(conn, schema=self.schema, keep_seconds=self.keep_seconds)
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

@@ -91,3 +91,22 @@ async def pending_count(conn: asyncpg.Connection, *, schema: str) -> int:
         f"select count(*) from {_schema(schema)}.outbox where published_at is null"  # noqa: S608
     )
     return count
+
+
+async def purge_published(conn: asyncpg.Connection, *, schema: str, keep_seconds: float) -> int:
+    """Delete the rows published more than `keep_seconds` ago; how many."""
+    status: str = await conn.execute(
+        f"delete from {_schema(schema)}.outbox"  # noqa: S608
+        " where published_at < now() - make_interval(secs => $1)",
+        keep_seconds,
+    )
+    return int(status.split()[-1])
+
+
+async def forget_keys(conn: asyncpg.Connection, *, schema: str, keys: Sequence[bytes]) -> int:
+    """Delete every row under one of `keys`, published or not (an erased candidate's events)."""
+    status: str = await conn.execute(
+        f"delete from {_schema(schema)}.outbox where key = any($1::bytea[])",  # noqa: S608
+        list(keys),
+    )
+    return int(status.split()[-1])

@@ -11,9 +11,9 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from shared.contracts import NeedClosed, decode_event
-from shared.kafka.admin import ensure_topics
+from shared.kafka.admin import ensure_topics, topic_configs
 from shared.kafka.broker import make_broker, publish_event
-from shared.topics import NEEDS, Topic, all_topics
+from shared.topics import DAY_MS, NEEDS, Topic, all_topics
 
 
 async def _create_topic(bootstrap: str, name: str, partitions: int) -> None:
@@ -41,6 +41,30 @@ async def test_stack_up_created_every_declared_topic(kafka_bootstrap: str) -> No
         assert described[topic.name]["error_code"] == 0, topic.name
         assert len(described[topic.name]["partitions"]) == topic.partitions
     assert len(described[NEEDS.name]["partitions"]) == 6
+
+
+async def test_stack_up_gave_every_declared_topic_its_declared_configuration(
+    kafka_bootstrap: str,
+) -> None:
+    actual = await topic_configs(kafka_bootstrap, [t.name for t in all_topics()])
+    for topic in all_topics():
+        assert {k: actual[topic.name][k] for k in topic.config} == topic.config, topic.name
+
+
+async def test_ensure_changes_the_retention_of_a_topic_created_with_an_older_declaration(
+    kafka_bootstrap: str, unique: str
+) -> None:
+    name = f"test.retention.{unique}"
+    older = Topic(name, partitions=1, retention_ms=365 * DAY_MS)
+    newer = Topic(name, partitions=1, retention_ms=6 * DAY_MS, extra={"segment.ms": str(DAY_MS)})
+    assert [r.action for r in await ensure_topics(kafka_bootstrap, [older])] == ["created"]
+    assert (await topic_configs(kafka_bootstrap, [name]))[name]["retention.ms"] == str(365 * DAY_MS)
+
+    [report] = await ensure_topics(kafka_bootstrap, [newer])
+    assert report.action.startswith("configured: retention.ms=518400000")
+    now = (await topic_configs(kafka_bootstrap, [name]))[name]
+    assert (now["retention.ms"], now["segment.ms"]) == (str(6 * DAY_MS), str(DAY_MS))
+    assert [r.action for r in await ensure_topics(kafka_bootstrap, [newer])] == ["exists"]
 
 
 async def test_an_envelope_round_trips_through_a_consumer_group(

@@ -149,3 +149,35 @@ async def _published(conn: asyncpg.Connection, schema: str) -> None:
         if not await pending_count(conn, schema=schema):
             return
         await asyncio.sleep(0.1)
+
+
+async def test_a_published_row_is_deleted_once_kept_its_stated_time(
+    dsn: str, kafka_bootstrap: str, unique: str
+) -> None:
+    schema, topic = f"t_{unique}", f"test.outbox.{unique}"
+    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=1)])
+    conn = await connect(dsn)
+    relay = OutboxRelay(
+        dsn, schema=schema, bootstrap=kafka_bootstrap, poll_seconds=0.2, keep_seconds=2
+    )
+    stop = asyncio.Event()
+    try:
+        await install(conn, schema=schema)
+        async with conn.transaction():
+            await enqueue_events(conn, schema=schema, events=[_closed(uuid.uuid4(), 1)] * 3)
+            await conn.execute(f"update {schema}.outbox set topic = $1", topic)
+        task = asyncio.create_task(relay.run(stop))
+        await asyncio.wait_for(_published(conn, schema), timeout=15)
+        published = asyncio.get_running_loop().time()
+        rows = f"select count(*) from {schema}.outbox"
+        assert await conn.fetchval(rows) == 3  # published, kept until the bound
+        while await conn.fetchval(rows):
+            assert asyncio.get_running_loop().time() - published < 10, "never deleted"
+            await asyncio.sleep(0.2)
+        assert asyncio.get_running_loop().time() - published > 1.5
+        assert relay.published == 3
+    finally:
+        stop.set()
+        await conn.execute(f"drop schema {schema} cascade")
+        await conn.close()
+    await task

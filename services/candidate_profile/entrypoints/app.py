@@ -44,6 +44,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
             bootstrap=settings.kafka_bootstrap,
             security=settings.kafka_security(),
             poll_seconds=settings.relay_poll_seconds,
+            keep_seconds=settings.outbox_keep_seconds,
         )
         app.state.relay = relay
         workers.start("outbox-relay", lambda: relay.run(stop))

@@ -63,6 +63,7 @@ def create_app(
                 schema=SCHEMA,
                 bootstrap=settings.kafka_bootstrap,
                 security=settings.kafka_security(),
+                keep_seconds=settings.outbox_keep_seconds,
             )
             workers.start("outbox-relay", lambda: outbox.run(stop))
         try:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import qdrant_edge as qe
 
+from services.matcher.adapters.edge_rewrite import rewrite_shard
 from services.matcher.adapters.index_payload import PAYLOAD_INDEXES
 from services.matcher.domain import ports
 from services.matcher.domain.ports import Collection, Condition, Hit, Point, Sparse, Stored
@@ -214,10 +215,15 @@ class EdgeIndex:
                 await self._run(shard.optimize)
 
     def _merge(self, name: str) -> None:
-        """Reopen the shard with the merging policy, optimise, and reopen it as it was."""
+        """Reopen the shard with the merging policy, optimise, and reopen it as it was. The
+        profiles shard is rewritten with its live points instead: the only way an erased
+        profile's bytes leave the disk (edge_rewrite)."""
         where = self.path / name
         shard = self._shards.pop(name)
         shard.flush()
+        if name == ports.PROFILES:
+            self._shards[name] = self._rewrite(where, shard)
+            return
         shard.close()
         try:
             merging = _load(where, _merging())
@@ -228,6 +234,21 @@ class EdgeIndex:
                 merging.close()
         finally:
             self._shards[name] = _load(where)
+
+    def _rewrite(self, where: Path, shard: qe.EdgeShard) -> qe.EdgeShard:
+        saved = json.loads((where / "edge_config.json").read_text())
+        dim = int(saved["vectors"]["dense"]["size"])
+        indexes = [
+            qe.UpdateOperation.create_field_index(field, _SCHEMA[kind])
+            for field, kind in PAYLOAD_INDEXES[ports.PROFILES].items()
+        ]
+        try:
+            merged = rewrite_shard(where, shard, _config(dim, _merging()), indexes)
+        except BaseException:
+            self._shards[ports.PROFILES] = _load(where)
+            raise
+        merged.close()
+        return _load(where)
 
     async def segments(self, collection: Collection) -> int:
         info = await self._run(self._shards[collection].info)

@@ -161,3 +161,51 @@ async def set_index_model(conn: Conn, *, location: str, model: str) -> None:
         location,
         model,
     )
+
+
+async def erased_profiles(conn: Conn, *, hashes: list[str]) -> dict[str, int]:
+    """Keyed hash -> version at erasure, for those of `hashes` that were erased."""
+    rows = await conn.fetch(
+        "select candidate_hash, version from matcher.erased_profiles"
+        " where candidate_hash = any($1::text[])",
+        hashes,
+    )
+    return {r["candidate_hash"]: r["version"] for r in rows}
+
+
+async def erased_in_clear(conn: Conn) -> list[tuple[str, int]]:
+    """(id, version) of the profiles erased while the id was kept in clear."""
+    rows = await conn.fetch(
+        "select entity_id, erased_version from matcher.versions"
+        " where kind = 'profile' and erased_version is not null"
+    )
+    return [(r["entity_id"], r["erased_version"]) for r in rows]
+
+
+async def erase_profile(conn: Conn, *, candidate_id: str, candidate_hash: str, version: int) -> int:
+    """Forget the candidate, keep the AI Act log without them; idempotent. Rows anonymised.
+
+    Kept per match: need, versions, rank, score, threshold, the similarity parts, model and
+    referential versions, the référent's decision, the keyed hash. Gone: the candidate id,
+    the explanation (their skills, their km from home), the distance, the inputs' digest
+    (a plain hash of their profile: whoever kept a copy could link it), and the versions row
+    that held the id in clear (the keyed hash in erased_profiles takes its place).
+    """
+    await conn.execute(
+        "insert into matcher.erased_profiles (candidate_hash, version) values ($1, $2)"
+        " on conflict (candidate_hash) do update"
+        " set version = greatest(matcher.erased_profiles.version, excluded.version)",
+        candidate_hash,
+        version,
+    )
+    await conn.execute(
+        "delete from matcher.versions where kind = 'profile' and entity_id = $1", candidate_id
+    )
+    status = await conn.execute(
+        "update matcher.matches set candidate_id = null, candidate_hash = $2, explanation = null,"
+        " inputs_hash = null, score_parts = score_parts - 'distance_km', erased_at = now()"
+        " where candidate_id = $1::uuid",
+        candidate_id,
+        candidate_hash,
+    )
+    return int(status.split()[-1])

@@ -44,7 +44,8 @@ def run(embedder_name: str | None) -> None:
     typer.echo(
         f"index {settings.index_path} now built with {done.model}: {done.profiles} profiles,"
         f" {done.needs} open needs ({done.dropped} profiles left out: consent lapsed)."
-        f" Previous index kept in {done.previous} (delete it once the matcher runs)."
+        f" Previous index deleted ({', '.join(str(p) for p in done.removed) or 'none'}):"
+        " it held erased profiles."
     )
 
 

@@ -92,7 +92,7 @@ def register(
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.CANDIDATES.name,
         title="matcher/candidates",
-        description="ProfileUpserted, ProfileErased (tombstones skipped)",
+        description="ProfileUpserted, ProfileErased (a tombstone erases too)",
         **batched,
     )
     async def on_candidates(msg: KafkaMessage) -> None:

@@ -160,8 +160,8 @@ async def erased_versions(
 
 async def redact_candidate(
     conn: asyncpg.Connection, *, candidate_id: UUID, candidate_hash: str, version: int
-) -> list[UUID]:
-    """Redact the candidate's alerts; return the ids of the alerts touched."""
+) -> list[tuple[UUID, UUID]]:
+    """Redact the candidate's alerts; return the (alert id, match id) of those touched."""
     await conn.execute("select pg_advisory_xact_lock(hashtext($1))", candidate_hash)
     await conn.execute(
         """insert into notifier.erased_candidates (candidate_hash, version) values ($1, $2)
@@ -175,10 +175,10 @@ async def redact_candidate(
     )
     rows = await conn.fetch(
         """update notifier.alerts set candidate_id = null, explanation = null,
-               redacted_at = now() where candidate_id = $1 returning alert_id""",
+               redacted_at = now() where candidate_id = $1 returning alert_id, match_id""",
         candidate_id,
     )
-    return [r["alert_id"] for r in rows]
+    return [(r["alert_id"], r["match_id"]) for r in rows]
 
 
 async def record_shares(

@@ -67,6 +67,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
             schema=SCHEMA,
             bootstrap=settings.kafka_bootstrap,
             security=settings.kafka_security(),
+            keep_seconds=settings.outbox_keep_seconds,
         )
         wake = asyncio.Event()
         workers.start("outbox-relay", lambda: relay.run(stop))

@@ -14,6 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import FastAPI
 
+from services.matcher import handlers
 from services.matcher.entrypoints.app import create_app
 from services.matcher.settings import MatcherSettings
 from shared import topics
@@ -59,7 +60,8 @@ async def _until_consuming(app: FastAPI, settings: MatcherSettings) -> None:
     """With offset_reset=latest, publish harmless probes until both subscribers handle one."""
     broker = make_broker(settings.kafka_bootstrap, client_id="matcher-probe")
     await broker.connect()
-    pool = app.state.container.deps.pool
+    deps = app.state.container.deps
+    pool = deps.pool
     try:
         for _ in range(60):
             need, cand = uuid.uuid4(), uuid.uuid4()
@@ -77,9 +79,12 @@ async def _until_consuming(app: FastAPI, settings: MatcherSettings) -> None:
                 ),
             )
             await asyncio.sleep(1)
+            # An erased profile is remembered by its keyed hash only (its id leaves the schema).
             seen = await pool.fetchval(
-                "select count(*) from matcher.versions where entity_id = any($1::text[])",
-                [str(need), str(cand)],
+                "select (select count(*) from matcher.versions where entity_id = $1)"
+                " + (select count(*) from matcher.erased_profiles where candidate_hash = $2)",
+                str(need),
+                deps.candidate_hashes(str(cand))[0],
             )
             if seen == 2:
                 return
@@ -263,3 +268,115 @@ async def test_a_batch_with_a_poison_record_matches_the_others_and_a_replay_emit
         if f.payload.candidate_id == cid
     ]
     assert again == [control]
+
+
+async def _until(pool: Any, query: str, *args: Any, wait: float = 10) -> None:
+    for _ in range(int(wait / 0.25)):
+        if await pool.fetchval(query, *args):
+            return
+        await asyncio.sleep(0.25)
+    pytest.fail(f"never true: {query}")
+
+
+async def _traces(pool: Any, cid: uuid.UUID) -> dict[str, int]:
+    """Rows of each matcher table whose text (or outbox key/value bytes) holds the id."""
+    found = {}
+    for table in ("versions", "matches", "erased_profiles", "index_models"):
+        found[table] = await pool.fetchval(
+            f"select count(*) from matcher.{table} t where t::text like $1",
+            f"%{cid}%",
+        )
+    found["outbox"] = await pool.fetchval(
+        "select count(*) from matcher.outbox where position($1::bytea in key) > 0"
+        " or position($1::bytea in coalesce(value, ''::bytea)) > 0",
+        str(cid).encode(),
+    )
+    return found
+
+
+async def test_an_erasure_leaves_the_match_log_without_the_person_and_a_tombstone_alone_erases(
+    service: FastAPI, producer: Any, matches: AIOKafkaConsumer
+) -> None:
+    deps = service.state.container.deps
+    pool = deps.pool
+    cid, nid = uuid.uuid4(), uuid.uuid4()
+    await publish_event(producer, profile_event(cid))
+    await asyncio.sleep(2)
+    await publish_event(producer, need_event(nid))
+    assert cid in {f.payload.candidate_id for f in await found_for(matches, nid, wait=8)}
+    before = await _traces(pool, cid)
+    assert before["matches"] and before["versions"] and before["outbox"]  # the scan sees it
+
+    await publish_event(
+        producer,
+        ProfileErased(
+            producer="it", payload={"candidate_id": cid, "version": 1, "reason": "withdrawn"}
+        ),
+    )
+    digest = deps.candidate_hashes(str(cid))[0]
+    await _until(pool, "select 1 from matcher.matches where candidate_hash = $1", digest)
+    assert await _traces(pool, cid) == dict.fromkeys(before, 0)
+    row = await pool.fetchrow("select * from matcher.matches where candidate_hash = $1", digest)
+    assert row["explanation"] is None and row["inputs_hash"] is None
+    assert "distance_km" not in row["score_parts"] and row["model_version"]
+    assert (row["score"], row["referential_version"]) != (None, None)
+
+    # The bare tombstone (as a consumer meets it once compaction took the ProfileErased away),
+    # for this erased candidate (a no-op) and for a matched one whose ProfileErased is gone.
+    other, nid2 = uuid.uuid4(), uuid.uuid4()
+    await publish_event(producer, profile_event(other))
+    await asyncio.sleep(2)
+    await publish_event(producer, need_event(nid2))
+    assert other in {f.payload.candidate_id for f in await found_for(matches, nid2, wait=8)}
+    for gone in (cid, other):
+        await producer.publish(b"", topics.CANDIDATES.name, key=str(gone).encode())
+    other_digest = deps.candidate_hashes(str(other))[0]
+    await _until(pool, "select 1 from matcher.matches where candidate_hash = $1", other_digest)
+    assert await _traces(pool, other) == dict.fromkeys(before, 0)
+    kept = "select count(*) from matcher.matches where candidate_hash = $1"
+    assert await pool.fetchval(kept, digest) == before["matches"]  # the replay changed nothing
+
+    # Neither comes back with a replayed upsert; a new candidate still matches (the control).
+    fresh, nid3 = uuid.uuid4(), uuid.uuid4()
+    for again in (cid, other, fresh):
+        await publish_event(producer, profile_event(again))
+    await asyncio.sleep(2)
+    await publish_event(producer, need_event(nid3))
+    proposed = {f.payload.candidate_id for f in await found_for(matches, nid3, wait=8)}
+    assert fresh in proposed and not {cid, other} & proposed
+
+
+async def test_a_profile_erased_before_the_log_was_anonymised_is_anonymised_at_start(
+    service: FastAPI,
+) -> None:
+    deps = service.state.container.deps
+    pool = deps.pool
+    old, alive = str(uuid.uuid4()), str(uuid.uuid4())
+    await pool.execute(
+        "insert into matcher.versions (kind, entity_id, version, erased_version)"
+        " values ('profile', $1, 2, 2), ('profile', $2, 1, null)",
+        old,
+        alive,
+    )
+    for cid in (old, alive):
+        await pool.execute(
+            "insert into matcher.matches (match_id, need_id, candidate_id, need_version,"
+            " profile_version, direction, rank, score, threshold, score_parts, explanation,"
+            " model_version, referential_version, inputs_hash) values ($1, $2, $3, 1, 1,"
+            " 'need_to_profiles', 1, 0.9, 0.5, '{\"distance_km\": 3}', 'à 3 km', 'm', 'r', 'h')",
+            uuid.uuid4(),
+            uuid.uuid4(),
+            uuid.UUID(cid),
+        )
+    await handlers.erase_left_over(deps)
+    assert await _traces(pool, uuid.UUID(old)) == dict.fromkeys(
+        await _traces(pool, uuid.UUID(old)), 0
+    )
+    assert (await _traces(pool, uuid.UUID(alive)))["matches"] == 1  # the others stay as they are
+    digest = deps.candidate_hashes(old)[0]
+    assert (
+        await pool.fetchval(
+            "select version from matcher.erased_profiles where candidate_hash = $1", digest
+        )
+        == 2
+    )
