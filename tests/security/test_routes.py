@@ -102,16 +102,21 @@ class World:
 
     @property
     def employer(self) -> str:
-        return f"Maçonnerie Sécurité {self.run}"
+        return f"Pierres Sécurité {self.run}"
+
+
+# A rare trade in Saint-Gaudens, within 10 km: the suite's profiles and needs fit each other and
+# stay out of the other suites' matches on the same stack (and theirs out of ours).
+COMMUNE = "31483"
 
 
 def need_body(world: World, **changes: Any) -> dict[str, Any]:
     return {
         "employer_name": world.employer,
-        "title": "Maçon / Maçonne",
-        "description": "Rénovation de maisons de ville.",
-        "skills": ["lecture de plans", "montage de murs"],
-        "commune_insee": "31557",
+        "title": "Tailleur / Tailleuse de pierre",
+        "description": "Restauration de façades en pierre.",
+        "skills": ["taille de pierre", "lecture de plans"],
+        "commune_insee": COMMUNE,
         "contract_type": "CDD",
         "hours_per_week": 35,
         "schedules": ["day"],
@@ -127,11 +132,11 @@ def consent() -> dict[str, Any]:
 def profile_fields() -> dict[str, Any]:
     return {
         "first_name": "Inès",
-        "desired_jobs": ["Maçonne"],
-        "commune_insee": "31555",
-        "experience": "Trois ans de gros œuvre, murs en briques.",
-        "skills": ["lecture de plans", "montage de murs"],
-        "mobility_km": 30,
+        "desired_jobs": ["Tailleuse de pierre"],
+        "commune_insee": COMMUNE,
+        "experience": "Trois ans de restauration de façades en pierre.",
+        "skills": ["taille de pierre", "lecture de plans"],
+        "mobility_km": 10,
         "has_driving_licence": True,
     }
 
