@@ -192,6 +192,17 @@ async def handle_profile_erased(
     return len(alert_ids)
 
 
+async def handle_profile_shares(
+    candidate_id: UUID, shared_with: list[str], *, pool: asyncpg.Pool
+) -> int:
+    """A profile's update: a structure it is no longer shared with stops seeing and acting on
+    the candidate's alerts at once."""
+    async with transaction(pool) as conn:
+        return await alerts_repo.keep_shares(
+            conn, candidate_id=candidate_id, shared_with=shared_with
+        )
+
+
 async def give_feedback(
     *, pool: asyncpg.Pool, referent: Referent, alert_id: UUID, decision: str, reason: str | None
 ) -> Alert:

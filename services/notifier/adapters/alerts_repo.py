@@ -176,3 +176,18 @@ async def redact_candidate(
         candidate_id,
     )
     return [r["alert_id"] for r in rows]
+
+
+async def keep_shares(
+    conn: asyncpg.Connection, *, candidate_id: UUID, shared_with: list[str]
+) -> int:
+    """Take off the candidate's alerts every structure the profile is no longer shared with;
+    the number of alerts changed. (A new share gives no access to earlier alerts.)"""
+    status: str = await conn.execute(
+        """update notifier.alerts
+              set shared_with = array(select s from unnest(shared_with) s where s = any($2))
+            where candidate_id = $1 and not (shared_with <@ $2::text[])""",
+        candidate_id,
+        shared_with,
+    )
+    return int(status.split()[-1])

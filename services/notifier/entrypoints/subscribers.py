@@ -153,6 +153,10 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
                 pool=get().pool,
                 hash_key=get().hash_key,
             )
+        elif isinstance(event, ProfileUpserted):
+            await handlers.handle_profile_shares(
+                event.payload.candidate_id, list(event.payload.shared_with), pool=get().pool
+            )
 
     async def matches(events: list[MatchFound]) -> None:
         n = get()
