@@ -686,18 +686,25 @@ async def clean_up(world: World, http: httpx.AsyncClient) -> None:
     the next run's need on the same stack."""
     profiles, intake = world.urls["candidate_profile"], world.urls["employer_intake"]
     for name in ("X", "Y"):
-        page = await http.get(f"{profiles}/profiles", params={"limit": "200"},
-                              headers=bearer(world, name))  # fmt: skip
+        page = await http.get(
+            f"{profiles}/profiles", params={"limit": "200"}, headers=bearer(world, name)
+        )
         for p in page.json()["items"]:
             await http.delete(
                 f"{profiles}/profiles/{p['candidate_id']}", headers=bearer(world, name)
             )
     for name in ("A", "B"):
-        page = await http.get(f"{intake}/needs", params={"limit": "200", "status": "open"},
-                              headers=api_key(world, name))  # fmt: skip
+        page = await http.get(
+            f"{intake}/needs",
+            params={"limit": "200", "status": "open"},
+            headers=api_key(world, name),
+        )
         for n in page.json()["items"]:
-            await http.post(f"{intake}/needs/{n['need_id']}/close", json={"reason": "cancelled"},
-                            headers=api_key(world, name))  # fmt: skip
+            await http.post(
+                f"{intake}/needs/{n['need_id']}/close",
+                json={"reason": "cancelled"},
+                headers=api_key(world, name),
+            )
 
 
 async def test_the_running_services_document_only_inventoried_routes(world: World) -> None:
@@ -728,8 +735,11 @@ async def test_a_structure_the_profile_is_no_longer_shared_with_loses_its_alerts
         while world.alert in (await http.get(f"{inbox}/boite", headers=z_cookie)).text:
             assert time.monotonic() < deadline, "Z still sees the alert after the un-share"
             await asyncio.sleep(1)
-        r = await http.post(f"{inbox}/alertes/{world.alert}/suivi", headers=z_cookie,
-                            data={"decision": "contacted", "csrf": z_csrf})  # fmt: skip
+        r = await http.post(
+            f"{inbox}/alertes/{world.alert}/suivi",
+            headers=z_cookie,
+            data={"decision": "contacted", "csrf": z_csrf},
+        )
     target = "notifier POST /alertes/{alert_id}/suivi after an un-share"
     assert not attacks.record(OTHER_TENANT, target, got_through=r.status_code != 404)
 
