@@ -79,7 +79,8 @@ def matches_router(runtime: Runtime, keyring: Keyring) -> APIRouter:
                     conn, structure=who.scope, need_id=need_id, candidate_id=candidate_id,
                     limit=limit,
                 )  # fmt: skip
-        _log_access(who, "need_id" if need_id else "candidate_id", len(rows))
+        given = {"need_id": need_id, "candidate_id": candidate_id}
+        _log_access(who, "+".join(k for k, v in given.items() if v is not None), len(rows))
         return rows
 
     @router.get(
