@@ -55,6 +55,7 @@ from bench.load_report import (
 from bench.raw_loop import overhead
 from services.matcher.settings import MatcherSettings
 from shared.metrics import consumer_lag
+from shared.ops_access import issue_ops
 from shared.settings import load_base_settings
 from tests.chaos._checks import GROUPS, count_settled, lag
 from tests.chaos._flow import new_api_key, new_referent
@@ -114,8 +115,15 @@ async def upkeep_done(http: httpx.AsyncClient) -> float:
     Seconds waited; /metrics answers only once a round has ended."""
     started = time.monotonic()
     await asyncio.sleep(MatcherSettings.model_fields["optimize_quiet_s"].default + 3)
+    ops = issue_ops(load_base_settings().keyring(), name="bench", days=1)
     while True:
-        metrics = (await http.get(f"{url('matcher')}/metrics", timeout=1800)).text
+        metrics = (
+            await http.get(
+                f"{url('matcher')}/metrics",
+                headers={"Authorization": f"Bearer {ops}"},  # /metrics is for ops only
+                timeout=1800,
+            )
+        ).text
         if "spie_index_upkeep_running 0.0" in metrics.splitlines():
             return round(time.monotonic() - started, 1)
         await asyncio.sleep(1)

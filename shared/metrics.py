@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import Counter, Gauge, Histogram
 
 from shared import tracing
 from shared.heap import watch_gc_pauses
@@ -40,7 +40,8 @@ ALERTS_SENT = Counter("spie_alerts_sent_total", "Alerts delivered", ["channel", 
 
 def instrument_app(app: FastAPI, *, service: str) -> None:
     """HTTP latency per route template (never per raw path: ids would explode the series);
-    spans too when tracing is configured (shared/tracing.py); garbage collector pauses."""
+    spans too when tracing is configured (shared/tracing.py); garbage collector pauses.
+    `/metrics` itself is served to ops only, by shared/ops_access.install_ops_routes."""
     tracing.instrument_fastapi(app, service)
     watch_gc_pauses()
 
@@ -56,10 +57,6 @@ def instrument_app(app: FastAPI, *, service: str) -> None:
             time.perf_counter() - start
         )
         return response
-
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def consumer_lag(

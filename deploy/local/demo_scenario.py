@@ -472,7 +472,10 @@ def summary(
     console.print(
         f"Boîte de réception : {INBOX}/connexion\n"
         f"Connexion de démonstration ({ref.name}, {ref.structure}) : {ref.inbox_token}\n"
-        f"Rapprochements (ops) : {MATCHER}/matches?need_id={next(iter(our_needs))}"
+        "Journal des rapprochements (auditeur) : python -m services.matcher"
+        " issue-auditor-assertion --name <vous>, puis\n"
+        f"  curl -H 'Authorization: Bearer <assertion>'"
+        f" '{MATCHER}/matches?need_id={next(iter(our_needs))}'"
     )
     arrived = bool(matches) and not watch.unalerted(our_needs)
     if not arrived:

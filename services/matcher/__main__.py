@@ -1,4 +1,5 @@
-"""`python -m services.matcher serve | reindex | rank-candidates | rank-texts | export-onnx`."""
+"""`python -m services.matcher serve | reindex | rank-candidates | rank-texts | export-onnx |
+issue-auditor-assertion`."""
 
 from __future__ import annotations
 
@@ -44,6 +45,30 @@ def export_onnx(
     from services.matcher.adapters.onnx_export import export
 
     typer.echo(f"onnx export ready in {export(source)}")
+
+
+@app.command("issue-auditor-assertion")
+def issue_auditor_assertion(
+    name: str = typer.Option(..., help="the auditor (logged with every reading of the log)"),
+    hours: float = typer.Option(8, min=0.1, max=12, help="how long it is valid"),
+) -> None:
+    """Print an auditor's assertion for GET /matches (`Authorization: Bearer ...`); logged."""
+    import logging
+    from datetime import timedelta
+
+    from services.matcher.settings import load_settings
+    from shared.identity import issue
+    from shared.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging("matcher", settings.log_level)
+    token = issue(
+        settings.keyring(), role="auditor", subject=name, scope="*", lifetime=timedelta(hours=hours)
+    )
+    logging.getLogger("spie.matcher.audit").info(
+        "auditor assertion issued", extra={"fields": {"who": name, "hours": hours}}
+    )
+    typer.echo(token)
 
 
 app.command("rank-candidates")(rank_candidates)

@@ -20,6 +20,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.matcher.adapters import audit_log
 from services.matcher.adapters import pg_repository as repo
 from services.matcher.domain import compatibility
 from services.matcher.domain.model import Profile
@@ -146,7 +147,11 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
         )
         for (e, p), proposals in zip(kept, ranked, strict=True)
     ]
-    return await _record(deps, outcomes)
+    access = [
+        (UUID(p.candidate_id), p.routing["structure"], list(p.routing.get("shared_with", [])))
+        for _, p in kept
+    ]
+    return await _record(deps, outcomes, access=access)
 
 
 async def _not_erased(
@@ -202,8 +207,11 @@ async def handle_feedback(event: MatchFeedbackGiven, deps: Deps) -> None:
         await repo.save_feedback(conn, match_id=event.payload.match_id, feedback=feedback)
 
 
-async def _record(deps: Deps, outcomes: list[Outcome]) -> int:
-    """Store the versions seen, and each new match with its MatchFound, in one transaction."""
+async def _record(
+    deps: Deps, outcomes: list[Outcome], *, access: list[tuple[UUID, str, list[str]]] | None = None
+) -> int:
+    """Store the versions seen, and each new match with its MatchFound, in one transaction;
+    `access`: the profiles' structures and shares now, for the audit log's earlier rows."""
     now = deps.clock()
     pipeline = deps.pipeline
     found: list[tuple[MatchFound, dict[str, Any]]] = [
@@ -215,6 +223,8 @@ async def _record(deps: Deps, outcomes: list[Outcome]) -> int:
     ]
     async with deps.pool.acquire() as conn, conn.transaction():
         await repo.record_versions(conn, seen=[o.seen for o in outcomes])
+        if access:
+            await audit_log.refresh_access(conn, access=access)
         new = await repo.save_matches(conn, rows=[row for _, row in found])
         events = _first_of_each(found, new)
         await enqueue_events(cast(asyncpg.Connection, conn), schema=repo.SCHEMA, events=events)

@@ -135,7 +135,8 @@ def to_event(
     event = MatchFound(producer=PRODUCER, correlation_id=correlation_id, payload=payload)
     row = {
         # Every audit column but score_parts comes as it is in the event.
-        **payload.model_dump(include=set(MATCH_COLUMNS) - {"score_parts"}),
+        **payload.model_dump(include=set(MATCH_COLUMNS) - {"score_parts", "federation"}),
+        "federation": payload.need.federation,
         "score_parts": {
             "dense": parts.dense,
             "lexical": parts.lexical,

@@ -158,8 +158,15 @@ async def test_a_need_reaches_the_right_referent_who_acts_and_erasure_redacts_it
             )
             assert r.status_code == 200
 
+            # The matcher has no users of its own: the référent's service vouches for them.
+            r = await http.post(f"{profiles}/referents/me/assertion", headers=bearer)
+            assert r.status_code == 200, r.text
             matches = (
-                await http.get(f"http://127.0.0.1:{base + 3}/matches", params={"need_id": need_id})
+                await http.get(
+                    f"http://127.0.0.1:{base + 3}/matches",
+                    params={"need_id": need_id},
+                    headers={"Authorization": f"Bearer {r.json()['assertion']}"},
+                )
             ).json()
             [match] = [m for m in matches if m["candidate_id"] == candidate_id]
             match_id = str(match["match_id"])

@@ -23,6 +23,7 @@ from shared.correlation import CorrelationIdMiddleware
 from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.metrics import instrument_app
+from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.supervisor import Supervisor
 
@@ -82,6 +83,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_unavailable_handler(app)
     instrument_app(app, service="candidate_profile")
+    install_ops_routes(app, settings.keyring())
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -8,6 +8,7 @@ from services.candidate_profile.entrypoints.deps import ReferentDep, ServicesDep
 from services.candidate_profile.entrypoints.schemas import ReferentOut
 from services.candidate_profile.handlers import referents
 from shared.contracts import AlertPreferences
+from shared.ops_access import AssertionOut, user_assertion
 
 router = APIRouter(prefix="/referents/me", tags=["referents"])
 
@@ -33,3 +34,20 @@ async def set_preferences(
     async with services.transaction() as conn:
         referent = await referents.set_preferences(conn, actor=actor, preferences=body)
     return ReferentOut.model_validate(referent.model_dump())
+
+
+@router.post(
+    "/assertion",
+    response_model=AssertionOut,
+    responses={401: {"description": "No valid token"}},
+    summary="A short-lived identity assertion for the matcher's audit log (your structure)",
+)
+async def assertion(actor: ReferentDep, services: ServicesDep) -> AssertionOut:
+    """Sent as `Authorization: Bearer <assertion>` to the matcher's `GET /matches`, it shows the
+    rows of your structure's candidates (and of those shared with it), no others."""
+    return user_assertion(
+        services.settings.keyring(),
+        role="referent",
+        subject=str(actor.referent_id),
+        scope=actor.structure,
+    )

@@ -21,6 +21,7 @@ from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
+from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.referential.snapshot import Snapshot
 from shared.supervisor import Supervisor
@@ -30,6 +31,7 @@ from ..bootstrap import bootstrap
 from ..settings import SCHEMA, IntakeSettings, load_settings
 from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_handlers
 from .routes import router
+from .routes_identity import router as identity_router
 
 DESCRIPTION = """Employer federations post their hiring needs here, one by one or as a file.
 
@@ -91,12 +93,14 @@ def create_app(
     )
     app.state.workers = workers
     app.include_router(router)
+    app.include_router(identity_router)
     install_error_handlers(app)
     install_unavailable_handler(app)
     limits = body_limit_of(json_limit=settings.max_json_bytes, bulk_limit=settings.max_bulk_bytes)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_json_bytes, limit_for=limits)
     app.add_middleware(CorrelationAndAccessLog)
     instrument_app(app, service="employer_intake")
+    install_ops_routes(app, settings.keyring())
     return app
 
 

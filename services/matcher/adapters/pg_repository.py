@@ -90,12 +90,16 @@ MATCH_COLUMNS = (
     "model_version",
     "referential_version",
     "inputs_hash",
+    # Who may read the row (services/matcher/adapters/audit_log.py).
+    "structure",
+    "shared_with",
+    "federation",
 )
 _INSERT_MATCH = (
     "insert into matcher.matches (match_id, need_id, candidate_id, need_version,"
     " profile_version, direction, rank, score, threshold, score_parts, explanation,"
-    " model_version, referential_version, inputs_hash)"
-    " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    " model_version, referential_version, inputs_hash, structure, shared_with, federation)"
+    " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     " on conflict (need_id, candidate_id, need_version, profile_version) do nothing"
     " returning match_id"
 )
@@ -114,23 +118,6 @@ async def save_matches(conn: Conn, *, rows: list[dict[str, Any]]) -> set[UUID]:
         _INSERT_MATCH, [tuple(r[c] for c in MATCH_COLUMNS) for r in rows]
     )
     return {r["match_id"] for r in inserted}
-
-
-async def list_matches(
-    conn: Conn,
-    *,
-    need_id: UUID | None = None,
-    candidate_id: UUID | None = None,
-    limit: int = 100,
-) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        "select * from matcher.matches where ($1::uuid is null or need_id = $1)"
-        " and ($2::uuid is null or candidate_id = $2) order by created_at desc, rank limit $3",
-        need_id,
-        candidate_id,
-        limit,
-    )
-    return [dict(r) for r in rows]
 
 
 async def save_feedback(conn: Conn, *, match_id: UUID, feedback: dict[str, Any]) -> bool:

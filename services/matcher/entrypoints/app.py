@@ -22,6 +22,7 @@ from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler
 from shared.kafka.broker import make_broker
 from shared.metrics import INDEX_POINTS, instrument_app, watch_consumer_lag
+from shared.ops_access import install_ops_routes
 from shared.supervisor import Supervisor
 from shared.topics import CANDIDATES, FEEDBACK, NEEDS
 
@@ -84,21 +85,21 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
     checks = readiness(runtime, settings.kafka_bootstrap)
     app.include_router(health_router({**checks, "workers": workers.check}))
     app.state.workers = workers
-    app.include_router(matches_router(runtime))
+    app.include_router(matches_router(runtime, settings.keyring()))
     install_unavailable_handler(app)
     instrument_app(app, service="matcher")
 
-    @app.middleware("http")
-    async def _index_size(request: Any, call_next: Any) -> Any:
+    async def index_size() -> None:
         # The index size is read when Prometheus scrapes, not on every message.
-        if request.url.path == "/metrics" and runtime.deps is not None:
-            for name in (ports.PROFILES, ports.NEEDS):
-                try:
-                    INDEX_POINTS.labels(name).set(await runtime.deps.pipeline.index.count(name))
-                except Exception as exc:  # a metric must never fail the scrape
-                    log.warning("index size unavailable: %s", type(exc).__name__)
-        return await call_next(request)
+        if runtime.deps is None:
+            return
+        for name in (ports.PROFILES, ports.NEEDS):
+            try:
+                INDEX_POINTS.labels(name).set(await runtime.deps.pipeline.index.count(name))
+            except Exception as exc:  # a metric must never fail the scrape
+                log.warning("index size unavailable: %s", type(exc).__name__)
 
+    install_ops_routes(app, settings.keyring(), on_scrape=index_size)
     return app
 
 

@@ -24,6 +24,7 @@ from shared.http import health_router, install_unavailable_handler, kafka_reacha
 from shared.kafka.broker import make_broker
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
+from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.supervisor import Supervisor
 from shared.topics import ALERTS, FEEDBACK
@@ -103,7 +104,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
             await workers.stop()
             await notifier.close()
 
-    app = FastAPI(title="SPIE notifier", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(title="SPIE notifier", lifespan=lifespan)
     app.state.broker = broker
     app.state.workers = workers
 
@@ -120,6 +121,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     install_unavailable_handler(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     instrument_app(app, service="notifier")
+    install_ops_routes(app, settings.keyring())
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
 

@@ -18,6 +18,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks as sc
 
+from shared.ops_access import issue_ops
+from shared.settings import load_base_settings
+
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = int(os.environ.get("INTAKE_SCHEMATHESIS_EXAMPLES", "30"))
@@ -130,7 +133,10 @@ def test_the_api_answers_every_generated_request_within_its_schema(
     service_url: str, api_key: str
 ) -> None:
     # schemathesis' own pytest plugin does not run under pytest 9 yet: drive hypothesis here.
-    schema = schemathesis.openapi.from_url(f"{service_url}/openapi.json")
+    ops = issue_ops(load_base_settings().keyring(), name="schemathesis", days=1)
+    schema = schemathesis.openapi.from_url(
+        f"{service_url}/openapi.json", headers={"Authorization": f"Bearer {ops}"}
+    )
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8

@@ -27,10 +27,21 @@ from shared.contracts import (
     decode_event,
     encode_event,
 )
+from shared.identity import Role, issue
 from shared.kafka.broker import make_broker, publish_event
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
+
+
+def assertion(role: Role, scope: str) -> dict[str, str]:
+    """What candidate_profile, employer_intake or the CLI would hand the caller."""
+    token = issue(MatcherSettings().keyring(), role=role, subject="it", scope=scope)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def auditor() -> dict[str, str]:
+    return assertion("auditor", "*")
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +135,13 @@ async def found_for(
 
 
 def profile_event(
-    cid: uuid.UUID, *, version: int = 1, commune: str = "31555", mobility: float = 30
+    cid: uuid.UUID,
+    *,
+    version: int = 1,
+    commune: str = "31555",
+    mobility: float = 30,
+    structure: str = "CD31",
+    shared_with: tuple[str, ...] = (),
 ) -> ProfileUpserted:
     return ProfileUpserted(
         producer="it",
@@ -132,7 +149,8 @@ def profile_event(
             "candidate_id": cid,
             "version": version,
             "referent_id": uuid.uuid4(),
-            "structure": "CD31",
+            "structure": structure,
+            "shared_with": list(shared_with),
             "consent": {
                 "granted_at": NOW - timedelta(days=5),
                 "expires_at": NOW + timedelta(days=300),
@@ -184,7 +202,7 @@ async def test_a_need_yields_one_explained_match_for_the_compatible_profile_only
     again = await found_for(matches, {nid, control}, wait=8)
     assert [(f.payload.need_id, f.payload.candidate_id) for f in again] == [(control, near)]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(service), base_url="http://m") as c:
-        audit = (await c.get("/matches", params={"need_id": str(nid)})).json()
+        audit = (await c.get("/matches", params={"need_id": str(nid)}, headers=auditor())).json()
     assert len(audit) == 1 and audit[0]["inputs_hash"] and audit[0]["model_version"]
 
 
@@ -380,3 +398,66 @@ async def test_a_profile_erased_before_the_log_was_anonymised_is_anonymised_at_s
         )
         == 2
     )
+
+
+async def test_the_audit_log_shows_a_referent_only_its_structures_rows_and_a_federation_counts(
+    service: FastAPI, producer: Any, matches: AIOKafkaConsumer
+) -> None:
+    run = uuid.uuid4().hex[:6].upper()
+    ours, theirs = f"IT{run}A", f"IT{run}B"
+    mine, other, nid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await publish_event(producer, profile_event(mine, structure=ours))
+    await publish_event(producer, profile_event(other, structure=theirs))
+    await asyncio.sleep(2)
+    await publish_event(producer, need_event(nid))
+    assert {mine, other} <= {f.payload.candidate_id for f in await found_for(matches, nid, wait=8)}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(service), base_url="http://m") as c:
+
+        async def candidates(headers: dict[str, str], **query: str) -> set[uuid.UUID]:
+            r = await c.get("/matches", params=query, headers=headers)
+            assert r.status_code == 200, r.text
+            return {uuid.UUID(str(m["candidate_id"])) for m in r.json()}
+
+        # Positive controls: the auditor sees both; each structure sees its own candidate.
+        assert {mine, other} <= await candidates(auditor(), need_id=str(nid))
+        assert await candidates(assertion("referent", ours), need_id=str(nid)) == {mine}
+        assert await candidates(assertion("referent", theirs), need_id=str(nid)) == {other}
+        asked = await candidates(assertion("referent", ours), candidate_id=str(other))
+        assert asked == set()
+        assert (await c.get("/matches", params={"need_id": str(nid)})).status_code == 401
+        federation = assertion("federation", "BTP31")
+        r = await c.get("/matches", params={"need_id": str(nid)}, headers=federation)
+        assert r.status_code == 403
+
+        # A federation: counts by decision for its own need, small ones hidden, no candidate.
+        r = await c.get("/matches/summary", params={"need_id": str(nid)}, headers=federation)
+        assert r.status_code == 200, r.text
+        assert r.json()["decisions"]["awaiting_decision"] == "moins de 5"
+        assert str(mine) not in r.text and "explanation" not in r.text
+        r = await c.get(
+            "/matches/summary", params={"need_id": str(nid)}, headers=assertion("federation", "CCI")
+        )
+        assert set(r.json()["decisions"].values()) == {0}
+
+        # Shared with our structure, then no longer: its rows follow at once.
+        await publish_event(producer, profile_event(other, version=2, structure=theirs,
+                                                    shared_with=(ours,)))  # fmt: skip
+        await _eventually(lambda: candidates(assertion("referent", ours), candidate_id=str(other)))
+        await publish_event(producer, profile_event(other, version=3, structure=theirs))
+        await _eventually(
+            lambda: _empty(candidates(assertion("referent", ours), candidate_id=str(other)))
+        )
+        assert other in await candidates(assertion("referent", theirs), candidate_id=str(other))
+
+
+async def _empty(found: Any) -> bool:
+    return not await found
+
+
+async def _eventually(check: Any, *, within: float = 15) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail("waited in vain")
+        await asyncio.sleep(0.5)

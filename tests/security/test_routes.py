@@ -1,0 +1,803 @@
+"""Every HTTP route of the four services, attacked on the running stack: with no credential, with
+a forged one, and with another tenant's genuine one (federation A on B's need, référent of
+structure X on Y's profile and alerts, X's assertion on the matcher's rows of Y's candidate, a
+federation's assertion on the rows themselves, a user's credential on the ops routes).
+
+The routes come from the services' app objects: a route added later is attacked or listed as
+public here, or `test_every_route_is_attacked_or_listed_public` fails. Beside each attack, the
+owner's same request succeeds and returns the data (positive control). Nothing personal printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+from shared.identity import issue
+from shared.keys import Keyring
+from shared.ops_access import issue_ops
+from shared.settings import load_base_settings
+from tests.security.conftest import AttackLedger, cli
+
+SERVICES = ("employer_intake", "candidate_profile", "matcher", "notifier")
+NO_CREDENTIAL, FORGED, OTHER_TENANT = "no credential", "forged credential", "other tenant"
+
+# Open on purpose, with the reason; everything else is attacked below.
+PUBLIC: dict[tuple[str, str, str], str] = {
+    **{(s, "GET", "/healthz"): "liveness probe: says ok only" for s in SERVICES},
+    **{(s, "GET", "/readyz"): "readiness probe: says ready / not ready only" for s in SERVICES},
+    ("notifier", "GET", "/"): "redirects to the inbox",
+    ("notifier", "GET", "/connexion"): "the sign-in form",
+    ("notifier", "POST", "/connexion"): "signing in: takes a sign-in token",
+    ("notifier", "POST", "/deconnexion"): "signing out: only clears the caller's own cookie",
+    ("notifier", "MOUNT", "/static"): "the stylesheet",
+}
+
+
+def app_of(service: str) -> FastAPI:
+    """The service's app as it is built (creating it connects to nothing)."""
+    if service == "employer_intake":
+        from services.employer_intake.entrypoints.app import create_app as intake
+
+        return intake()
+    if service == "candidate_profile":
+        from services.candidate_profile.entrypoints.app import create_app as profiles
+
+        return profiles()
+    if service == "matcher":
+        from services.matcher.entrypoints.app import create_app as matcher
+
+        return matcher()
+    from services.notifier.entrypoints.app import create_app as notifier
+
+    return notifier()
+
+
+def routes_of(service: str) -> set[tuple[str, str, str]]:
+    """(service, method, path) of every route, those of included routers too."""
+    found = set()
+    for route in iter_route_contexts(app_of(service).routes):
+        if isinstance(route.original_route, Mount):
+            found.add((service, "MOUNT", route.path))
+            continue
+        for method in route.methods or ():
+            if method != "HEAD":
+                found.add((service, method, route.path))
+    return found
+
+
+# --- the tenants -------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """Federations A and B, structures X, Y and Z; the victims are B's need, Y's profile
+    (matched, shared with Z) and Y's alert."""
+
+    urls: dict[str, str]
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:6].upper())
+    federation: dict[str, str] = field(default_factory=dict)
+    api_key: dict[str, str] = field(default_factory=dict)
+    structure: dict[str, str] = field(default_factory=dict)
+    bearer: dict[str, str] = field(default_factory=dict)
+    sign_in: dict[str, str] = field(default_factory=dict)
+    idempotency: dict[str, str] = field(default_factory=dict)
+    need: str = ""
+    profile: str = ""
+    profile_body: dict[str, Any] = field(default_factory=dict)
+    alert: str = ""
+    sessions: dict[str, tuple[str, str]] = field(default_factory=dict)  # cookie, csrf
+
+    @property
+    def employer(self) -> str:
+        return f"Pierres Sécurité {self.run}"
+
+
+# A rare trade in Saint-Gaudens, within 10 km: the suite's profiles and needs fit each other and
+# stay out of the other suites' matches on the same stack (and theirs out of ours).
+COMMUNE = "31483"
+
+
+def need_body(world: World, **changes: Any) -> dict[str, Any]:
+    return {
+        "employer_name": world.employer,
+        "title": "Tailleur / Tailleuse de pierre",
+        "description": "Restauration de façades en pierre.",
+        "skills": ["taille de pierre", "lecture de plans"],
+        "commune_insee": COMMUNE,
+        "contract_type": "CDD",
+        "hours_per_week": 35,
+        "schedules": ["day"],
+        **changes,
+    }
+
+
+def consent() -> dict[str, Any]:
+    expires = (datetime.now(UTC) + timedelta(days=300)).isoformat()
+    return {"purposes": ["matching"], "expires_at": expires}
+
+
+def profile_fields() -> dict[str, Any]:
+    return {
+        "first_name": "Inès",
+        "desired_jobs": ["Tailleuse de pierre"],
+        "commune_insee": COMMUNE,
+        "experience": "Trois ans de restauration de façades en pierre.",
+        "skills": ["taille de pierre", "lecture de plans"],
+        "mobility_km": 10,
+        "has_driving_licence": True,
+    }
+
+
+def make_tenants(world: World) -> None:
+    for name in ("A", "B"):
+        world.federation[name] = f"SEC{world.run}{name}"
+        out, _ = cli(
+            "services.employer_intake", "create-api-key", "--federation", world.federation[name]
+        )
+        world.api_key[name] = out.strip().splitlines()[-1]
+    for name in ("X", "Y", "Z"):
+        world.structure[name] = f"SEC{world.run}{name}"
+        out, err = cli(
+            "services.candidate_profile",
+            "create-referent",
+            "--structure",
+            world.structure[name],
+            "--email",
+            f"ref.{name.lower()}.{world.run.lower()}@securite.example.org",
+            "--name",
+            f"Référent {name}",
+        )
+        world.bearer[name] = out.strip().splitlines()[-1]
+        found = re.search(r"inbox sign-in token (\S+)", err)
+        assert found is not None
+        world.sign_in[name] = found.group(1)
+
+
+async def make_victims(world: World, http: httpx.AsyncClient) -> None:
+    """Y's profile, shared with Z; B's need that fits it; Y's alert about it."""
+    profiles, intake = world.urls["candidate_profile"], world.urls["employer_intake"]
+    world.idempotency["Y"] = f"idem-{uuid.uuid4()}"
+    world.profile_body = {**profile_fields(), "consent": consent()}
+    r = await http.post(
+        f"{profiles}/profiles",
+        json=world.profile_body,
+        headers={**bearer(world, "Y"), "Idempotency-Key": world.idempotency["Y"]},
+    )
+    assert r.status_code == 201, r.status_code
+    world.profile = r.json()["candidate_id"]
+    r = await http.post(
+        f"{profiles}/profiles/{world.profile}/shares",
+        json={"structure": world.structure["Z"]},
+        headers=bearer(world, "Y"),
+    )
+    assert r.status_code == 200, r.status_code
+    # X has a candidate of its own that fits too: its inbox then holds a form (and its token).
+    r = await http.post(
+        f"{profiles}/profiles",
+        json={**profile_fields(), "consent": consent()},
+        headers=bearer(world, "X"),
+    )
+    assert r.status_code == 201, r.status_code
+    await asyncio.sleep(2)  # the profile reaches the matcher's index first
+    world.idempotency["B"] = f"idem-{uuid.uuid4()}"
+    r = await http.post(
+        f"{intake}/needs",
+        json=need_body(world),
+        headers={**api_key(world, "B"), "Idempotency-Key": world.idempotency["B"]},
+    )
+    assert r.status_code == 201, r.status_code
+    world.need = r.json()["need_id"]
+    for name in ("X", "Y"):
+        session = await sign_in(world, name)
+        alert, csrf = await until_alerted(world, session)
+        world.sessions[name] = (session, csrf)
+        if name == "Y":
+            world.alert = alert
+
+
+async def sign_in(world: World, name: str) -> str:
+    """The session cookie of the référent's inbox."""
+    async with httpx.AsyncClient(base_url=world.urls["notifier"], timeout=30) as browser:
+        r = await browser.post("/connexion", data={"jeton": world.sign_in[name]})
+        assert r.status_code == 303, r.status_code
+        session = browser.cookies.get("spie_session")
+    assert session
+    return session
+
+
+async def until_alerted(world: World, session: str, within: float = 120) -> tuple[str, str]:
+    """The alert about B's need as the référent's inbox shows it, and the page's form token."""
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient(base_url=world.urls["notifier"], timeout=30) as browser:
+        while time.monotonic() < deadline:
+            page = (await browser.get("/boite", headers={"Cookie": f"spie_session={session}"})).text
+            for chunk in page.split('id="alerte-')[1:]:
+                csrf = re.search(r'name="csrf" value="([^"]+)"', chunk)
+                if world.employer in chunk and csrf:
+                    return chunk[:36], csrf.group(1)
+            await asyncio.sleep(1)
+    raise AssertionError("the alert never arrived")
+
+
+# --- credentials -------------------------------------------------------------------------------
+
+
+def api_key(world: World, name: str) -> dict[str, str]:
+    return {"X-API-Key": world.api_key[name]}
+
+
+def bearer(world: World, name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {world.bearer[name]}"}
+
+
+def cookie(world: World, name: str) -> dict[str, str]:
+    return {"spie_session": world.sessions[name][0]}
+
+
+def authorization(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def assertion(world: World, http: httpx.AsyncClient, who: str) -> dict[str, str]:
+    """An identity assertion for the matcher, asked of the service that knows the caller."""
+    if who in world.federation:
+        url = f"{world.urls['employer_intake']}/federations/me/assertion"
+        r = await http.post(url, headers=api_key(world, who))
+    else:
+        r = await http.post(
+            f"{world.urls['candidate_profile']}/referents/me/assertion", headers=bearer(world, who)
+        )
+    assert r.status_code == 200, r.status_code
+    return authorization(r.json()["assertion"])
+
+
+def forged_assertion(role: str, scope: str) -> dict[str, str]:
+    """A well-formed assertion signed with a key that is not the service's."""
+    ring = Keyring(b"not-the-real-root-secret-0123456789")
+    return authorization(issue(ring, role=role, subject="intrus", scope=scope))  # type: ignore[arg-type]
+
+
+def ops() -> dict[str, str]:
+    return authorization(issue_ops(load_base_settings().keyring(), name="attack-suite", days=1))
+
+
+# --- the attacks -------------------------------------------------------------------------------
+
+
+@dataclass
+class Call:
+    """One request: the headers/cookies of a caller are added by the attack."""
+
+    method: str
+    url: str
+    json: Any = None
+    data: dict[str, str] | None = None
+    params: dict[str, str] | None = None
+    content: bytes | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Attempt:
+    kind: str
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    """How to attack one route: the call on the victim's data, who attacks, who owns it, and
+    what in a 2xx reply would be the victim's data."""
+
+    call: Call
+    attempts: list[Attempt]
+    owner: Attempt
+    leaked: Callable[[httpx.Response], bool]
+    changes_victim: bool = False  # a 2xx is then a breach whatever the body
+    owner_status: int = 200
+    owner_sees_data: bool = True  # False where the owner's success returns nothing to show
+    owner_check: Callable[[httpx.Response], bool] | None = None  # else `leaked` on the reply
+
+
+PlanMaker = Callable[[World, httpx.AsyncClient], Awaitable[Plan]]
+
+
+def contains(*markers: str) -> Callable[[httpx.Response], bool]:
+    return lambda r: any(m in r.text for m in markers)
+
+
+def nonzero_counts(r: httpx.Response) -> bool:
+    return any(v != 0 for v in r.json().get("decisions", {}).values())
+
+
+async def fresh_need(world: World, http: httpx.AsyncClient) -> str:
+    r = await http.post(
+        f"{world.urls['employer_intake']}/needs",
+        json=need_body(world, title="Coffreur / Coffreuse"),
+        headers=api_key(world, "B"),
+    )
+    assert r.status_code == 201, r.status_code
+    return str(r.json()["need_id"])
+
+
+async def fresh_profile(world: World, http: httpx.AsyncClient, *, shared: bool = False) -> str:
+    profiles = world.urls["candidate_profile"]
+    r = await http.post(
+        f"{profiles}/profiles",
+        json={**profile_fields(), "consent": consent()},
+        headers=bearer(world, "Y"),
+    )
+    assert r.status_code == 201, r.status_code
+    candidate = str(r.json()["candidate_id"])
+    if shared:
+        r = await http.post(
+            f"{profiles}/profiles/{candidate}/shares",
+            json={"structure": world.structure["Z"]},
+            headers=bearer(world, "Y"),
+        )
+        assert r.status_code == 200, r.status_code
+    return candidate
+
+
+def federation_attempts(world: World) -> list[Attempt]:
+    return [
+        Attempt(NO_CREDENTIAL),
+        Attempt(FORGED, {"X-API-Key": f"spie_{uuid.uuid4().hex[:8]}_{uuid.uuid4().hex}"}),
+        Attempt(OTHER_TENANT, api_key(world, "A")),
+    ]
+
+
+def referent_attempts(world: World) -> list[Attempt]:
+    return [
+        Attempt(NO_CREDENTIAL),
+        Attempt(FORGED, authorization(f"forged-{uuid.uuid4().hex}")),
+        Attempt(OTHER_TENANT, bearer(world, "X")),
+    ]
+
+
+def intake_plans() -> dict[tuple[str, str], PlanMaker]:
+    def on_need(method: str, suffix: str = "", body: Any = None, fresh: bool = False) -> PlanMaker:
+        async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+            need = await fresh_need(world, http) if fresh else world.need
+            call = Call(method, f"{world.urls['employer_intake']}/needs/{need}{suffix}", json=body)
+            return Plan(
+                call,
+                federation_attempts(world),
+                Attempt("owner", api_key(world, "B")),
+                contains(need),
+                changes_victim=method != "GET",
+            )
+
+        return plan
+
+    async def post_need(world: World, http: httpx.AsyncClient) -> Plan:
+        # A replays the Idempotency-Key B used: it must not get B's need back.
+        call = Call(
+            "POST",
+            f"{world.urls['employer_intake']}/needs",
+            json=need_body(world),
+            extra_headers={"Idempotency-Key": world.idempotency["B"]},
+        )
+        return Plan(
+            call,
+            federation_attempts(world),
+            Attempt("owner", api_key(world, "B")),
+            contains(world.need),
+        )
+
+    async def list_needs(world: World, http: httpx.AsyncClient) -> Plan:
+        call = Call("GET", f"{world.urls['employer_intake']}/needs", params={"limit": "200"})
+        return Plan(
+            call,
+            federation_attempts(world),
+            Attempt("owner", api_key(world, "B")),
+            contains(world.need),
+        )
+
+    async def bulk(world: World, http: httpx.AsyncClient) -> Plan:
+        line = httpx.Request("POST", "/", json=need_body(world, title="Manœuvre")).content
+        call = Call(
+            "POST",
+            f"{world.urls['employer_intake']}/needs/bulk",
+            content=line + b"\n",
+            extra_headers={"Content-Type": "application/x-ndjson"},
+        )
+        return Plan(
+            call,
+            federation_attempts(world),
+            Attempt("owner", api_key(world, "B")),
+            contains(world.need),  # the report of A's upload must not name B's need
+            owner_check=lambda r: r.json()["stored"] + r.json()["already_present"] == 1,
+        )
+
+    async def my_assertion(world: World, http: httpx.AsyncClient) -> Plan:
+        call = Call("POST", f"{world.urls['employer_intake']}/federations/me/assertion")
+        return Plan(
+            call,
+            federation_attempts(world),
+            Attempt("owner", api_key(world, "B")),
+            contains(f'"{world.federation["B"]}"'),
+        )
+
+    return {
+        ("POST", "/needs"): post_need,
+        ("GET", "/needs"): list_needs,
+        ("GET", "/needs/{need_id}"): on_need("GET"),
+        ("PATCH", "/needs/{need_id}"): on_need("PATCH", body={"hours_per_week": 30}),
+        ("POST", "/needs/{need_id}/close"): on_need(
+            "POST", "/close", body={"reason": "cancelled"}, fresh=True
+        ),
+        ("POST", "/needs/bulk"): bulk,
+        ("POST", "/federations/me/assertion"): my_assertion,
+    }
+
+
+def profile_plans() -> dict[tuple[str, str], PlanMaker]:
+    def on_profile(
+        method: str,
+        suffix: str = "",
+        body: Any = None,
+        *,
+        fresh: bool = False,
+        shared: bool = False,
+        status: int = 200,
+        shows: bool = True,
+        leaked: Callable[[httpx.Response], bool] | None = None,
+    ) -> PlanMaker:
+        async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+            candidate = await fresh_profile(world, http, shared=shared) if fresh else world.profile
+            url = f"{world.urls['candidate_profile']}/profiles/{candidate}{suffix}"
+            url = url.replace("{structure}", world.structure["Z"])
+            sent = body(world) if callable(body) else body
+            return Plan(
+                Call(method, url, json=sent),
+                referent_attempts(world),
+                Attempt("owner", bearer(world, "Y")),
+                leaked or contains(candidate),
+                changes_victim=method != "GET",
+                owner_status=status,
+                owner_sees_data=shows,
+            )
+
+        return plan
+
+    async def post_profile(world: World, http: httpx.AsyncClient) -> Plan:
+        # X replays the Idempotency-Key Y used: it must not get Y's profile back.
+        call = Call(
+            "POST",
+            f"{world.urls['candidate_profile']}/profiles",
+            json=world.profile_body,
+            extra_headers={"Idempotency-Key": world.idempotency["Y"]},
+        )
+        return Plan(
+            call,
+            referent_attempts(world),
+            Attempt("owner", bearer(world, "Y")),
+            contains(world.profile),
+            owner_status=201,
+        )
+
+    def about_me(method: str, suffix: str, body: Any = None) -> PlanMaker:
+        async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+            call = Call(
+                method, f"{world.urls['candidate_profile']}/referents/me{suffix}", json=body
+            )
+            return Plan(
+                call,
+                referent_attempts(world),
+                Attempt("owner", bearer(world, "Y")),
+                contains(f'"{world.structure["Y"]}"'),
+            )
+
+        return plan
+
+    async def list_profiles(world: World, http: httpx.AsyncClient) -> Plan:
+        call = Call("GET", f"{world.urls['candidate_profile']}/profiles", params={"limit": "200"})
+        return Plan(
+            call,
+            referent_attempts(world),
+            Attempt("owner", bearer(world, "Y")),
+            contains(world.profile),
+        )
+
+    preferences = {"mode": "immediate", "quiet_start": None, "quiet_end": None}
+    return {
+        ("POST", "/profiles"): post_profile,
+        ("GET", "/profiles"): list_profiles,
+        ("GET", "/profiles/{candidate_id}"): on_profile("GET"),
+        ("PUT", "/profiles/{candidate_id}"): on_profile("PUT", body=profile_fields()),
+        ("DELETE", "/profiles/{candidate_id}"): on_profile("DELETE", fresh=True, status=204),
+        # X asks for Y's profile to be shared with X (a fresh one: Y's own success shares it).
+        ("POST", "/profiles/{candidate_id}/shares"): on_profile(
+            "POST", "/shares", body=lambda w: {"structure": w.structure["X"]}, fresh=True
+        ),
+        ("DELETE", "/profiles/{candidate_id}/shares/{structure}"): on_profile(
+            "DELETE", "/shares/{structure}", fresh=True, shared=True
+        ),
+        # The history names no candidate (a keyed hash): any entry is the victim's data.
+        ("GET", "/profiles/{candidate_id}/consent"): on_profile(
+            "GET", "/consent", leaked=lambda r: r.json() != []
+        ),
+        ("POST", "/profiles/{candidate_id}/consent"): on_profile(
+            "POST", "/consent", body=consent()
+        ),
+        ("POST", "/profiles/{candidate_id}/consent/renew"): on_profile(
+            "POST", "/consent/renew", body={"expires_at": consent()["expires_at"]}
+        ),
+        ("POST", "/profiles/{candidate_id}/consent/withdraw"): on_profile(
+            "POST", "/consent/withdraw", body={"purposes": ["matching"]}, fresh=True, shows=False
+        ),
+        ("GET", "/referents/me"): about_me("GET", ""),
+        ("PUT", "/referents/me/preferences"): about_me("PUT", "/preferences", preferences),
+        ("POST", "/referents/me/assertion"): about_me("POST", "/assertion"),
+    }
+
+
+def matcher_plans() -> dict[tuple[str, str], PlanMaker]:
+    async def rows(world: World, http: httpx.AsyncClient) -> Plan:
+        # X's référent asks for the rows of Y's candidate; B's federation for the rows at all.
+        call = Call(
+            "GET", f"{world.urls['matcher']}/matches", params={"candidate_id": world.profile}
+        )
+        attempts = [
+            Attempt(NO_CREDENTIAL),
+            Attempt(FORGED, forged_assertion("auditor", "*")),
+            Attempt(OTHER_TENANT, await assertion(world, http, "X")),
+            Attempt(OTHER_TENANT, await assertion(world, http, "B")),
+        ]
+        owner = Attempt("owner", await assertion(world, http, "Y"))
+        return Plan(call, attempts, owner, contains(world.profile))
+
+    async def summary(world: World, http: httpx.AsyncClient) -> Plan:
+        call = Call(
+            "GET", f"{world.urls['matcher']}/matches/summary", params={"need_id": world.need}
+        )
+        attempts = [
+            Attempt(NO_CREDENTIAL),
+            Attempt(FORGED, forged_assertion("federation", world.federation["B"])),
+            Attempt(OTHER_TENANT, await assertion(world, http, "A")),
+            Attempt(OTHER_TENANT, await assertion(world, http, "Y")),
+        ]
+        owner = Attempt("owner", await assertion(world, http, "B"))
+        return Plan(call, attempts, owner, nonzero_counts)
+
+    return {("GET", "/matches"): rows, ("GET", "/matches/summary"): summary}
+
+
+def notifier_plans() -> dict[tuple[str, str], PlanMaker]:
+    def forged_cookie(world: World) -> dict[str, str]:
+        expires = int(time.time()) + 3600
+        return {"spie_session": f"{uuid.uuid4()}.{expires}.{'0' * 64}"}
+
+    async def inbox(world: World, http: httpx.AsyncClient) -> Plan:
+        attempts = [
+            Attempt(NO_CREDENTIAL),
+            Attempt(FORGED, cookies=forged_cookie(world)),
+            Attempt(OTHER_TENANT, cookies=cookie(world, "X")),
+        ]
+        return Plan(
+            Call("GET", f"{world.urls['notifier']}/boite"),
+            attempts,
+            Attempt("owner", cookies=cookie(world, "Y")),
+            contains(world.alert),
+        )
+
+    async def act(world: World, http: httpx.AsyncClient) -> Plan:
+        # X, signed in with a valid form token of its own, acts on Y's alert.
+        x_cookie, x_csrf = world.sessions["X"]
+        attempts = [
+            Attempt(NO_CREDENTIAL, form={"csrf": x_csrf}),
+            Attempt(FORGED, cookies=forged_cookie(world), form={"csrf": x_csrf}),
+            Attempt(OTHER_TENANT, cookies={"spie_session": x_cookie}, form={"csrf": x_csrf}),
+        ]
+        owner = Attempt("owner", cookies=cookie(world, "Y"), form={"csrf": world.sessions["Y"][1]})
+        call = Call(
+            "POST",
+            f"{world.urls['notifier']}/alertes/{world.alert}/suivi",
+            data={"decision": "contacted"},
+        )
+        return Plan(
+            call,
+            attempts,
+            owner,
+            contains(world.alert),
+            changes_victim=True,
+            owner_status=303,
+            owner_sees_data=False,
+        )
+
+    return {("GET", "/boite"): inbox, ("POST", "/alertes/{alert_id}/suivi"): act}
+
+
+def ops_plan(service: str, path: str) -> PlanMaker:
+    async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+        attempts = [
+            Attempt(NO_CREDENTIAL),
+            Attempt(FORGED, forged_assertion("ops", "*")),
+            Attempt(OTHER_TENANT, await assertion(world, http, "B")),
+            Attempt(OTHER_TENANT, await assertion(world, http, "Y")),
+        ]
+        marker = "openapi" if path == "/openapi.json" else "spie_http_request_seconds"
+        return Plan(
+            Call("GET", f"{world.urls[service]}{path}"),
+            attempts,
+            Attempt("owner", ops()),
+            contains(marker),
+        )
+
+    return plan
+
+
+def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
+    plans: dict[tuple[str, str, str], PlanMaker] = {}
+    for service, table in (
+        ("employer_intake", intake_plans()),
+        ("candidate_profile", profile_plans()),
+        ("matcher", matcher_plans()),
+        ("notifier", notifier_plans()),
+    ):
+        plans.update({(service, method, path): p for (method, path), p in table.items()})
+    for service in SERVICES:
+        for path in ("/metrics", "/openapi.json"):
+            plans[(service, "GET", path)] = ops_plan(service, path)
+    return plans
+
+
+PLANS = all_plans()
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+def test_every_route_is_attacked_or_listed_public() -> None:
+    routes = set().union(*(routes_of(s) for s in SERVICES))
+    neither = sorted(routes - set(PLANS) - set(PUBLIC))
+    assert neither == [], f"routes neither attacked nor listed public: {neither}"
+    gone = sorted((set(PLANS) | set(PUBLIC)) - routes)
+    assert gone == [], f"listed but no longer served: {gone}"
+
+
+@pytest.fixture(scope="module")
+async def world(service_urls: dict[str, str]) -> AsyncIterator[World]:
+    world = World(urls=service_urls)
+    make_tenants(world)
+    async with httpx.AsyncClient(timeout=30) as http:
+        await make_victims(world, http)
+        yield world
+        await clean_up(world, http)
+
+
+async def clean_up(world: World, http: httpx.AsyncClient) -> None:
+    """Erases the suite's profiles and closes its needs: alike, they would fill the top 10 of
+    the next run's need on the same stack."""
+    profiles, intake = world.urls["candidate_profile"], world.urls["employer_intake"]
+    for name in ("X", "Y"):
+        page = await http.get(
+            f"{profiles}/profiles", params={"limit": "200"}, headers=bearer(world, name)
+        )
+        for p in page.json()["items"]:
+            await http.delete(
+                f"{profiles}/profiles/{p['candidate_id']}", headers=bearer(world, name)
+            )
+    for name in ("A", "B"):
+        page = await http.get(
+            f"{intake}/needs",
+            params={"limit": "200", "status": "open"},
+            headers=api_key(world, name),
+        )
+        for n in page.json()["items"]:
+            await http.post(
+                f"{intake}/needs/{n['need_id']}/close",
+                json={"reason": "cancelled"},
+                headers=api_key(world, name),
+            )
+
+
+async def test_the_running_services_document_only_inventoried_routes(world: World) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        for service in SERVICES:
+            r = await http.get(f"{world.urls[service]}/openapi.json", headers=ops())
+            assert r.status_code == 200, service
+            for path, operations in r.json()["paths"].items():
+                for method in operations:
+                    route = (service, method.upper(), path)
+                    assert route in PLANS or route in PUBLIC, route
+
+
+async def test_a_structure_the_profile_is_no_longer_shared_with_loses_its_alerts_at_once(
+    world: World, attacks: AttackLedger
+) -> None:
+    # Runs before the routes' attacks: Y's alert is still unclaimed, so Z's page has its form.
+    z_session = await sign_in(world, "Z")
+    alert, z_csrf = await until_alerted(world, z_session)
+    assert alert == world.alert  # positive control: shared with Z, Z sees it and may act
+    async with httpx.AsyncClient(timeout=30) as http:
+        url = f"{world.urls['candidate_profile']}/profiles/{world.profile}/shares"
+        r = await http.delete(f"{url}/{world.structure['Z']}", headers=bearer(world, "Y"))
+        assert r.status_code == 200, r.status_code
+        inbox = f"{world.urls['notifier']}"
+        z_cookie = {"Cookie": f"spie_session={z_session}"}
+        deadline = time.monotonic() + 60
+        while world.alert in (await http.get(f"{inbox}/boite", headers=z_cookie)).text:
+            assert time.monotonic() < deadline, "Z still sees the alert after the un-share"
+            await asyncio.sleep(1)
+        r = await http.post(
+            f"{inbox}/alertes/{world.alert}/suivi",
+            headers=z_cookie,
+            data={"decision": "contacted", "csrf": z_csrf},
+        )
+    target = "notifier POST /alertes/{alert_id}/suivi after an un-share"
+    assert not attacks.record(OTHER_TENANT, target, got_through=r.status_code != 404)
+
+
+async def send(http: httpx.AsyncClient, call: Call, who: Attempt) -> httpx.Response:
+    data = {**(call.data or {}), **who.form} if (call.data or who.form) else None
+    return await http.request(
+        call.method,
+        call.url,
+        json=call.json,
+        data=data,
+        params=call.params,
+        content=call.content,
+        headers={**call.extra_headers, **who.headers, **cookie_header(who.cookies)},
+    )
+
+
+def cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+
+
+def got_through(plan: Plan, response: httpx.Response) -> bool:
+    if not 200 <= response.status_code < 300:
+        return False
+    return plan.changes_victim or plan.leaked(response)
+
+
+@pytest.mark.parametrize("route", sorted(PLANS), ids=lambda r: f"{r[0]} {r[1]} {r[2]}")
+async def test_no_attempt_on_the_route_gets_through_and_its_owner_gets_in(
+    route: tuple[str, str, str], world: World, attacks: AttackLedger
+) -> None:
+    async with httpx.AsyncClient(timeout=30, follow_redirects=False) as http:
+        plan = await PLANS[route](world, http)
+        breaches = []
+        for attempt in plan.attempts:
+            response = await send(http, plan.call, attempt)
+            target = f"{route[0]} {route[1]} {route[2]}"
+            if attacks.record(
+                attempt.kind,
+                target,
+                got_through=got_through(plan, response),
+                detail=str(response.status_code),
+            ):
+                breaches.append((attempt.kind, response.status_code))
+        # Positive control, after the attacks: the owner's request still succeeds, with the data.
+        owned = await send(http, plan.call, plan.owner)
+    assert breaches == []
+    assert owned.status_code == plan.owner_status, (route, owned.status_code)
+    if plan.owner_sees_data and plan.owner_status != 204:
+        shows = plan.owner_check or plan.leaked
+        assert shows(owned), "the owner's reply lacks the data the attacks looked for"
+
+
+async def test_the_open_probes_say_nothing_but_their_state(world: World) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        for service in SERVICES:
+            assert (await http.get(f"{world.urls[service]}/healthz")).json() == {"status": "ok"}
+            ready = (await http.get(f"{world.urls[service]}/readyz")).json()
+            assert ready == {"status": "ready"}, service
+            for page in ("/docs", "/redoc"):
+                assert (await http.get(f"{world.urls[service]}{page}")).status_code == 404
