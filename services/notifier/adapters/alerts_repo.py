@@ -175,7 +175,8 @@ async def redact_candidate(
     )
     rows = await conn.fetch(
         """update notifier.alerts set candidate_id = null, explanation = null,
-               redacted_at = now() where candidate_id = $1 returning alert_id, match_id""",
+               distance_km = null, redacted_at = now()
+           where candidate_id = $1 returning alert_id, match_id""",
         candidate_id,
     )
     return [(r["alert_id"], r["match_id"]) for r in rows]

@@ -62,7 +62,9 @@ def hours(value: float) -> str:
     return f"{text} h"
 
 
-def distance(km: float) -> str:
+def distance(km: float | None) -> str:
+    if km is None:
+        return "distance effacée"
     return "sur place" if km < 0.5 else f"à {km:.0f} km"
 
 

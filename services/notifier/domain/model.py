@@ -34,7 +34,7 @@ class Alert:
     shared_with: list[str]
     explanation: str | None
     need: dict[str, Any]
-    distance_km: float
+    distance_km: float | None  # None once the candidate is erased
     created_at: datetime
     redacted_at: datetime | None = None
     claimed_by: UUID | None = None

@@ -316,6 +316,8 @@ async def test_an_erased_profile_leaves_a_redacted_inbox_entry(
             "select 1 from notifier.alerts where match_id = $1", match.payload.match_id
         )
     )
+    distance = "select distance_km from notifier.alerts where match_id = $1"
+    assert await db.fetchval(distance, match.payload.match_id) is not None  # the control
     erased = ProfileErased(
         producer="test",
         payload={"candidate_id": match.payload.candidate_id, "version": 2, "reason": "withdrawn"},
@@ -329,8 +331,9 @@ async def test_an_erased_profile_leaves_a_redacted_inbox_entry(
     )
     async with signed_in(app, notifier_settings, referent_id) as client:
         page = (await client.get("/boite")).text
-    assert "Profil supprimé" in page
+    assert "Profil supprimé" in page and "distance effacée" in page
     assert f"À effacer {unique}" not in page and str(match.payload.candidate_id) not in page
+    assert await db.fetchval(distance, match.payload.match_id) is None  # km from home: gone
     await publish_event(broker, match)  # a replay after erasure brings nothing back
     # Positive control, keyed by the same candidate so read after the replay: a match of a newer
     # version of the profile (consent given again) does make an alert.
