@@ -85,6 +85,7 @@ async def app(kafka_bootstrap: str, dsn: str, sink: tuple[SmtpInbox, int]) -> As
         kafka_bootstrap=kafka_bootstrap,
         database_url=dsn,
         smtp_port=sink[1],
+        smtp_tls="none",  # the test sink offers no TLS
         consumer_group=f"notifier-hang-{uuid.uuid4().hex[:6]}",
         delivery_poll_seconds=0.2,
         webhook_allow_loopback=True,

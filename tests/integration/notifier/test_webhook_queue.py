@@ -238,7 +238,8 @@ async def test_a_delivery_that_keeps_failing_is_set_aside_and_the_others_still_g
     good_address = await pool.fetchval(
         "select email from notifier.referents where referent_id = $1", good
     )
-    assert mail.delivered_to == [good_address]  # the queue went on past the failing row
+    ours = [a for a in mail.delivered_to if a in (good_address, bad_address)]
+    assert ours == [good_address]  # the queue went on past the failing row
     async with pool.acquire() as conn:
         row = await conn.fetchrow(
             "select status, attempts, last_error, due_at from notifier.deliveries"
