@@ -20,6 +20,8 @@ def test_production_refuses_the_loopback_allowance(settings: type) -> None:
             secret_key=SECRET,
             kafka_allow_plaintext=True,  # the Kafka rule of production is not what is tested
             webhook_allow_loopback=True,
+            # Nor the SMTP one (make test exports SPIE_SMTP_TLS=none for its mail sink).
+            **({"smtp_tls": "starttls"} if settings is NotifierSettings else {}),
         )
 
 
