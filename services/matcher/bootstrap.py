@@ -105,13 +105,7 @@ async def bootstrap(
         ),
     )
     await warm_up(pipeline, snapshot, at=datetime.now(UTC))
-    relay = OutboxRelay(
-        settings.dsn,
-        schema=SCHEMA,
-        bootstrap=settings.kafka_bootstrap,
-        security=settings.kafka_security(),
-        keep_seconds=settings.outbox_keep_seconds,
-    )
+    relay = OutboxRelay.for_service(settings, schema=SCHEMA)
     deps = Deps(pool=pool, pipeline=pipeline, erasure_keys=erasure_keys(settings))
     await erase_left_over(deps)
     return Container(deps, index, relay)

@@ -17,6 +17,7 @@ from shared.db.pool import connect
 from shared.kafka.security import PLAINTEXT, KafkaSecurity
 from shared.metrics import PRODUCED
 from shared.outbox.store import _schema, channel, purge_published
+from shared.settings import BaseServiceSettings
 from shared.transient import is_transient
 
 log = logging.getLogger("spie.outbox")
@@ -50,6 +51,20 @@ class OutboxRelay:
         self.published = 0
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
+
+    @classmethod
+    def for_service(
+        cls, settings: BaseServiceSettings, *, schema: str, poll_seconds: float = 1.0
+    ) -> OutboxRelay:
+        """The relay of a service's outbox, with its Kafka, security and keep time."""
+        return cls(
+            settings.dsn,
+            schema=schema,
+            bootstrap=settings.kafka_bootstrap,
+            security=settings.kafka_security(),
+            keep_seconds=settings.outbox_keep_seconds,
+            poll_seconds=poll_seconds,
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; an outage of Kafka or PostgreSQL is waited out with

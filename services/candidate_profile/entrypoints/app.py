@@ -39,13 +39,8 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
         freeze_startup_heap()  # what lives as long as the service: out of GC passes
         app.state.services = services
         stop = asyncio.Event()
-        relay = OutboxRelay(
-            settings.dsn,
-            schema=SCHEMA,
-            bootstrap=settings.kafka_bootstrap,
-            security=settings.kafka_security(),
-            poll_seconds=settings.relay_poll_seconds,
-            keep_seconds=settings.outbox_keep_seconds,
+        relay = OutboxRelay.for_service(
+            settings, schema=SCHEMA, poll_seconds=settings.relay_poll_seconds
         )
         app.state.relay = relay
         workers.start("outbox-relay", lambda: relay.run(stop))

@@ -60,13 +60,7 @@ def create_app(
         app.state.container = container
         stop = asyncio.Event()
         if relay:
-            outbox = OutboxRelay(
-                settings.dsn,
-                schema=SCHEMA,
-                bootstrap=settings.kafka_bootstrap,
-                security=settings.kafka_security(),
-                keep_seconds=settings.outbox_keep_seconds,
-            )
+            outbox = OutboxRelay.for_service(settings, schema=SCHEMA)
             workers.start("outbox-relay", lambda: outbox.run(stop))
         try:
             yield

@@ -63,13 +63,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         freeze_startup_heap()  # what lives as long as the service: out of GC passes
         holder["notifier"] = app.state.notifier = notifier
         stop = asyncio.Event()
-        relay = OutboxRelay(
-            settings.dsn,
-            schema=SCHEMA,
-            bootstrap=settings.kafka_bootstrap,
-            security=settings.kafka_security(),
-            keep_seconds=settings.outbox_keep_seconds,
-        )
+        relay = OutboxRelay.for_service(settings, schema=SCHEMA)
         wake = asyncio.Event()
         workers.start("outbox-relay", lambda: relay.run(stop))
         workers.start("listen", lambda: listen_for_deliveries(settings.dsn, wake, stop))
