@@ -252,7 +252,7 @@ async def live_the_story(urls: dict[str, str], http: httpx.AsyncClient) -> Story
             "skills": ["lecture de plans", "montage de murs", f"pose {skill_word}"],
             "mobility_km": 30,
             "has_driving_licence": True,
-            "consent": {"purposes": ["matching"], "expires_at": expires},
+            "consent": {"purposes": ["matching", "sharing_with_partners"], "expires_at": expires},
         },
     )
     assert r.status_code == 201, r.text
@@ -306,7 +306,7 @@ async def give_feedback(inbox: str, token: str, employer: str) -> tuple[str, str
         assert r.status_code == 200 and employer in r.text
         ours = next(c for c in r.text.split('id="alerte-')[1:] if employer in c)
         alert_id = ours[:36]
-        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', r.text)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', r.text)
         assert csrf is not None
         r = await browser.post(
             f"/alertes/{alert_id}/suivi",

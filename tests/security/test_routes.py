@@ -34,7 +34,8 @@ from tests.security.conftest import AttackLedger, cli
 SERVICES = ("employer_intake", "candidate_profile", "matcher", "notifier")
 NO_CREDENTIAL, FORGED, OTHER_TENANT = "no credential", "forged credential", "other tenant"
 
-# Open on purpose, with the reason; everything else is attacked below.
+# Open on purpose, or acting on the caller's own session only, with the reason; everything else
+# is attacked below.
 PUBLIC: dict[tuple[str, str, str], str] = {
     **{(s, "GET", "/healthz"): "liveness probe: says ok only" for s in SERVICES},
     **{(s, "GET", "/readyz"): "readiness probe: says ready / not ready only" for s in SERVICES},
@@ -42,6 +43,8 @@ PUBLIC: dict[tuple[str, str, str], str] = {
     ("notifier", "GET", "/connexion"): "the sign-in form",
     ("notifier", "POST", "/connexion"): "signing in: takes a sign-in token",
     ("notifier", "POST", "/deconnexion"): "signing out: only clears the caller's own cookie",
+    ("notifier", "POST", "/deconnexion-partout"): "signing out everywhere: ends only the caller's"
+    " own sessions, with its cookie and form token (attacked in test_credentials.py)",
     ("notifier", "MOUNT", "/static"): "the stylesheet",
 }
 
@@ -126,7 +129,8 @@ def need_body(world: World, **changes: Any) -> dict[str, Any]:
 
 def consent() -> dict[str, Any]:
     expires = (datetime.now(UTC) + timedelta(days=300)).isoformat()
-    return {"purposes": ["matching"], "expires_at": expires}
+    # Sharing with another structure needs its own purpose (the victim's profile is shared).
+    return {"purposes": ["matching", "sharing_with_partners"], "expires_at": expires}
 
 
 def profile_fields() -> dict[str, Any]:

@@ -116,7 +116,7 @@ async def db() -> AsyncIterator[asyncpg.Connection]:
 
 async def _delivery_of(db: asyncpg.Connection, referent_id: uuid.UUID) -> asyncpg.Record:
     """The settled webhook delivery of the référent's alert (waits for the notifier)."""
-    for _ in range(150):
+    for _ in range(300):  # 60 s: the whole suite runs on the same two cores
         row = await db.fetchrow(
             """select status, last_error from notifier.deliveries
                where referent_id = $1 and channel = 'webhook' and status <> 'pending'""",
