@@ -56,6 +56,7 @@ PLACES = {
     "Cugnaux": "31157", "Tournefeuille": "31557", "Saint-Gaudens": "31483",
     "Luchon": "31042", "Villemur": "31584", "Frontonnais": "31202", "Colomiers": "31149",
     "Toulouse": "31555", "Capitole": "31555", "Comminges": "31483", "Lauragais": "31582",
+    "Ramonville": "31446", "Grenade": "31232", "Fronton": "31202",
 }  # fmt: skip
 FEDERATIONS = ["BTP31", "CCI31", "GEIQ31", "CEI31", "UMIH31", "FEHAP31"]
 CONTRACTS = ["CDI", "CDD", "INTERIM", "ALTERNANCE", "IAE"]
