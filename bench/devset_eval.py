@@ -66,7 +66,7 @@ Ranking = list[tuple[str, float]]  # (candidate_id, score), best first
 
 
 def dcg(gains: list[int]) -> float:
-    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
+    return float(sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains)))
 
 
 def need_text(n: Need) -> str:
@@ -133,11 +133,11 @@ async def matcher_without_rome(
         bonus=w.bonus / rest,
     )
     original = ranking.score
-    ranking.score = functools.partial(original, weights=weights)  # type: ignore[assignment]
+    setattr(ranking, "score", functools.partial(original, weights=weights))  # noqa: B010
     try:
         return await matcher(needs, profiles, embedder, blind, threshold)
     finally:
-        ranking.score = original  # type: ignore[assignment]
+        setattr(ranking, "score", original)  # noqa: B010
 
 
 def by_similarity(

@@ -102,7 +102,7 @@ class Builder:
 
     def commune(self) -> str:
         codes, weights = zip(*COMMUNES, strict=True)
-        return self.rng.choices(codes, weights)[0]
+        return str(self.rng.choices(codes, weights)[0])
 
     def situation(self) -> dict[str, Any]:
         """Where the person lives and what they can do: drawn, never graded."""
@@ -196,7 +196,7 @@ class Builder:
 
 
 def need_rows(rng: random.Random) -> list[tuple[dict[str, Any], Trade]]:
-    rows = []
+    rows: list[tuple[dict[str, Any], Trade]] = []
     for trade in TRADES:
         for title, description, skills, schedules, licence, beginners in trade.needs:
             place = next((c for name, c in PLACES.items() if name in description), None)
