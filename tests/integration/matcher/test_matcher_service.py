@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,18 +45,39 @@ def auditor() -> dict[str, str]:
     return assertion("auditor", "*")
 
 
-@pytest.fixture(scope="module")
-async def service(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+@asynccontextmanager
+async def running_matcher(index_dir: Path, group: str) -> AsyncIterator[FastAPI]:
+    """The matcher app (fake encoder, its own consumer group), once it consumes."""
     settings = MatcherSettings(
         embedder="fake",
-        index_path=Path(tmp_path_factory.mktemp("index")),
-        consumer_group=f"matcher-it-{uuid.uuid4().hex[:8]}",
+        index_path=index_dir,
+        consumer_group=f"{group}-{uuid.uuid4().hex[:8]}",
         offset_reset="latest",
         threshold=0.3,
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         await _until_consuming(app, settings)
+        yield app
+
+
+@asynccontextmanager
+async def reading_matches() -> AsyncIterator[AIOKafkaConsumer]:
+    """A reader of spie.matches.v1 from its current end."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=MatcherSettings().kafka_bootstrap)
+    await consumer.start()
+    parts = [TopicPartition(topics.MATCHES.name, p) for p in range(topics.MATCHES.partitions)]
+    consumer.assign(parts)
+    await consumer.seek_to_end(*parts)
+    for p in parts:
+        await consumer.position(p)
+    yield consumer
+    await consumer.stop()
+
+
+@pytest.fixture(scope="module")
+async def service(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+    async with running_matcher(Path(tmp_path_factory.mktemp("index")), "matcher-it") as app:
         yield app
 
 
@@ -106,16 +128,8 @@ async def _until_consuming(app: FastAPI, settings: MatcherSettings) -> None:
 
 @pytest.fixture
 async def matches() -> AsyncIterator[AIOKafkaConsumer]:
-    """A reader of spie.matches.v1 from its current end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=MatcherSettings().kafka_bootstrap)
-    await consumer.start()
-    parts = [TopicPartition(topics.MATCHES.name, p) for p in range(topics.MATCHES.partitions)]
-    consumer.assign(parts)
-    await consumer.seek_to_end(*parts)
-    for p in parts:
-        await consumer.position(p)
-    yield consumer
-    await consumer.stop()
+    async with reading_matches() as consumer:
+        yield consumer
 
 
 async def found_for(

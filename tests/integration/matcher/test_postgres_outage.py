@@ -18,21 +18,21 @@ from typing import Any
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from fastapi import FastAPI
 
 from services.matcher.domain.ports import PROFILES
-from services.matcher.entrypoints.app import create_app
 from services.matcher.settings import MatcherSettings
 from shared import topics
 from shared.contracts import ProfileErased
 from shared.kafka.broker import make_broker, publish_event
 from shared.kafka.reader import read_since
 from tests.integration.matcher.test_matcher_service import (
-    _until_consuming,
     found_for,
     need_event,
     profile_event,
+    reading_matches,
+    running_matcher,
 )
 
 pytestmark = pytest.mark.integration
@@ -52,16 +52,7 @@ def stack(command: str) -> None:
 
 @pytest.fixture(scope="module")
 async def matcher(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
-    settings = MatcherSettings(
-        embedder="fake",
-        index_path=Path(tmp_path_factory.mktemp("index")),
-        consumer_group=f"matcher-outage-{uuid.uuid4().hex[:8]}",
-        offset_reset="latest",
-        threshold=0.3,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        await _until_consuming(app, settings)
+    async with running_matcher(Path(tmp_path_factory.mktemp("index")), "matcher-outage") as app:
         yield app
 
 
@@ -75,16 +66,8 @@ async def producer(matcher: FastAPI) -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def matches() -> AsyncIterator[AIOKafkaConsumer]:
-    """A reader of spie.matches.v1 from its current end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=MatcherSettings().kafka_bootstrap)
-    await consumer.start()
-    parts = [TopicPartition(topics.MATCHES.name, p) for p in range(topics.MATCHES.partitions)]
-    consumer.assign(parts)
-    await consumer.seek_to_end(*parts)
-    for p in parts:
-        await consumer.position(p)
-    yield consumer
-    await consumer.stop()
+    async with reading_matches() as consumer:
+        yield consumer
 
 
 async def dead_letters_since(since_ms: int) -> list[bytes]:

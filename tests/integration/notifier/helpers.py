@@ -13,9 +13,12 @@ from email import policy
 from email.message import EmailMessage, Message
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from faststream.kafka import KafkaBroker
 
 from shared.contracts import ProfileUpserted, ReferentUpserted
+from shared.kafka.broker import publish_event
 from tests.events import match_event
 
 __all__ = ["match_event"]
@@ -173,3 +176,15 @@ def profile_shared(
             "mobility_km": 20,
         },
     )
+
+
+async def known_referent(
+    broker: KafkaBroker, db: asyncpg.Connection, structure: str, **prefs: Any
+) -> uuid.UUID:
+    """A référent published on Kafka, once the notifier has stored it."""
+    referent_id = uuid.uuid4()
+    await publish_event(broker, referent_event(referent_id, structure, "Claire Dupuy", **prefs))
+    await eventually(
+        lambda: db.fetchval("select 1 from notifier.referents where referent_id = $1", referent_id)
+    )
+    return referent_id

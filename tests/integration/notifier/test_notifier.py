@@ -32,9 +32,9 @@ from .helpers import (
     TopicWatcher,
     body_of,
     eventually,
+    known_referent,
     match_event,
     profile_shared,
-    referent_event,
 )
 
 pytestmark = pytest.mark.integration
@@ -127,17 +127,6 @@ def csrf_of(page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found, "no CSRF token on the page"
     return found.group(1)
-
-
-async def known_referent(
-    broker: KafkaBroker, db: asyncpg.Connection, structure: str, **prefs: Any
-) -> uuid.UUID:
-    referent_id = uuid.uuid4()
-    await publish_event(broker, referent_event(referent_id, structure, "Claire Dupuy", **prefs))
-    await eventually(
-        lambda: db.fetchval("select 1 from notifier.referents where referent_id = $1", referent_id)
-    )
-    return referent_id
 
 
 async def test_a_match_sends_one_email_with_the_explanation_however_often_it_is_replayed(

@@ -21,7 +21,7 @@ from services.notifier.entrypoints.app import create_app
 from services.notifier.settings import NotifierSettings
 from shared.kafka.broker import make_broker, publish_event
 
-from .helpers import SmtpInbox, eventually, match_event, referent_event
+from .helpers import SmtpInbox, eventually, known_referent, match_event
 
 pytestmark = pytest.mark.integration
 HANG_SECONDS = 30
@@ -107,17 +107,6 @@ async def broker(kafka_bootstrap: str) -> AsyncIterator[KafkaBroker]:
     await producer.stop()
 
 
-async def _referent(
-    broker: KafkaBroker, db: asyncpg.Connection, structure: str, **prefs: Any
-) -> uuid.UUID:
-    referent_id = uuid.uuid4()
-    await publish_event(broker, referent_event(referent_id, structure, "Claire Dupuy", **prefs))
-    await eventually(
-        lambda: db.fetchval("select 1 from notifier.referents where referent_id = $1", referent_id)
-    )
-    return referent_id
-
-
 async def test_emails_keep_flowing_while_a_webhook_receiver_hangs(
     app: Any, broker: KafkaBroker, sink: tuple[SmtpInbox, int], dsn: str, unique: str
 ) -> None:
@@ -127,7 +116,7 @@ async def test_emails_keep_flowing_while_a_webhook_receiver_hangs(
     db = await asyncpg.connect(dsn)
     try:
         await webhook_secrets_repo.create(db, structure=f"HANG-{unique}")
-        hooked = await _referent(
+        hooked = await known_referent(
             broker,
             db,
             f"HANG-{unique}",
@@ -139,7 +128,7 @@ async def test_emails_keep_flowing_while_a_webhook_receiver_hangs(
         await eventually(lambda: _async(receiver.held >= 2))
         held_since = time.monotonic()
 
-        mailed = [await _referent(broker, db, f"CD31-{unique}-{i}") for i in range(3)]
+        mailed = [await known_referent(broker, db, f"CD31-{unique}-{i}") for i in range(3)]
         for referent_id in mailed:
             await publish_event(broker, match_event(referent_id, f"CD31-{unique}"))
         addresses = [f"{r.hex[:12]}@example.org" for r in mailed]
