@@ -2,8 +2,8 @@
 
 Titles are matched to the appellations (masculine and feminine forms alike): exactly, then by the
 longest appellation contained in the title, then by the fiche most of whose appellations hold
-every word of the title. The same tables fold "maçonne" to "maçon" and "aide-soignante" to
-"aide-soignant" in any text, so that feminine and masculine twins score the same (L1142-1).
+every word of the title. The same referential folds "maçonne" to "maçon" and "aide-soignante" to
+"aide-soignant" in any text (see gender.py), so that twins score the same (L1142-1).
 """
 
 from __future__ import annotations
@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from services.matcher.domain.text.french import plain_typography
+from services.matcher.domain.gender import feminine_to_masculine, masculine_of
+from services.matcher.domain.text.french import drop_gender_marks, plain_typography
 from shared.referential.snapshot import Snapshot
 from shared.referential.text import normalise
 
 _WORD = re.compile(r"\w+")
+# "maçon / maçon" once the feminine is folded (and "chef maçon/chef maçon"): said once.
+# Up to six words a side, so that a long text with a slash stays one linear pass.
+_REPEATED = re.compile(r"(?<![\w'-])((?:[\w'-]+ ){0,5}?[\w'-]+) ?/ ?\1(?![\w'-])")
+_SPACES = re.compile(r"\s+")
 STOPWORDS = frozenset(
     "a au aux avec d dans de des du en et h f l la le les ou par pour sur un une".split()
 )
@@ -37,22 +42,15 @@ class RomeResolver:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        gender: Counter[tuple[str, str]] = Counter()
         for app in snapshot.appellations.values():
             for name in {app.libelle, *app.formes}:
                 forms[normalise(name)][app.code_rome] += 1
-            if len(app.formes) == 2:
-                _pair_words(app.formes[0], app.formes[1], gender)
         for fiche in snapshot.fiches.values():
             for name in {fiche.libelle, *fiche.formes}:
                 forms[normalise(name)][fiche.code_rome] += 1
         self._forms = {key: c.most_common(1)[0][0] for key, c in forms.items() if key}
         self._max_words = max((len(k.split()) for k in self._forms), default=1)
-        # A few labels put the feminine form first: the majority decides each pair's direction.
-        folded = {(f, normalise(m)): n for (f, m), n in gender.items()}
-        self._gender = {
-            f: m for (f, m), n in gender.items() if n > folded.get((normalise(m), f), 0)
-        }
+        self._gender = feminine_to_masculine(snapshot)
         self._by_word: defaultdict[str, set[str]] = defaultdict(set)
         for key in self._forms:
             for word in key.split():
@@ -69,10 +67,13 @@ class RomeResolver:
         return tuple(dict.fromkeys(c for c in codes if c))
 
     def _neutral(self, text: str) -> str:
-        """Lower-cased text in plain typography, feminine job words replaced by their masculine
-        form: what the encoder sees of a need or a profile."""
-        lowered = plain_typography(text).lower()
-        return _WORD.sub(lambda m: self._gender.get(normalise(m[0]), m[0]), lowered)
+        """Lower-cased text in plain typography, "H/F" and inclusive endings dropped, feminine
+        job words replaced by their masculine form and "maçon / maçonne" said once: what the
+        encoder sees of a need or a profile, the same for twins that differ only by gender."""
+        unmarked = drop_gender_marks(plain_typography(text).lower())
+        folded = _WORD.sub(lambda m: masculine_of(m[0], self._gender), unmarked)
+        spaced = _SPACES.sub(" ", folded).strip()
+        return _REPEATED.sub(r"\1", spaced) if "/" in spaced else spaced
 
     def _code_for(self, title: str) -> str | None:
         key = normalise(self._neutral(title))
@@ -112,14 +113,3 @@ class RomeResolver:
                 self.snapshot.mobilities(need)
             )
         return need[:3] == profile[:3]
-
-
-def _pair_words(masculine: str, feminine: str, into: Counter[tuple[str, str]]) -> None:
-    """Align the words of two forms of one title; count feminine word -> masculine word."""
-    mw, fw = _WORD.findall(masculine.lower()), _WORD.findall(feminine.lower())
-    if len(mw) != len(fw):
-        return
-    for m, f in zip(mw, fw, strict=True):
-        nm, nf = normalise(m), normalise(f)
-        if nm != nf and nm[:3] == nf[:3]:
-            into[(nf, m)] += 1

@@ -30,19 +30,52 @@ _GENDER = (
     ("ienne", "ien"),
     ("enne", "en"),
     ("onne", "on"),
+    ("anne", "an"),  # paysanne
     ("ette", "et"),
     ("elle", "el"),
     ("ere", "er"),
     ("ive", "if"),
     ("ale", "al"),
-    ("ee", "e"),
+    ("esse", "e"),  # hôtesse, maîtresse
+    ("eure", "eur"),  # ingénieure, professeure
+    ("ise", "i"),  # commise, as "commis" loses its s
 )
+# An e after -nt, -at, -et, -ut, -rt, -nd, -rd or a vowel and n marks the feminine of the
+# word without it: agente, avocate, experte, marchande, laborantine.
+_FEMININE_E = re.compile(r"(?:[aeiounr][td]|[aeiou]n)e$")
 _MIN_STEM = 3  # shorter words ("bte", "cap") are left alone: too little to go on
+
+# "H/F", "(F/H)", "- h/f/x": the offer is open to all, which says nothing about the trade.
+_HF = re.compile(r"\s*[-,:]?\s*\(?(?<!\w)[hf]\s*/\s*[hf](?:\s*/\s*(?:x|nb))?(?!\w)\)?")
+# Inclusive endings glued to the masculine word: "agent(e)s", "éducatif(ve)", "caissier(ère)",
+# "technicien·ne·s", "conducteur·rice", "agent.e", "agent-e". A dot or a hyphen takes only the
+# endings nothing else writes that way, so decimals, sentence ends and compounds keep theirs.
+_ENDINGS = (
+    "e|es|ne|le|te|se|ve|fe|ère|ere|ière|iere|euse|eresse|rice|trice|ice|esse|ive|tive"
+    "|ale|elle|ienne|enne|onne|ette|ante|ente|ée|ee"
+)
+_MAY_MARK = re.compile(r"[/(·•‧⋅∙]|\w[.-]\w")
+_PAREN_MARK = re.compile(rf"(?<=[^\W\d_])\((?:{_ENDINGS})(s?)\)(s?)(?!\w)")
+_DOT_MARK = re.compile(rf"(?<=[^\W\d_])[·•‧⋅∙](?:{_ENDINGS})(?:[·•‧⋅∙]?(s))?(?!\w)")
+_GLUED_MARK = re.compile(r"(?<=[^\W\d_])[.-](?:e|ne|euse|rice|trice|ère|ve)(?:[.-]?(s))?(?!\w)")
+
+
+def drop_gender_marks(lowered: str) -> str:
+    """The lower-case text with "H/F" tokens and inclusive endings gone: "agent·e·s" reads
+    "agents", "Maçon (H/F)" reads "maçon"; a plural mark stays on the masculine word."""
+    if not _MAY_MARK.search(lowered):
+        return lowered
+    text = _HF.sub("", lowered)
+    text = _PAREN_MARK.sub(lambda m: "s" if m[1] or m[2] else "", text)
+    text = _DOT_MARK.sub(lambda m: m[1] or "", text)
+    return _GLUED_MARK.sub(lambda m: m[1] or "", text)
 
 
 def fold(text: str) -> str:
-    """Lowercase, no accents, typographic apostrophes made plain, elisions removed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    """Lowercase, no accents, typographic apostrophes made plain, elisions removed, gender
+    marks ("H/F", "agent(e)", "technicien·ne") dropped."""
+    unmarked = drop_gender_marks(text.casefold())
+    decomposed = unicodedata.normalize("NFKD", unmarked.translate(_LIGATURES))
     bare = decomposed.encode("ascii", "ignore").decode("ascii")
     return _ELISION.sub(" ", bare)
 
@@ -70,9 +103,13 @@ def word_key(word: str) -> str:
             word = word[:-3] + "al"
         elif word[-1] in "sx":
             word = word[:-1]
+    if word.endswith("ee"):  # employee, agreee: then as employe, agree
+        word = word.rstrip("e") + "e"
     for feminine, masculine in _GENDER:
         if word.endswith(feminine) and len(word) - len(feminine) >= _MIN_STEM - 1:
             return word[: -len(feminine)] + masculine
+    if len(word) > _MIN_STEM + 1 and _FEMININE_E.search(word):
+        return word[:-1]
     return word
 
 
