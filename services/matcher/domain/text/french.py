@@ -25,6 +25,7 @@ _GENDER = (
     ("eresse", "eur"),  # enchanteresse
     ("effe", "ef"),  # cheffe
     ("trice", "teur"),
+    ("drice", "deur"),  # ambassadrice
     ("euse", "eur"),
     ("iere", "ier"),
     ("ienne", "ien"),
@@ -41,12 +42,12 @@ _GENDER = (
     ("ise", "i"),  # commise, as "commis" loses its s
 )
 # An e after -nt, -at, -et, -ut, -rt, -nd, -rd or a vowel and n marks the feminine of the
-# word without it: agente, avocate, experte, marchande, laborantine.
-_FEMININE_E = re.compile(r"(?:[aeiounr][td]|[aeiou]n)e$")
+# word without it: agente, avocate, experte, marchande, laborantine, apprentie.
+_FEMININE_E = re.compile(r"(?:[aeiounr][td]|[aeiou]n|nti)e$")
 _MIN_STEM = 3  # shorter words ("bte", "cap") are left alone: too little to go on
 
 # "H/F", "(F/H)", "- h/f/x": the offer is open to all, which says nothing about the trade.
-_HF = re.compile(r"\s*[-,:]?\s*\(?(?<!\w)[hf]\s*/\s*[hf](?:\s*/\s*(?:x|nb))?(?!\w)\)?")
+_HF = re.compile(r"\s*(?:(?<=\s)-|[,:])?\s*\(?(?<!\w)[hf]\s*/\s*[hf](?:\s*/\s*(?:x|nb))?(?!\w)\)?")
 # Inclusive endings glued to the masculine word: "agent(e)s", "éducatif(ve)", "caissier(ère)",
 # "technicien·ne·s", "conducteur·rice", "agent.e", "agent-e". A dot or a hyphen takes only the
 # endings nothing else writes that way, so decimals, sentence ends and compounds keep theirs.
@@ -107,7 +108,9 @@ def word_key(word: str) -> str:
         word = word.rstrip("e") + "e"
     for feminine, masculine in _GENDER:
         if word.endswith(feminine) and len(word) - len(feminine) >= _MIN_STEM - 1:
-            return word[: -len(feminine)] + masculine
+            word = word[: -len(feminine)] + masculine
+            break
+    # After the ending too: "poetesse" gives "poete", which must meet "poete" itself.
     if len(word) > _MIN_STEM + 1 and _FEMININE_E.search(word):
         return word[:-1]
     return word
