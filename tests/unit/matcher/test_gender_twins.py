@@ -125,11 +125,17 @@ def test_all_but_the_listed_rome_gender_pairs_read_as_one_text() -> None:
     assert len(rome_pairs()) - len(apart) >= 0.99 * len(rome_pairs())
 
 
+# What the ROME feminines add to their masculine: agent·e, technicien·ne, chef·fe, nouvel·le,
+# maître·sse.
+FEMININE_LETTERS = frozenset({"e", "ne", "fe", "le", "sse"})
+
+
 def _inclusive(masculine: str, feminine: str, mark: str) -> str:
     """The masculine with the letters the feminine adds to it: "Agent(e)", "agent·e"."""
     words = []
     for m, f in zip(masculine.split(), feminine.split(), strict=True):
-        words.append(m + mark.format(f[len(m) :]) if f.startswith(m) and f != m else m)
+        added = f[len(m) :] if f.startswith(m) else ""
+        words.append(m + mark.format(added) if added in FEMININE_LETTERS else m)
     return " ".join(words)
 
 
@@ -159,6 +165,9 @@ def test_a_gendered_twin_reads_as_its_masculine_twin_in_any_sentence(
 ) -> None:
     masculine, feminine = first
     other = _inclusive(masculine, feminine, mark) if mark else feminine
+    if not other[-1].isalnum():
+        # "... - FLE - H/F": the dash before "H/F" is read as its separator and goes with it.
+        open_to_all = ""
     if second:
         masculine, other = f"{masculine}, {second[0]}", f"{other}, {second[1]}"
     gendered, plain = sentence.format(other + open_to_all), sentence.format(masculine)

@@ -1,8 +1,10 @@
 """French job-title normalisation for lexical matching: one key per trade, whatever its gender.
 
 "Maçonne", "maçons", "Maçon / Maçonne" and "maçon/maçonne" all come down to the word key
-"macon"; "directrices" and "directeur" to "directeur"; "médicaux" and "médicale" to "medical".
-The rules are generic French morphology (plural, feminine endings, elision), not a lexicon.
+"macon"; "directrices" and "directeur" to "directeur"; "médicaux" and "médicale" to "medical";
+"Agent(e) H/F", "agent·e" and "agente" to "agent". The rules are generic French morphology
+(plural, feminine endings, inclusive marks, elision), not a lexicon: a key may join two words
+("vente", "vent") as long as the two forms of one word always meet.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ _HF = re.compile(r"\s*(?:(?<=\s)-|[,:])?\s*\(?(?<!\w)[hf]\s*/\s*[hf](?:\s*/\s*(?
 # "technicien·ne·s", "conducteur·rice", "agent.e", "agent-e". A dot or a hyphen takes only the
 # endings nothing else writes that way, so decimals, sentence ends and compounds keep theirs.
 _ENDINGS = (
-    "e|es|ne|le|te|se|ve|fe|ère|ere|ière|iere|euse|eresse|rice|trice|ice|esse|ive|tive"
+    "e|es|ne|le|te|se|sse|ve|fe|ère|ere|ière|iere|euse|eresse|rice|trice|ice|esse|ive|tive"
     "|ale|elle|ienne|enne|onne|ette|ante|ente|ée|ee"
 )
 _MAY_MARK = re.compile(r"[/(·•‧⋅∙]|\w[.-]\w")
