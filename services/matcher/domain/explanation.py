@@ -20,8 +20,9 @@ def explain(
     distance_km: float,
     matched_skills: tuple[str, ...],
     beginner_welcome: bool,
+    shared_words: tuple[str, ...] = (),
 ) -> str:
-    parts = [_trade(link, label), _distance(distance_km)]
+    parts = [_trade(link, label, shared_words), _distance(distance_km)]
     if need.driving_licence_required:
         parts.append("permis B")
     special = [SCHEDULE_FR[s] for s in sorted(need.schedules) if s in SCHEDULE_FR]
@@ -38,15 +39,20 @@ def explain(
     return " · ".join(parts)
 
 
-def _trade(link: RomeLink, label: Callable[[str], str]) -> str:
+def _trade(link: RomeLink, label: Callable[[str], str], words: tuple[str, ...]) -> str:
     def named(code: str | None) -> str:
         return f"{label(code)} ({code})" if code else "?"
 
+    said = f" ; le profil dit : {', '.join(words[:MAX_SKILLS])}" if words else ""
     if link.kind == "same":
-        return f"Même métier : {named(link.need_code)}"
+        return f"Même métier : {named(link.need_code)}{said}"
+    if words:
+        # The text names the trade: that evidence comes first, the taxonomy after.
+        return f"Métier nommé dans le profil : {', '.join(words[:MAX_SKILLS])}"
     if link.kind == "mobility":
         return (
-            f"Métier proche (mobilité ROME) : {named(link.profile_code)} → {named(link.need_code)}"
+            "Métier proche (mobilité ROME, à découvrir) : "
+            f"{named(link.profile_code)} → {named(link.need_code)}"
         )
     if link.kind == "domain":
         return (

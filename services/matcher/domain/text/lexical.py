@@ -52,6 +52,10 @@ class LexicalIndex:
         self._n_docs = 0
         self._postings: tuple[_Postings, _Postings] | None = None
 
+    @property
+    def fitted(self) -> bool:
+        return self._n_docs > 0
+
     def fit(self, texts: list[str]) -> None:
         counted = [features(t) for t in texts]
         df: Counter[str] = Counter(f for c in counted for f in c)

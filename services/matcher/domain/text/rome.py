@@ -59,7 +59,15 @@ class Located:
 class RomeKnowledge:
     """Appellations embedded once (about 12k texts): build it once per referential version."""
 
-    def __init__(self, snapshot: Snapshot, encoder: Encoder) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        encoder: Encoder,
+        *,
+        vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        """`vectors`: the (appellation, fiche label) vectors `encoded()` gave for this snapshot
+        and encoder before, e.g. read from a file, instead of a minute of encoding."""
         self._snapshot = snapshot
         self._apps = sorted(snapshot.appellations.values(), key=lambda a: a.code_ogr)
         self._row = {a.code_ogr: i for i, a in enumerate(self._apps)}
@@ -72,10 +80,33 @@ class RomeKnowledge:
         self._fiche_domain = np.array([self._domain_no[c[:DOMAIN_CODE]] for c in self._codes])
         self.lexical = LexicalIndex()
         self.lexical.fit([a.libelle for a in self._apps])
+        if vectors is None:
+            vectors = self.encode_labels(snapshot, encoder)
+        self.vectors, self.fiche_vectors = vectors
+        if self.vectors.shape != (len(self._apps), encoder.dim) or self.fiche_vectors.shape != (
+            len(self._codes),
+            encoder.dim,
+        ):
+            raise ValueError("the vectors given are not those of this snapshot and encoder")
+
+    @staticmethod
+    def encode_labels(snapshot: Snapshot, encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
+        """The (appellation, fiche label) vectors, in the order RomeKnowledge keeps them."""
+        apps = sorted(snapshot.appellations.values(), key=lambda a: a.code_ogr)
         # Appellations are titles, like queries: the "query" side of e5 suits them.
-        self.vectors = encode_unique(encoder, [a.libelle for a in self._apps], kind="query")
-        labels = [snapshot.fiches[c].libelle for c in self._codes]
-        self.fiche_vectors = encoder.encode(labels, kind="query")
+        vectors = encode_unique(encoder, [a.libelle for a in apps], kind="query")
+        labels = [snapshot.fiches[c].libelle for c in sorted(snapshot.fiches)]
+        return vectors, encoder.encode(labels, kind="query")
+
+    def fiches_of(self, vector: np.ndarray, text: str) -> dict[str, float]:
+        """P(text is of each fiche), from its nearest appellations (the crosswalk of one text),
+        the fiches below 1 % left out."""
+        cw = self.crosswalk(vector[None, :], [text])
+        found: dict[str, float] = {}
+        for number, p in zip(cw.fiches[0], cw.fiche_probs[0], strict=True):
+            code = self._codes[int(number)]
+            found[code] = found.get(code, 0.0) + float(p)
+        return {c: p for c, p in found.items() if p >= 0.01}
 
     def fiche_label(self, code_rome: str) -> str:
         return self._snapshot.fiches[code_rome].libelle

@@ -1,0 +1,119 @@
+"""What the engine reads of a need or a profile: gender-neutral texts, vectors and trades.
+
+- A need is encoded whole (title, skills, description) as an e5 "query": needs are few.
+- A profile is encoded as the sum of two short passages, its desired jobs and its skills, each
+  encoded once per distinct wording and kept (titles and skills repeat a lot across 100k
+  profiles, experiences do not): indexing stays cheap, and its experience still counts through
+  the lexical vector, which reads everything.
+- Both get a lexical vector of their whole text and a trade reading (domain/trades.py).
+Every text first goes through `RomeResolver.neutral` (plain typography, feminine job words in
+their masculine form, inclusive markers dropped): twins read the same to the last character.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from services.matcher.adapters.embedder import Embedder
+from services.matcher.domain.model import Need, Profile
+from services.matcher.domain.ports import Sparse
+from services.matcher.domain.rome import RomeResolver
+from services.matcher.domain.text import TextEngine
+from services.matcher.domain.trades import Reading, TradeReader
+
+TEXT_CHARS = 600  # of a description or an experience
+_KEPT = 32_768  # distinct short passages whose vectors are kept (~50 MB at 384 floats)
+
+
+@dataclass(frozen=True, slots=True)
+class Vectors:
+    dense: list[float]
+    sparse: Sparse
+
+
+class Texts:
+    def __init__(
+        self, *, embedder: Embedder, text: TextEngine, resolver: RomeResolver, trades: TradeReader
+    ) -> None:
+        self.embedder = embedder
+        self.text = text
+        self.resolver = resolver
+        self.trades = trades
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- texts ------------------------------------------------------------------------------
+    def need_text(self, need: Need) -> str:
+        return self.resolver.neutral(
+            f"{need.title}. {', '.join(need.skills)}. {need.description[:TEXT_CHARS]}"
+        )
+
+    def profile_text(self, profile: Profile) -> str:
+        return self.resolver.neutral(
+            f"{', '.join(profile.desired_jobs)}. {', '.join(profile.skills)}. "
+            f"{profile.experience[:TEXT_CHARS]}"
+        )
+
+    def _profile_passages(self, profile: Profile) -> list[str]:
+        jobs = self.resolver.neutral(", ".join(profile.desired_jobs))
+        skills = self.resolver.neutral(", ".join(profile.skills))
+        return [jobs, skills] if skills else [jobs]
+
+    # -- trades -----------------------------------------------------------------------------
+    def need_reading(self, need: Need) -> Reading:
+        return self.trades.need(need.title, need.description, need.rome_code)
+
+    def profile_reading(self, profile: Profile) -> Reading:
+        return self.trades.profile(profile.desired_jobs, profile.desired_rome_codes)
+
+    # -- vectors ----------------------------------------------------------------------------
+    async def need_vectors(self, needs: Sequence[Need]) -> list[Vectors]:
+        texts = [self.need_text(n) for n in needs]
+        # Encoding is CPU-bound: a worker thread keeps the event loop answering.
+        dense = await asyncio.to_thread(self._encode, texts, "query")
+        return self._with_sparse(dense, texts)
+
+    async def profile_vectors(self, profiles: Sequence[Profile]) -> list[Vectors]:
+        dense = await asyncio.to_thread(self._profile_dense, profiles)
+        return self._with_sparse(dense, [self.profile_text(p) for p in profiles])
+
+    def _with_sparse(self, dense: np.ndarray, texts: list[str]) -> list[Vectors]:
+        sparse = [Sparse(*self.text.lexical_vector(t)) for t in texts]
+        return [Vectors(d.tolist(), s) for d, s in zip(dense, sparse, strict=True)]
+
+    def _profile_dense(self, profiles: Sequence[Profile]) -> np.ndarray:
+        passages = [self._profile_passages(p) for p in profiles]
+        vectors = self._encode_kept([t for texts in passages for t in texts])
+        if not passages:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        summed = np.stack([np.sum([vectors[t] for t in texts], axis=0) for texts in passages])
+        norms = np.linalg.norm(summed, axis=1, keepdims=True)
+        unit: np.ndarray = (summed / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return unit
+
+    def _encode(self, texts: list[str], kind: Literal["query", "passage"]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return self.embedder.encode(texts, kind=kind)
+
+    def _encode_kept(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The passages' vectors: those kept, the others encoded in one call and kept (the
+        most recently used ones, up to _KEPT)."""
+        with self._lock:
+            found = {t: self._kept[t] for t in texts if t in self._kept}
+            for t in found:
+                self._kept.move_to_end(t)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        found.update(zip(missing, self._encode(missing, "passage"), strict=True))
+        with self._lock:
+            self._kept.update((t, found[t]) for t in missing)
+            while len(self._kept) > _KEPT:
+                self._kept.popitem(last=False)
+        return found
