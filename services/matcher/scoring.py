@@ -87,8 +87,11 @@ class Scorer:
         verdict = compatibility.check(need, profile, at=at, distance_km=self.distance)
         if not verdict.compatible or verdict.distance_km is None:
             return None
-        share, matched = skills.overlap(need.skills, profile.skills, profile.experience)
-        welcome = need.open_to_beginners and skills.beginner(profile.experience)
+        # The experience as the engine reads it: "aide-soignante" and "aide-soignant" are one
+        # text, so twins are told beginners (a length rule) and skills alike.
+        experience = self.resolver.neutral(profile.experience)
+        share, matched = skills.overlap(need.skills, profile.skills, experience)
+        welcome = need.open_to_beginners and skills.beginner(experience)
         in_time = (
             profile.available_from is None
             or need.start_date is None
@@ -130,12 +133,12 @@ def shared_words(need: Need, profile: Profile) -> tuple[str, ...]:
     theirs = set(keys(" ".join((*profile.desired_jobs, profile.experience))))
     if not all(k in theirs for k in keys(need.title)):
         return ()
-    shown = []
+    shown: dict[str, str] = {}  # one word per key: "maçon / maçonne" says "maçon"
     for word in _WORD.findall(need.title):
         key = keys(word)
         if key and all(k in theirs for k in key):
-            shown.append(word.lower())
-    return tuple(dict.fromkeys(shown))
+            shown.setdefault(" ".join(key), word.lower())
+    return tuple(shown.values())
 
 
 _WORD = re.compile(r"\w[\w'’-]*")

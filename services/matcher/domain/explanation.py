@@ -43,9 +43,8 @@ def _trade(link: RomeLink, label: Callable[[str], str], words: tuple[str, ...]) 
     def named(code: str | None) -> str:
         return f"{label(code)} ({code})" if code else "?"
 
-    said = f" ; le profil dit : {', '.join(words[:MAX_SKILLS])}" if words else ""
     if link.kind == "same":
-        return f"Même métier : {named(link.need_code)}{said}"
+        return f"Même métier : {named(link.need_code)}"
     if words:
         # The text names the trade: that evidence comes first, the taxonomy after.
         return f"Métier nommé dans le profil : {', '.join(words[:MAX_SKILLS])}"

@@ -1,4 +1,4 @@
-"""The hybrid score favours the same trade, then a ROME mobilité; explanations read in French."""
+"""The score favours the same trade; a ROME mobilité is explained, not scored; in French."""
 
 from __future__ import annotations
 
@@ -26,24 +26,29 @@ def test_a_title_pasted_with_typographic_signs_reads_as_typed(resolver: RomeReso
     assert resolver.neutral("Réceptionniste d’hôtel – nuit «4 étoiles»") == typed
 
 
-def test_same_trade_beats_a_mobilite_which_beats_an_unrelated_trade(resolver: RomeResolver) -> None:
-    assert resolver.link(["F1703"], ["F1703"]).kind == "same"
-    assert resolver.link(["F1703"], ["F1701"]).kind == "mobility"
-    assert resolver.link(["F1703"], ["F1619"]).kind == "mobility"  # couvreur → maçon
-    assert resolver.link(["F1703"], ["G1609"]).kind == "none"
-    parts = dict(dense=0.5, lexical=0.3, skills=0.5, bonus=0.0, distance_km=5.0)
-    same, near, none = (
-        ranking.score(ranking.Parts(rome=ranking.ROME_VALUES[k], **parts))  # type: ignore[arg-type]
-        for k in ("same", "mobility", "none")
+async def test_the_same_trade_beats_a_mobilite_which_scores_as_an_unrelated_trade(
+    pipeline: Pipeline,
+) -> None:
+    assert pipeline.resolver.link(["F1703"], ["F1701"]).kind == "mobility"
+    assert pipeline.resolver.link(["F1703"], ["F1619"]).kind == "mobility"  # couvreur → maçon
+    # The same text evidence for all three: only the trade differs.
+    mason = need(title="Maçon", skills=())
+    same, near, other = (
+        pipeline.assess(mason, profile(desired_jobs=(job,), experience=""), 0.5, 0.3, at=NOW)
+        for job in ("Maçonne", "Coffreur", "Cuisinier")
     )
-    assert same > near > none
+    assert same is not None and near is not None and other is not None
+    assert same.score > near.score == other.score  # a mobilité is no bonus
+    assert near.explanation.startswith("Métier proche (mobilité ROME, à découvrir)")
 
 
-def test_a_need_without_skills_is_not_penalised() -> None:
+def test_skills_are_shown_but_do_not_weigh() -> None:
+    # Grades and référents judge the trade: the need's skills list is explained, not scored.
     full = ranking.Parts(dense=0.5, lexical=0.5, rome=1.0, skills=1.0, bonus=0.0, distance_km=0)
     none = ranking.Parts(dense=0.5, lexical=0.5, rome=1.0, skills=None, bonus=0.0, distance_km=0)
-    assert ranking.score(none) < ranking.score(full)
-    assert ranking.score(none) > ranking.score(ranking.Parts(0.5, 0.5, 1.0, 0.0, 0.0, 0))
+    assert ranking.score(none) == ranking.score(full)
+    more_text = ranking.Parts(dense=0.6, lexical=0.5, rome=1.0, skills=0.0, bonus=0, distance_km=0)
+    assert ranking.score(more_text) > ranking.score(full)
 
 
 def test_skills_are_found_in_the_profile_skills_or_experience() -> None:
@@ -75,7 +80,8 @@ async def test_a_mobilite_and_night_work_are_explained(pipeline: Pipeline) -> No
     proposal = pipeline.assess(night, profile(), 0.5, 0.4, at=NOW)
     assert proposal is not None
     assert proposal.explanation.startswith(
-        "Métier proche (mobilité ROME) : Maçon / Maçonne (F1703) → Coffreur / Coffreuse (F1701)"
+        "Métier proche (mobilité ROME, à découvrir) : Maçon / Maçonne (F1703)"
+        " → Coffreur / Coffreuse (F1701)"
     )
     assert "horaires possibles : nuit, week-end" in proposal.explanation
 
