@@ -42,6 +42,7 @@ migrate: setup
 referential: setup
 	@$(PY) -m shared.referential import-rome $(ROME_DIR)
 	@$(PY) -m shared.referential import-communes $(COMMUNES_FILE)
+	@$(PY) -m services.matcher prepare
 
 asyncapi: setup
 	@bash deploy/asyncapi/generate.sh

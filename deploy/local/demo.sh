@@ -16,6 +16,8 @@ else
   echo "../shared/data not found: importing the small fixture shipped with the project"
   $PY -m shared.referential import-fixture
 fi
+# The matcher reads trades against the ROME appellations' vectors: encoded once, with progress.
+$PY -m services.matcher prepare
 bash deploy/local/stack.sh services-up
 status=0
 $PY -m deploy.local.demo_scenario || status=$?

@@ -51,6 +51,8 @@ echo "== referential (the services and their tests read it from PostgreSQL)"
 SHARED_DATA=${SPIE_SHARED_DATA:-../shared/data}
 "$PY" -m shared.referential import-rome "$SHARED_DATA/rome" | tail -n 3
 "$PY" -m shared.referential import-communes "$SHARED_DATA/geo/communes_31.csv" | tail -n 3
+echo "== matcher: the ROME appellations encoded once (then read from .cache/matcher)"
+"$PY" -m services.matcher prepare
 
 echo "== integration tests (real Kafka and PostgreSQL)"
 run_pytest tests/integration -q -m "not recovery"

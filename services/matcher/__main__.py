@@ -1,5 +1,5 @@
-"""`python -m services.matcher serve | reindex | rank-candidates | rank-texts | export-onnx |
-issue-auditor-assertion`."""
+"""`python -m services.matcher serve | prepare | reindex | rank-candidates | rank-texts |
+export-onnx | issue-auditor-assertion`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,32 @@ def reindex(
     from services.matcher.entrypoints.cli_reindex import run
 
     run(embedder)
+
+
+@app.command()
+def prepare(
+    embedder: str | None = typer.Option(None, help="the encoder (default: SPIE_EMBEDDER)"),
+) -> None:
+    """Encode the ROME appellations once for this encoder and referential (a minute or two on
+    two cores), so that the service starts in seconds. The service does it itself otherwise."""
+    import asyncio
+    import time
+
+    from services.matcher.adapters.embedder import build_embedder
+    from services.matcher.adapters.rome_vectors import cache_dir, load_knowledge, vectors_file
+    from services.matcher.entrypoints.cli import load_referential
+    from services.matcher.settings import load_settings
+
+    started = time.perf_counter()
+    snapshot = asyncio.run(load_referential(None, None, use_db=True))
+    encoder = build_embedder(embedder or load_settings().embedder)
+    path = vectors_file(snapshot, encoder, cache_dir())
+    was = "read" if path.is_file() else "encoded"
+    load_knowledge(snapshot, encoder)
+    typer.echo(
+        f"ROME vectors {was} for {encoder.name} ({snapshot.version_tag}):"
+        f" {path} in {time.perf_counter() - started:.0f} s"
+    )
 
 
 @app.command("export-onnx")

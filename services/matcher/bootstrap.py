@@ -18,7 +18,7 @@ from services.matcher.domain.ports import VectorIndex
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.domain.text import TextEngine
 from services.matcher.handlers import Deps, erase_left_over
-from services.matcher.pipeline import Pipeline, Settings
+from services.matcher.pipeline import Pipeline, Settings, engine_name
 from services.matcher.settings import MatcherSettings
 from services.matcher.warmup import warm_up
 from shared.db.migrate import migrate
@@ -54,9 +54,9 @@ async def _check_index_model(pool: asyncpg.Pool, settings: MatcherSettings, mode
         recorded = await claim_index_model(conn, location=location, model=model)
     if recorded is not None:
         raise IndexModelMismatch(
-            f"the index at {location} was built with the encoder {recorded!r}, and this matcher"
-            f" is configured with {model!r}: their vectors cannot be compared. Either set"
-            " SPIE_EMBEDDER back to that encoder, or re-index once with the new one:"
+            f"the index at {location} was built by {recorded!r}, and this matcher is"
+            f" {model!r} (encoder + engine version): their vectors cannot be compared. Either"
+            " set SPIE_EMBEDDER back to that encoder, or re-index once with this one:"
             " `python -m services.matcher reindex` (matcher stopped, same settings)"
         )
 
@@ -90,7 +90,7 @@ async def bootstrap(
         embedder = await asyncio.to_thread(build_embedder, settings.embedder)
     resolver = await asyncio.to_thread(RomeResolver, snapshot)
     if index is None:
-        await _check_index_model(pool, settings, embedder.name)
+        await _check_index_model(pool, settings, engine_name(embedder))
         index = build_index(settings)
     await index.ensure(embedder.dim)
     pipeline = Pipeline(

@@ -30,11 +30,17 @@ from services.matcher.scoring import Proposal, Scored, Scorer, rounded
 from services.matcher.selection import Head
 from services.matcher.texts import Texts, Vectors
 
-__all__ = ["Pipeline", "Proposal", "Settings", "Vectors", "point_id"]
+__all__ = ["Pipeline", "Proposal", "Settings", "Vectors", "engine_name", "point_id"]
 
 # 3: one engine (e5 texts, trades read from the whole text, evidence before taxonomy)
 RANKING_VERSION = "evidence-3"
 _NS = uuid.UUID("6f1c1d8e-8a51-4d0c-a3f7-3c1f0b7a9e21")
+
+
+def engine_name(embedder: Embedder) -> str:
+    """What an index is recorded as built by: the encoder and the engine's version. An index
+    of an earlier engine (other vectors, other payloads) is refused, `reindex` named."""
+    return f"{embedder.name}+{RANKING_VERSION}"
 
 
 def point_id(entity_id: str) -> str:
@@ -80,7 +86,7 @@ class Pipeline:
 
     @property
     def model_version(self) -> str:
-        return f"{self.embedder.name}+{RANKING_VERSION}"
+        return engine_name(self.embedder)
 
     @property
     def referential_version(self) -> str:

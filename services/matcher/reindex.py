@@ -27,7 +27,7 @@ from services.matcher.adapters.pg_repository import set_index_model
 from services.matcher.domain.ports import NEEDS, PROFILES, Collection
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.domain.text import TextEngine
-from services.matcher.pipeline import Pipeline
+from services.matcher.pipeline import Pipeline, engine_name
 
 PAGE = 256
 Progress = Callable[[Collection, int, int], None]  # collection, done, total
@@ -92,7 +92,7 @@ async def reindex(
     previous = index_path.with_name(f"{index_path.name}.before-{at:%Y%m%dT%H%M%S}")
     location = await asyncio.to_thread(_swap, index_path, building, previous)
     async with pool.acquire() as conn:
-        await set_index_model(conn, location=location, model=embedder.name)
+        await set_index_model(conn, location=location, model=engine_name(embedder))
     removed = await asyncio.to_thread(_remove_backups, index_path)
     return Reindexed(embedder.name, profiles, needs, totals[PROFILES] - profiles, removed)
 
