@@ -46,6 +46,8 @@ def prepare(
     import asyncio
     import time
 
+    from rich.progress import Progress
+
     from services.matcher.adapters.embedder import build_embedder
     from services.matcher.adapters.rome_vectors import cache_dir, load_knowledge, vectors_file
     from services.matcher.entrypoints.cli import load_referential
@@ -56,7 +58,13 @@ def prepare(
     encoder = build_embedder(embedder or load_settings().embedder)
     path = vectors_file(snapshot, encoder, cache_dir())
     was = "read" if path.is_file() else "encoded"
-    load_knowledge(snapshot, encoder)
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"ROME appellations ({encoder.name})", total=None)
+        load_knowledge(
+            snapshot,
+            encoder,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     typer.echo(
         f"ROME vectors {was} for {encoder.name} ({snapshot.version_tag}):"
         f" {path} in {time.perf_counter() - started:.0f} s"

@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,11 @@ def vectors_file(snapshot: Snapshot, encoder: Encoder, directory: Path) -> Path:
 
 
 def load_knowledge(
-    snapshot: Snapshot, encoder: Encoder, directory: Path | None = None
+    snapshot: Snapshot,
+    encoder: Encoder,
+    directory: Path | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RomeKnowledge:
     """The RomeKnowledge of this snapshot and encoder: from memory, from disk, or encoded (and
     saved) once. One per process and key: every pipeline of a process shares it."""
@@ -58,7 +63,7 @@ def load_knowledge(
                 encoder.name,
                 directory,
             )
-            vectors = RomeKnowledge.encode_labels(snapshot, encoder)
+            vectors = RomeKnowledge.encode_labels(snapshot, encoder, progress)
             _write(path, vectors)
             log.info("ROME appellations encoded in %.0f s", time.perf_counter() - started)
         try:

@@ -9,6 +9,7 @@ probability per fiche (a soft "crosswalk"), from its nearest appellations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -90,11 +91,22 @@ class RomeKnowledge:
             raise ValueError("the vectors given are not those of this snapshot and encoder")
 
     @staticmethod
-    def encode_labels(snapshot: Snapshot, encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
-        """The (appellation, fiche label) vectors, in the order RomeKnowledge keeps them."""
+    def encode_labels(
+        snapshot: Snapshot,
+        encoder: Encoder,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The (appellation, fiche label) vectors, in the order RomeKnowledge keeps them;
+        `progress(done, total)` after each chunk of appellations."""
         apps = sorted(snapshot.appellations.values(), key=lambda a: a.code_ogr)
+        labels = [a.libelle for a in apps]
         # Appellations are titles, like queries: the "query" side of e5 suits them.
-        vectors = encode_unique(encoder, [a.libelle for a in apps], kind="query")
+        chunks = []
+        for start in range(0, len(labels), _CHUNK):
+            chunks.append(encode_unique(encoder, labels[start : start + _CHUNK], kind="query"))
+            if progress is not None:
+                progress(min(start + _CHUNK, len(labels)), len(labels))
+        vectors = np.concatenate(chunks) if chunks else np.zeros((0, encoder.dim), np.float32)
         labels = [snapshot.fiches[c].libelle for c in sorted(snapshot.fiches)]
         return vectors, encoder.encode(labels, kind="query")
 
