@@ -65,7 +65,8 @@ def register(
         batch_timeout_ms=BATCH_WAIT_MS,
         decoder=raw_body,
         title=f"employer_intake:{NEED_TRADES.name}",
-        description="NeedTradesRead: the matcher's reading of a need's trade, kept per need.",
+        description="NeedTradesRead (its schema: docs/asyncapi/catalog.json): the matcher's"
+        " reading of a need's trade, the latest kept per need.",
     )
     async def on_readings(message: KafkaMessage) -> None:
         await consume_batch(broker, message.raw_message, readings, POLICY)
