@@ -43,6 +43,8 @@ Authenticate with the `X-API-Key` header. A need without `rome_code` gets one su
 title and description; sentences that may select on a ground the Code du travail forbids are
 flagged (`compliance_flags`); the same SIRET + ROME + commune within 30 days is a probable
 duplicate. Every change is published on Kafka (`spie.needs.v1`) through a transactional outbox.
+The trade the matcher reads in the need's whole text is shown as `matcher_reading` once it has
+read the need (`rome_code` stays as given or suggested).
 """
 
 
