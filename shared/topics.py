@@ -100,7 +100,20 @@ FEEDBACK = Topic(
     extra=_PERSONAL_SEGMENTS,
 )
 
-TOPICS: tuple[Topic, ...] = (NEEDS, CANDIDATES, REFERENTS, MATCHES, ALERTS, FEEDBACK)
+# NeedTradesRead: the matcher's reading of a need's trade (codes, probabilities), no person.
+# Compacted by need id: only the latest reading of each need matters, and a consumer that
+# starts afresh (a new schema, a new service) gets every need's latest without a replay.
+NEED_TRADES = Topic("spie.need-trades.v1", partitions=6, compacted=True, dead_letter=True)
+
+TOPICS: tuple[Topic, ...] = (
+    NEEDS,
+    CANDIDATES,
+    REFERENTS,
+    MATCHES,
+    ALERTS,
+    FEEDBACK,
+    NEED_TRADES,
+)
 
 
 def all_topics() -> list[Topic]:

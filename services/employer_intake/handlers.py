@@ -1,4 +1,5 @@
-"""The use cases of the intake: post, read, list, change and close a need.
+"""The use cases of the intake: post, read, list, change and close a need; keep the matcher's
+reading of each need's trade.
 
 Each write stores the need and its event in one transaction (the outbox); the relay publishes.
 CPU work (ROME scoring, compliance rules) runs in a worker thread.
@@ -7,6 +8,7 @@ CPU work (ROME scoring, compliance rules) runs in a worker thread.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,7 +17,7 @@ from uuid import UUID, uuid4
 import asyncpg
 from pydantic import ValidationError
 
-from shared.contracts import NeedClosed, NeedPayload, NeedPosted, NeedUpdated
+from shared.contracts import NeedClosed, NeedPayload, NeedPosted, NeedTradesRead, NeedUpdated
 from shared.contracts.needs import NeedClosedPayload
 from shared.outbox import enqueue_event
 from shared.referential.snapshot import Snapshot
@@ -29,7 +31,14 @@ from .domain.errors import (
     NeedAlreadyClosed,
     NeedNotFound,
 )
-from .domain.model import CloseRequest, NeedFields, NeedInput, NeedPatch, NeedRecord
+from .domain.model import (
+    CloseRequest,
+    MatcherReading,
+    NeedFields,
+    NeedInput,
+    NeedPatch,
+    NeedRecord,
+)
 from .domain.preparation import Coding, Prepared, prepare
 from .domain.publication import published
 from .domain.rome_coding import RomeSuggester
@@ -280,3 +289,11 @@ async def close_need(
         )
         await enqueue_event(conn, schema=SCHEMA, event=event)
         return record
+
+
+async def record_matcher_readings(intake: Intake, events: Sequence[NeedTradesRead]) -> int:
+    """Keep the matcher's latest reading of each need (never its `rome_code`: a reading is
+    shown beside the code, not in its place); a reading older than the need is ignored."""
+    readings = [(e.payload.need_id, MatcherReading.of(e.payload)) for e in events]
+    async with transaction(intake.pool) as conn:
+        return await repo.store_matcher_readings(conn, readings=readings)

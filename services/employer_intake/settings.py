@@ -26,6 +26,9 @@ class IntakeSettings(BaseServiceSettings):
         default=30, ge=0, description="Same SIRET + ROME + commune within this: a duplicate."
     )
     pool_size: int = Field(default=10, ge=1, le=100)
+    consumer_group: str = Field(
+        default="employer_intake", description="Kafka group reading the matcher's readings."
+    )
 
 
 def load_settings() -> IntakeSettings:

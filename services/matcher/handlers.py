@@ -24,9 +24,10 @@ from services.matcher.adapters import audit_log
 from services.matcher.adapters import pg_repository as repo
 from services.matcher.domain import compatibility
 from services.matcher.domain.model import Profile
-from services.matcher.mapping import need_from_payload, profile_from_payload, to_event
+from services.matcher.mapping import need_from_payload, profile_from_payload, to_event, trades_read
 from services.matcher.pipeline import Pipeline, Proposal
 from shared.contracts import (
+    Event,
     MatchFeedbackGiven,
     MatchFound,
     NeedClosed,
@@ -90,6 +91,12 @@ async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -
         )
     kept = [(e, n) for e, n, ok in zip(events, needs, fresh, strict=True) if ok]
     vectors = await deps.pipeline.index_needs([n for _, n in kept])
+    readings = await deps.pipeline.need_readings([n for _, n in kept])
+    # Every version accepted: its federation sees the trade the matcher reads (intake).
+    read = [
+        trades_read(n, r, pipeline=deps.pipeline, correlation_id=e.correlation_id)
+        for (e, n), r in zip(kept, readings, strict=True)
+    ]
     now = deps.clock()
     # Concurrently: while one waits for the index (its own thread), another is scored.
     ranked = await asyncio.gather(
@@ -102,7 +109,7 @@ async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -
         Outcome(proposals, "need_to_profiles", e.correlation_id, ("need", n.need_id, n.version))
         for (e, n), proposals in zip(kept, ranked, strict=True)
     ]
-    return await _record(deps, outcomes)
+    return await _record(deps, outcomes, also=read)
 
 
 async def handle_need_closed(event: NeedClosed, deps: Deps) -> None:
@@ -208,10 +215,15 @@ async def handle_feedback(event: MatchFeedbackGiven, deps: Deps) -> None:
 
 
 async def _record(
-    deps: Deps, outcomes: list[Outcome], *, access: list[tuple[UUID, str, list[str]]] | None = None
+    deps: Deps,
+    outcomes: list[Outcome],
+    *,
+    access: list[tuple[UUID, str, list[str]]] | None = None,
+    also: Sequence[Event] = (),
 ) -> int:
     """Store the versions seen, and each new match with its MatchFound, in one transaction;
-    `access`: the profiles' structures and shares now, for the audit log's earlier rows."""
+    `access`: the profiles' structures and shares now, for the audit log's earlier rows;
+    `also`: other events the same change publishes (the needs' trades). Returns the matches."""
     now = deps.clock()
     pipeline = deps.pipeline
     found: list[tuple[MatchFound, dict[str, Any]]] = [
@@ -227,7 +239,9 @@ async def _record(
             await audit_log.refresh_access(conn, access=access)
         new = await repo.save_matches(conn, rows=[row for _, row in found])
         events = _first_of_each(found, new)
-        await enqueue_events(cast(asyncpg.Connection, conn), schema=repo.SCHEMA, events=events)
+        await enqueue_events(
+            cast(asyncpg.Connection, conn), schema=repo.SCHEMA, events=[*events, *also]
+        )
     if outcomes:
         log.info("matches emitted", extra={"fields": {"count": len(events)}})
     return len(events)

@@ -9,11 +9,13 @@ from typing import Any, Literal
 
 from services.matcher.adapters.pg_repository import MATCH_COLUMNS
 from services.matcher.domain.model import Consent, Need, Profile, need_to_dict, profile_to_dict
+from services.matcher.domain.trades import Reading
 from services.matcher.pipeline import Pipeline, Proposal
-from shared.contracts import MatchFound, NeedSummary, ScoreParts
+from shared.contracts import MatchFound, NeedSummary, NeedTradesRead, ScoreParts
 from shared.contracts.matches import MatchPayload
 from shared.contracts.needs import NeedPayload
 from shared.contracts.profiles import ProfilePayload
+from shared.contracts.trades import MAX_TRADES, NeedTradesPayload, TradeRead
 
 _MATCH_NS = uuid.UUID("0b7c59a4-31d2-4f55-9d3c-6a2e1b5f7c11")
 PRODUCER = "matcher"
@@ -49,6 +51,26 @@ def need_from_payload(p: NeedPayload) -> Need:
         start_date=p.start_date,
         summary=summary.model_dump(mode="json"),
     )
+
+
+def trades_read(
+    need: Need, reading: Reading, *, pipeline: Pipeline, correlation_id: uuid.UUID | None
+) -> NeedTradesRead:
+    """The need's trades as the matcher reads them, for its federation (a need is not
+    personal; a profile's reading is never published)."""
+    label = pipeline.resolver.label
+    trades = [
+        TradeRead(rome_code=c, rome_label=label(c), probability=p)
+        for c, p in reading.fiches[:MAX_TRADES]
+    ]
+    payload = NeedTradesPayload(
+        need_id=uuid.UUID(need.need_id),
+        need_version=need.version,
+        trades=trades,
+        rome_code=reading.code,
+        model_version=pipeline.model_version,
+    )
+    return NeedTradesRead(producer=PRODUCER, correlation_id=correlation_id, payload=payload)
 
 
 def profile_from_payload(p: ProfilePayload) -> Profile:

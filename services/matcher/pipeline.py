@@ -149,9 +149,13 @@ class Pipeline:
             await self.index.delete(PROFILES, gone)
         return vectors
 
+    async def need_readings(self, needs: Sequence[Need]) -> list[Reading]:
+        """Each need's trades (kept per text by the reader: a second call costs nothing)."""
+        return await asyncio.to_thread(lambda: [self.texts.need_reading(n) for n in needs])
+
     async def index_needs(self, needs: Sequence[Need]) -> list[Vectors]:
         vectors = await self.texts.need_vectors(needs)
-        readings = await asyncio.to_thread(lambda: [self.texts.need_reading(n) for n in needs])
+        readings = await self.need_readings(needs)
         points = [
             Point(point_id(n.need_id), v.dense, v.sparse, self._need_payload(n, r))
             for n, v, r in zip(needs, vectors, readings, strict=True)

@@ -22,6 +22,7 @@ from shared.contracts.registry import (
     decode_event,
     encode_event,
 )
+from shared.contracts.trades import NeedTradesPayload, NeedTradesRead, TradeRead
 
 __all__ = [
     "EVENT_TYPES",
@@ -41,6 +42,8 @@ __all__ = [
     "NeedPayload",
     "NeedPosted",
     "NeedSummary",
+    "NeedTradesPayload",
+    "NeedTradesRead",
     "NeedUpdated",
     "ProfileErased",
     "ProfilePayload",
@@ -48,6 +51,7 @@ __all__ = [
     "ReferentUpserted",
     "Schedule",
     "ScoreParts",
+    "TradeRead",
     "UnknownEventError",
     "decode_event",
     "encode_event",

@@ -14,6 +14,7 @@ from shared.contracts.needs import NeedClosed, NeedPosted, NeedUpdated
 from shared.contracts.notifications import AlertSent, MatchFeedbackGiven
 from shared.contracts.profiles import ProfileErased, ProfileUpserted
 from shared.contracts.referents import ReferentUpserted
+from shared.contracts.trades import NeedTradesRead
 
 TOPIC_OF_EVENT: dict[type[Event], topics.Topic] = {
     NeedPosted: topics.NEEDS,
@@ -25,6 +26,7 @@ TOPIC_OF_EVENT: dict[type[Event], topics.Topic] = {
     MatchFound: topics.MATCHES,
     AlertSent: topics.ALERTS,
     MatchFeedbackGiven: topics.FEEDBACK,
+    NeedTradesRead: topics.NEED_TRADES,
 }
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.model_fields["event_type"].default: cls for cls in TOPIC_OF_EVENT
@@ -39,7 +41,8 @@ AnyEvent = Annotated[
     | ReferentUpserted
     | MatchFound
     | AlertSent
-    | MatchFeedbackGiven,
+    | MatchFeedbackGiven
+    | NeedTradesRead,
     Field(discriminator="event_type"),
 ]
 _ANY_EVENT: TypeAdapter[Event] = TypeAdapter(AnyEvent)

@@ -65,6 +65,7 @@ def test_every_event_type_has_a_topic_and_decodes_by_its_name() -> None:
         "MatchFound",
         "AlertSent",
         "MatchFeedbackGiven",
+        "NeedTradesRead",
     }
     assert TOPIC_OF_EVENT[EVENT_TYPES["NeedPosted"]] is NEEDS
     assert TOPIC_OF_EVENT[EVENT_TYPES["ProfileErased"]] is CANDIDATES

