@@ -24,7 +24,6 @@ from services.matcher.domain.model import Need, Profile, need_to_dict, profile_t
 from services.matcher.domain.ports import NEEDS, PROFILES, Collection, Condition, Point, VectorIndex
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.domain.text import TextEngine
-from services.matcher.domain.text.lexical import LexicalIndex
 from services.matcher.domain.trades import Reading, TradeReader
 from services.matcher.scoring import Proposal, Scored, Scorer, rounded
 from services.matcher.selection import Head
@@ -79,9 +78,7 @@ class Pipeline:
         if trades is None:
             knowledge = load_knowledge(resolver.snapshot, embedder)
             trades = TradeReader(knowledge, embedder, neutral=resolver.neutral)
-        if not text.lexical.fitted:
-            text.lexical = rome_lexicon(resolver)
-        self.texts = Texts(embedder=embedder, text=text, resolver=resolver, trades=trades)
+        self.texts = Texts(embedder=embedder, resolver=resolver, trades=trades)
         self.scorer = Scorer(resolver, self.distance)
 
     @property
@@ -271,29 +268,6 @@ class Pipeline:
             threshold=self.settings.threshold,
         )
         return [self.scorer.explained(s, rank=r) for r, s in enumerate(kept, start=1)]
-
-
-_lexicons: dict[str, LexicalIndex] = {}
-
-
-def rome_lexicon(resolver: RomeResolver) -> LexicalIndex:
-    """Word and n-gram weights (idf) learnt from the ROME's skill and knowledge labels (~30k,
-    the vocabulary of work), one per referential: a word every trade uses ("entretien",
-    "client") weighs less than one that names a trade or a tool, and a word none uses
-    ("ATSEM", a brand of machine) weighs most. Fixed by the referential, not by the profiles
-    indexed so far: a pair's score never drifts with the index. On the dev set's dev half,
-    these weights did better than the ROME's job titles (nDCG@10 0.917 vs 0.911 with the
-    rest of the engine) and near weights learnt from the profiles themselves."""
-    snapshot = resolver.snapshot
-    key = f"{snapshot.version_tag}|{len(snapshot.appellations)}"
-    if key not in _lexicons:
-        labels = sorted({s.libelle for code in snapshot.fiches for s in snapshot.skills(code)})
-        if not labels:  # a referential without skills (a test's): the titles, then
-            labels = [a.libelle for a in snapshot.appellations.values()]
-        lexicon = LexicalIndex()
-        lexicon.fit([resolver.neutral(t) for t in labels])
-        _lexicons[key] = lexicon
-    return _lexicons[key]
 
 
 def _indexed_trades(payload: dict[str, Any]) -> Reading:

@@ -17,12 +17,12 @@ CPU-bound (an encoding per new text): callers run it in a worker thread.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from services.matcher.domain.kept import Kept
 from services.matcher.domain.text.rome import Encoder, RomeKnowledge
 
 CONFIDENT = 0.5  # a fiche this probable is the text's trade (named, searched, explained)
@@ -87,47 +87,33 @@ class TradeReader:
         self.knowledge = knowledge
         self._encoder = encoder
         self._neutral = neutral
-        self._cache: dict[str, Reading] = {}
-        self._lock = threading.Lock()
+        self._kept = Kept[Reading](_CACHED)
 
     def need(self, title: str, description: str = "", code: str | None = None) -> Reading:
         if code:
             return given([code])
-        alone = self.text(title)
         context = description[:CONTEXT].strip()
         if not context:
-            return alone
-        both = self.text(f"{title}. {context}")
+            return self.text(title)
+        alone, both = self.texts([title, f"{title}. {context}"])  # one encoding call
         mixed = {c: 0.5 * p for c, p in alone.fiches}
         for c, p in both.fiches:
             mixed[c] = mixed.get(c, 0.0) + 0.5 * p
         return reading_of(mixed)
 
     def profile(self, jobs: Sequence[str], codes: Sequence[str] = ()) -> Reading:
-        self.texts(jobs)  # one encoding call for the jobs not read yet
-        return merged([given(codes), *(self.text(j) for j in jobs)])
+        return merged([given(codes), *self.texts(jobs)])  # one encoding call for the jobs
 
     def text(self, text: str) -> Reading:
         return self.texts([text])[0]
 
     def texts(self, texts: Sequence[str]) -> list[Reading]:
         keys = [self._neutral(t) for t in texts]
-        with self._lock:
-            missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
-        if missing:
-            vectors: np.ndarray = self._encoder.encode(missing, kind="query")
-            read = {
-                k: reading_of(self.knowledge.fiches_of(v, k))
-                for k, v in zip(missing, vectors, strict=True)
-            }
-            with self._lock:
-                if len(self._cache) + len(read) > _CACHED:
-                    self._cache.clear()  # a new day of titles; the next reads refill it
-                self._cache.update(read)
-        with self._lock:
-            return [self._cache.get(k) or self._read_again(k) for k in keys]
+        read = self._kept.many(keys, self._read)
+        return [read[k] for k in keys]
 
-    def _read_again(self, key: str) -> Reading:
-        # Cleared by another thread between the encoding and here: rare, and cheap to redo.
-        vector = self._encoder.encode([key], kind="query")[0]
-        return reading_of(self.knowledge.fiches_of(vector, key))
+    def _read(self, keys: list[str]) -> list[Reading]:
+        vectors: np.ndarray = self._encoder.encode(keys, kind="query")
+        return [
+            reading_of(self.knowledge.fiches_of(v, k)) for k, v in zip(keys, vectors, strict=True)
+        ]

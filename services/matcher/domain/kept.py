@@ -1,0 +1,41 @@
+"""What was computed per text, kept for the next call: the most recently used, up to a bound.
+
+    kept = Kept[np.ndarray](limit=32_768)
+    vectors = kept.many(texts, encode_all)   # encode_all(missing) once, for the texts not kept
+
+One call computes every missing text at once (an encoder is far faster on a batch), outside the
+lock: two threads may compute the same text, never wait on each other's encoding.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class Kept(Generic[V]):
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._kept: OrderedDict[str, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def many(
+        self, keys: Sequence[str], compute: Callable[[list[str]], Sequence[V]]
+    ) -> dict[str, V]:
+        """Each key's value: kept, or computed by `compute(missing keys)` and kept."""
+        with self._lock:
+            found = {k: self._kept[k] for k in keys if k in self._kept}
+            for k in found:
+                self._kept.move_to_end(k)
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing:
+            found.update(zip(missing, compute(missing), strict=True))
+            with self._lock:
+                self._kept.update((k, found[k]) for k in missing)
+                while len(self._kept) > self._limit:
+                    self._kept.popitem(last=False)
+        return found
