@@ -49,7 +49,6 @@ from services.matcher.adapters.embedder import Embedder, build_embedder
 from services.matcher.domain import compatibility, ranking
 from services.matcher.domain.model import Need, Profile
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.domain.trades import Reading, TradeReader
 from services.matcher.entrypoints.cli import BATCH, load_referential
 from services.matcher.entrypoints.jsonl import read_needs, read_profiles
@@ -102,7 +101,6 @@ async def matcher(
         pipeline = Pipeline(
             index=index,
             embedder=embedder,
-            text=TextEngine(embedder, None),
             resolver=resolver,
             settings=settings,
             trades=trades,

@@ -43,7 +43,6 @@ from services.matcher.adapters.embedder import SERVICE_DEFAULT, build_embedder
 from services.matcher.domain.model import Consent, Need, Profile
 from services.matcher.domain.ports import PROFILES, Point
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.entrypoints.cli import load_referential
 from services.matcher.pipeline import Pipeline, Vectors, point_id
 
@@ -165,7 +164,6 @@ async def main(
         pipe = Pipeline(
             index=EdgeIndex(Path(tmp) / "warm"),
             embedder=embedder,
-            text=TextEngine(embedder, None),
             resolver=resolver,
         )
         jobs = sorted(a.libelle for a in snapshot.appellations.values())

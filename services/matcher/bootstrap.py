@@ -16,7 +16,6 @@ from services.matcher.adapters.pg_repository import SCHEMA, claim_index_model
 from services.matcher.adapters.qdrant_client_index import QdrantServerIndex
 from services.matcher.domain.ports import VectorIndex
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.handlers import Deps, erase_left_over
 from services.matcher.pipeline import Pipeline, Settings, engine_name
 from services.matcher.settings import MatcherSettings
@@ -96,9 +95,6 @@ async def bootstrap(
     pipeline = Pipeline(
         index=index,
         embedder=embedder,
-        # ROME is resolved by the matcher's own resolver; the engine's crosswalk (which embeds
-        # every appellation, minutes of CPU) serves rank-texts only.
-        text=TextEngine(embedder, None),
         resolver=resolver,
         settings=Settings(
             top_k=settings.top_k, threshold=settings.threshold, pool=settings.candidate_pool

@@ -23,7 +23,6 @@ from services.matcher.domain import prefilter, ranking
 from services.matcher.domain.model import Need, Profile, need_to_dict, profile_to_dict
 from services.matcher.domain.ports import NEEDS, PROFILES, Collection, Condition, Point, VectorIndex
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.domain.trades import Reading, TradeReader
 from services.matcher.scoring import Proposal, Scored, Scorer, rounded
 from services.matcher.selection import Head
@@ -63,7 +62,6 @@ class Pipeline:
         *,
         index: VectorIndex,
         embedder: Embedder,
-        text: TextEngine,
         resolver: RomeResolver,
         settings: Settings | None = None,
         trades: TradeReader | None = None,
@@ -72,7 +70,6 @@ class Pipeline:
         referential and encoder (encoded once, then read from disk: adapters/rome_vectors.py)."""
         self.index = index
         self.embedder = embedder
-        self.text = text
         self.resolver = resolver
         self.settings = settings or Settings()
         if trades is None:

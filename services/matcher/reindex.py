@@ -26,7 +26,6 @@ from services.matcher.adapters.index_payload import need_of, profile_of
 from services.matcher.adapters.pg_repository import set_index_model
 from services.matcher.domain.ports import NEEDS, PROFILES, Collection
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.pipeline import Pipeline, engine_name
 
 PAGE = 256
@@ -62,9 +61,7 @@ async def reindex(
     new = EdgeIndex(building)
     try:
         await new.ensure(embedder.dim)
-        pipeline = Pipeline(
-            index=new, embedder=embedder, text=TextEngine(embedder, None), resolver=resolver
-        )
+        pipeline = Pipeline(index=new, embedder=embedder, resolver=resolver)
         totals = {c: await old.count(c) for c in (PROFILES, NEEDS)}
         for collection, total in totals.items():
             done = 0

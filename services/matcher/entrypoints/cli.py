@@ -16,7 +16,6 @@ from services.matcher.adapters.edge_index import EdgeIndex
 from services.matcher.adapters.embedder import build_embedder
 from services.matcher.domain.model import Need, Profile
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.entrypoints.jsonl import InputError, read_needs, read_profiles
 from services.matcher.pipeline import Pipeline, Settings
 from services.matcher.settings import MatcherSettings
@@ -118,9 +117,6 @@ async def _run(
         pipeline = Pipeline(
             index=index,
             embedder=embedder,
-            # ROME is resolved by the matcher's own resolver; the engine's crosswalk (which embeds
-            # every appellation, minutes of CPU) serves rank-texts only.
-            text=TextEngine(embedder, None),
             resolver=resolver,
             settings=settings,
         )

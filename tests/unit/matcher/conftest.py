@@ -5,7 +5,6 @@ import pytest
 from services.matcher.adapters.embedder import FakeEmbedder
 from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.pipeline import Pipeline, Settings
 from shared.referential.fixtures import fixture_paths
 from shared.referential.lookup import Snapshot, snapshot_from_files
@@ -29,7 +28,6 @@ async def pipeline(resolver: RomeResolver) -> Pipeline:
     return Pipeline(
         index=index,
         embedder=embedder,
-        text=TextEngine(embedder, resolver.snapshot),
         resolver=resolver,
         settings=Settings(top_k=10, threshold=0.2),
     )

@@ -20,7 +20,6 @@ async def _alone(pipeline: Pipeline, threshold: float) -> Pipeline:
     return Pipeline(
         index=index,
         embedder=pipeline.embedder,
-        text=pipeline.text,
         resolver=pipeline.resolver,
         settings=Settings(top_k=10, threshold=threshold),
         trades=pipeline.texts.trades,

@@ -88,7 +88,6 @@ async def test_profiles_beyond_the_lexical_search_get_their_own_lexical_score(
     narrow = Pipeline(
         index=pipeline.index,
         embedder=pipeline.embedder,
-        text=pipeline.text,
         resolver=pipeline.resolver,
         settings=replace(pipeline.settings, pool=2),
     )

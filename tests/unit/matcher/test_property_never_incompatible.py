@@ -14,7 +14,6 @@ from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain import compatibility
 from services.matcher.domain.model import Consent, Need, Profile
 from services.matcher.domain.rome import RomeResolver
-from services.matcher.domain.text import TextEngine
 from services.matcher.pipeline import Pipeline, Settings
 from tests.unit.matcher.factories import NOW
 
@@ -103,7 +102,6 @@ def test_no_incompatible_pair_is_ever_proposed(
         pipeline = Pipeline(
             index=index,
             embedder=embedder,
-            text=TextEngine(embedder, None),
             resolver=resolver,
             settings=Settings(threshold=0.0, top_k=50),
         )
@@ -143,9 +141,8 @@ def test_the_top_k_is_the_start_of_the_full_ranking(
         index = memory_index()
         await index.ensure(embedder.dim)
         common = dict(index=index, embedder=embedder, resolver=resolver)
-        text = TextEngine(embedder, None)
-        few = Pipeline(**common, text=text, settings=Settings(threshold=threshold, top_k=top_k))  # type: ignore[arg-type]
-        every = Pipeline(**common, text=text, settings=Settings(threshold=threshold, top_k=100))  # type: ignore[arg-type]
+        few = Pipeline(**common, settings=Settings(threshold=threshold, top_k=top_k))  # type: ignore[arg-type]
+        every = Pipeline(**common, settings=Settings(threshold=threshold, top_k=100))  # type: ignore[arg-type]
         await every.index_profiles(batch, at=NOW)
         await every.index_needs(wanted)
 
