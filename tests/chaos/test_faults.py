@@ -102,10 +102,20 @@ async def test_a_killed_matcher_restarts_and_loses_nothing(
     await play("SIGKILL matcher", kill_and_restart("matcher"), bootstrap, http, actors)
 
 
-async def test_a_killed_notifier_restarts_and_sends_no_alert_twice(
+async def test_a_killed_notifier_restarts_and_resends_only_the_mails_in_flight(
     bootstrap: str, http: httpx.AsyncClient, actors: Actors
 ) -> None:
-    await play("SIGKILL notifier", kill_and_restart("notifier"), bootstrap, http, actors)
+    # A SIGKILL that lands between the mail server's "250 OK" and the COMMIT makes that e-mail go
+    # again after the restart, with the same Message-ID (seen once in CI): at most one per delivery
+    # worker. An alert in two e-mails with different Message-IDs stays forbidden (checked by play).
+    await play(
+        "SIGKILL notifier",
+        kill_and_restart("notifier"),
+        bootstrap,
+        http,
+        actors,
+        resends_allowed=2,
+    )
 
 
 async def test_a_kafka_restart_loses_nothing(
