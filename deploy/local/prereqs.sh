@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks (and, as root on Debian/Ubuntu, installs) the system parts the local stack needs:
-# Python 3.11, Java 17+, Maven, PostgreSQL 15, Chromium (browser test). Otherwise says exactly what is missing.
+# Python 3.11, Java 17+, Maven, PostgreSQL 15, Chromium (browser test),
+# nginx (the front door), Pango and DejaVu fonts (the passeport's PDF). Otherwise says exactly what is missing.
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,11 @@ command -v mvn >/dev/null || missing+=("mvn:maven")
 command -v curl >/dev/null || missing+=("curl:curl")
 # The inbox's browser test drives Debian's Chromium (no browser download by Playwright).
 [ -x /usr/bin/chromium ] || missing+=("chromium:chromium")
+# The front door of the pages (deploy/local/front.conf.template).
+[ -x /usr/sbin/nginx ] || missing+=("nginx:nginx")
+# The passeport's PDF (WeasyPrint): Pango and a font family.
+[ -e /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 ] || [ -n "$(ls /usr/lib/*/libpango-1.0.so.0 2>/dev/null)" ] || missing+=("pango:libpango-1.0-0 libpangoft2-1.0-0")
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=("fonts:fonts-dejavu-core")
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 

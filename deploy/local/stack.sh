@@ -32,6 +32,8 @@ KAFKA_CONTROLLER_PORT=${SPIE_KAFKA_CONTROLLER_PORT:-9093}
 PG_PORT=${SPIE_PG_PORT:-55432}
 SERVICE_PORT_BASE=${SPIE_SERVICE_PORT_BASE:-8000}
 SMTP_PORT=${SPIE_SMTP_PORT:-1025}  # the development mail sink the notifier sends to
+FRONT_PORT=${SPIE_FRONT_PORT:-8080}  # the front door (nginx): every page on one origin
+NGINX=${NGINX:-/usr/sbin/nginx}
 DB_NAME=spie
 PG_URL="postgresql://postgres@$HOST:$PG_PORT/$DB_NAME"
 KAFKA_READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-60}
@@ -63,6 +65,7 @@ signature() {
     kafka) echo "kafka.Kafka $KAFKA_DIR/server.properties" ;;
     postgres) echo "-D $PG_DATA " ;;
     mailsink) echo "-m deploy.local.mailsink --port $SMTP_PORT" ;;
+    front) echo "-c $STACK/front/nginx.conf" ;;
     *) echo "-m services.$1 serve" ;;
   esac
 }
@@ -516,10 +519,39 @@ services_up() {
     failed+=("$name")
   done
   [ ${#failed[@]} -eq 0 ] || die "services not ready: ${failed[*]} (logs in $(rel "$LOGS")/<name>.log)"
+  front_up
+}
+
+port_of() { local s; for s in "${SERVICES[@]}"; do [ "${s%%:*}" = "$1" ] && echo "${s#*:}"; done; }
+
+# The front door: nginx from Debian on $HOST:$FRONT_PORT, routing pages by path
+# (deploy/local/front.conf.template). Its temporary files live under /tmp, which nginx's
+# unprivileged workers can reach from any checkout path.
+front_up() {
+  check_running front && return 0
+  [ -x "$NGINX" ] || die "nginx is missing: sudo apt-get install nginx (deploy/local/prereqs.sh)"
+  require_free_ports front "$FRONT_PORT"
+  local state=$STACK/front tmp=/tmp/spie-front-$FRONT_PORT user=""
+  mkdir -p "$state" "$tmp"
+  chmod 755 "$tmp"
+  [ "$(id -u)" = 0 ] && user="user nobody nogroup;"
+  sed -e "s#@STATE@#$state#g" -e "s#@LOGS@#$LOGS#g" -e "s#@TMP@#$tmp#g" -e "s#@USER@#$user#" \
+      -e "s#@FRONT_PORT@#$FRONT_PORT#g" -e "s#@INTAKE_PORT@#$(port_of employer_intake)#g" \
+      -e "s#@PROFILES_PORT@#$(port_of candidate_profile)#g" \
+      -e "s#@NOTIFIER_PORT@#$(port_of notifier)#g" \
+      "$REPO/deploy/local/front.conf.template" > "$state/nginx.conf"
+  "$NGINX" -t -q -c "$state/nginx.conf" -p "$state/" -e "$LOGS/front-error.log" \
+    || die "the front door's configuration is refused (see above)"
+  launch front "$LOGS/front.log" "$NGINX" -c "$state/nginx.conf" -p "$state/" -e "$LOGS/front-error.log"
+  local i
+  for ((i = 0; i < 40; i++)); do port_busy "$FRONT_PORT" && break; sleep 0.25; done
+  port_busy "$FRONT_PORT" || { log_tail "$LOGS/front-error.log"; die "the front door did not start"; }
+  say "front door: http://$HOST:$FRONT_PORT (nginx, pid $(read_pid front))"
 }
 
 services_down() {
   local i spec
+  if [ -f "$(pidfile front)" ]; then stop_part front; fi
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
     spec=${SERVICES[i]}
     if [ -f "$(pidfile "${spec%%:*}")" ]; then stop_part "${spec%%:*}"; fi
@@ -553,6 +585,7 @@ ports_of() {
     kafka) echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT" ;;
     postgres) echo "$PG_PORT" ;;
     mailsink) echo "$SMTP_PORT" ;;
+    front) echo "$FRONT_PORT" ;;
     *) local s; for s in "${SERVICES[@]}"; do [ "${s%%:*}" = "$1" ] && echo "${s#*:}"; done ;;
   esac
 }
@@ -576,6 +609,9 @@ summary() {
       printf '  %-18s %s\n' "$name" "http://$HOST:${spec#*:}"
     fi
   done
+  if [ "$(part_state front)" = running ]; then
+    printf '  %-18s %s\n' "front door" "http://$HOST:$FRONT_PORT/espace"
+  fi
   if [ "$(part_state mailsink)" = running ]; then
     printf '  %-18s %s\n' "mail sink" "smtp://$HOST:$SMTP_PORT -> $(rel "$STACK")/mail/"
   fi
@@ -600,6 +636,7 @@ cmd_down() {
   local parts=() spec
   for spec in "${SERVICES[@]}"; do [ -f "$(pidfile "${spec%%:*}")" ] && parts+=("${spec%%:*}"); done
   [ -f "$(pidfile mailsink)" ] && parts+=(mailsink)
+  [ -f "$(pidfile front)" ] && parts+=(front)
   [ -f "$(pidfile kafka)" ] && parts+=(kafka)
   { [ -f "$(pidfile postgres)" ] || [ -f "$PG_DATA/postmaster.pid" ]; } && parts+=(postgres)
   services_down
@@ -618,6 +655,7 @@ cmd_status() {
   row kafka "$HOST:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT)" "$(part_state kafka)"
   row postgres "$PG_URL" "$(part_state postgres)"
   row mailsink "smtp://$HOST:$SMTP_PORT" "$(part_state mailsink)"
+  row front "http://$HOST:$FRONT_PORT" "$(part_state front)"
   for spec in "${SERVICES[@]}"; do
     name=${spec%%:*}; state=$(part_state "$name")
     [ "$state" = stopped ] && [ ! -f "services/$name/__main__.py" ] && state=absent

@@ -26,6 +26,7 @@ from shared.metrics import instrument_app
 from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.supervisor import Supervisor
+from shared.web.pages import install_pages
 
 
 def create_app(settings: ProfileSettings | None = None) -> FastAPI:
@@ -76,6 +77,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_consent.router)
     app.include_router(routes_referents.router)
     install_error_handlers(app)
+    install_pages(app)  # the workspace's pages: the shared look, sign-in through the front door
     install_unavailable_handler(app)
     instrument_app(app, service="candidate_profile")
     install_ops_routes(app, settings.keyring())

@@ -28,6 +28,7 @@ from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.supervisor import Supervisor
 from shared.topics import ALERTS, FEEDBACK
+from shared.web.pages import install_pages
 
 from ..bootstrap import Notifier, bootstrap
 from ..delivery import deliver_next
@@ -114,6 +115,7 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     app.include_router(web.router)
     install_unavailable_handler(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    install_pages(app)  # the shared look under /commun, served to the front door
     instrument_app(app, service="notifier")
     install_ops_routes(app, settings.keyring())
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

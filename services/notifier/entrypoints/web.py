@@ -12,12 +12,12 @@ from fastapi.templating import Jinja2Templates
 
 from shared.contracts.notifications import FeedbackDecision
 from shared.login_token import InvalidLoginToken, verify_login_token
+from shared.web import door, sessions
 
 from .. import access, handlers
 from ..bootstrap import Notifier
 from ..domain import errors, labels
 from ..domain.model import Referent
-from . import sessions
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(labels=labels, decisions=labels.DECISIONS, reasons=labels.REASONS)
@@ -57,6 +57,24 @@ def _login_page(
 @router.get("/")
 async def root() -> RedirectResponse:
     return RedirectResponse("/boite", status_code=303)
+
+
+@router.get("/session/porte")
+async def door_check(request: Request) -> Response:
+    """Asked by the front door for every page request: who this session cookie belongs to, as a
+    signed `referent` assertion in X-Spie-Identity (absent: not signed in). It names only the
+    caller's own référent id and structure."""
+    n = _notifier(request)
+    referent = await _referent(request)
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    if referent is not None:
+        response.headers[door.IDENTITY_HEADER] = door.door_assertion(
+            n.keyring,
+            referent_id=referent.referent_id,
+            structure=referent.structure,
+            now=n.clock(),
+        )
+    return response
 
 
 @router.get("/connexion")

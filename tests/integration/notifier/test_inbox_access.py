@@ -15,7 +15,7 @@ import pytest_asyncio
 from faststream.kafka import KafkaBroker
 
 from services.notifier.entrypoints.app import create_app
-from services.notifier.entrypoints.sessions import COOKIE
+from shared.web.sessions import COOKIE
 from services.notifier.settings import NotifierSettings
 from shared.kafka.broker import make_broker, publish_event
 from shared.login_token import issue_login_token

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.notifier.domain.signature import sign, verify
-from services.notifier.entrypoints import sessions
+from shared.web import sessions
 from shared.keys import Keyring
 from shared.login_token import InvalidLoginToken, issue_login_token, verify_login_token
 

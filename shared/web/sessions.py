@@ -1,9 +1,10 @@
-"""The inbox's session cookie (HttpOnly, SameSite=Lax) and the CSRF token of its forms.
+"""The pages' session cookie (HttpOnly, SameSite=Lax) and the CSRF token of its forms.
 
 The cookie holds only a session id signed with the `session` key; the session itself is a row
-(services/notifier/access.py), so sign-out and deactivation end it at once. The CSRF token is the
-same id signed with the `csrf` key: a page of another site cannot read the cookie, so it cannot
-make one; and a cookie value is no CSRF token (nor a sign-in link), the purposes differ.
+(services/notifier/access.py: the notifier owns sign-in), so sign-out and deactivation end it
+at once. The CSRF token is the same id signed with the `csrf` key: a page of another site
+cannot read the cookie, so it cannot make one; and a cookie value is no CSRF token (nor a
+sign-in link), the purposes differ.
 """
 
 from __future__ import annotations
