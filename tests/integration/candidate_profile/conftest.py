@@ -14,6 +14,8 @@ from services.candidate_profile.bootstrap import Services
 from services.candidate_profile.entrypoints.app import create_app
 from services.candidate_profile.handlers import referents
 from services.candidate_profile.settings import ProfileSettings
+from shared.web import sessions
+from shared.web.door import IDENTITY_HEADER, door_assertion
 from tests.integration.candidate_profile.helpers import CandidatesTopic
 
 pytestmark = pytest.mark.integration
@@ -76,3 +78,38 @@ async def candidates(kafka_bootstrap: str) -> AsyncIterator[CandidatesTopic]:
         yield watch
     finally:
         await watch.consumer.stop()
+
+
+class WebSession:
+    """A référent signed in as the front door vouches for them: the session cookie and the
+    door's X-Spie-Identity header on every request (no nginx needed), and the forms' token."""
+
+    def __init__(self, services: Services, referent_id: uuid.UUID, structure: str) -> None:
+        keyring = services.ctx.keyring
+        self.referent_id = referent_id
+        self.structure = structure
+        session_id = uuid.uuid4()
+        self.cookies = {sessions.COOKIE: sessions.cookie_value(keyring, session_id)}
+        self.headers = {
+            IDENTITY_HEADER: door_assertion(keyring, referent_id=referent_id, structure=structure)
+        }
+        self.csrf = sessions.csrf_token(keyring, session_id)
+
+
+@pytest.fixture
+def web_login(services: Services) -> Callable[[str], Coroutine[Any, Any, WebSession]]:
+    """A new référent of `structure`, signed in to the workspace's pages."""
+
+    async def make(structure: str) -> WebSession:
+        async with services.transaction() as conn:
+            referent, _ = await referents.create(
+                conn,
+                structure=structure,
+                name="Claire Test",
+                email=f"claire.{uuid.uuid4().hex[:12]}@example.org",
+                days=1,
+                ctx=services.ctx,
+            )
+        return WebSession(services, referent.referent_id, structure)
+
+    return make
