@@ -493,6 +493,7 @@ services_up() {
       SPIE_DATABASE_URL="$(service_dsn "$name")" \
       SPIE_SMTP_HOST="${SPIE_SMTP_HOST:-$HOST}" SPIE_SMTP_PORT="$SMTP_PORT" \
       SPIE_SMTP_TLS="${SPIE_SMTP_TLS:-none}" \
+      SPIE_PUBLIC_URL="${SPIE_PUBLIC_URL:-http://$HOST:$FRONT_PORT}" \
       "$PY" -m "services.$name" serve
     say "$name: started (pid $(read_pid "$name"))"
   done

@@ -4,12 +4,16 @@ revocation (sign-out, sign-out everywhere, deactivation), each taking effect at 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
 
-from shared.login_token import LoginClaim
+from shared.keys import Keyring
+from shared.login_token import LoginClaim, issue_login_token
 
 from .adapters import access_repo
 from .adapters.db import connection, transaction
@@ -64,3 +68,53 @@ async def sign_out_everywhere(*, pool: asyncpg.Pool, referent_id: UUID, now: dat
     """End every session of the référent and refuse the links issued so far; how many ended."""
     async with transaction(pool) as conn:
         return await access_repo.revoke_all(conn, referent_id=referent_id, now=now)
+
+
+# Sign-in links asked for at the front door: a few per address per hour, and a ceiling for the
+# whole service (a flood of addresses must not turn the mail relay into a spam cannon).
+LINKS_PER_ADDRESS_PER_HOUR = 5
+LINKS_PER_MINUTE = 60
+
+
+class TooManyRequests(Exception):
+    """Asked too often: the same answer whether or not the address is a référent's."""
+
+
+@dataclass(frozen=True)
+class LinkMail:
+    to: str
+    name: str
+    token: str
+    expires_at: datetime
+
+
+def address_hash(keyring: Keyring, email: str) -> str:
+    _, key = keyring.current("login")
+    normal = email.strip().lower().encode()
+    return hmac.new(key, b"sign-in-address|" + normal, hashlib.sha256).hexdigest()
+
+
+async def request_link(
+    *, pool: asyncpg.Pool, keyring: Keyring, email: str, now: datetime, minutes: int
+) -> LinkMail | None:
+    """Count the request and, for an active référent's address, a single-use link to e-mail.
+    None for any other address; the caller answers the same either way."""
+    hashed = address_hash(keyring, email)
+    async with transaction(pool) as conn:
+        mine, _ = await access_repo.count_link_requests(
+            conn, address_hash=hashed, since=now - timedelta(hours=1)
+        )
+        _, everyone = await access_repo.count_link_requests(
+            conn, address_hash=hashed, since=now - timedelta(minutes=1)
+        )
+        if mine >= LINKS_PER_ADDRESS_PER_HOUR or everyone >= LINKS_PER_MINUTE:
+            raise TooManyRequests
+        await access_repo.record_link_request(
+            conn, address_hash=hashed, now=now, keep_since=now - timedelta(days=1)
+        )
+        referent = await access_repo.active_referent_by_email(conn, email=email.strip())
+    if referent is None:
+        return None
+    expires = now + timedelta(minutes=minutes)
+    token = issue_login_token(keyring, referent.referent_id, expires, now=now)
+    return LinkMail(to=referent.email, name=referent.name, token=token, expires_at=expires)

@@ -280,3 +280,17 @@ async def list_inbox(*, pool: asyncpg.Pool, referent: Referent) -> list[Alert]:
 async def find_referent(*, pool: asyncpg.Pool, referent_id: UUID) -> Referent | None:
     async with connection(pool) as conn:
         return await referents_repo.get_referent(conn, referent_id=referent_id)
+
+
+async def proposals_for(
+    *, pool: asyncpg.Pool, referent: Referent, candidate_id: UUID
+) -> list[Alert]:
+    async with connection(pool) as conn:
+        return await alerts_repo.for_candidate(conn, referent=referent, candidate_id=candidate_id)
+
+
+async def open_proposal_counts(
+    *, pool: asyncpg.Pool, referent: Referent, candidate_ids: list[UUID]
+) -> dict[UUID, int]:
+    async with connection(pool) as conn:
+        return await alerts_repo.open_counts(conn, referent=referent, candidate_ids=candidate_ids)

@@ -60,6 +60,12 @@ class NotifierSettings(BaseServiceSettings):
     login_token_days: int = Field(
         default=7, ge=1, le=30, description="Life of a sign-in link (single-use)."
     )
+    login_link_minutes: int = Field(
+        default=30,
+        ge=5,
+        le=24 * 60,
+        description="Life of a sign-in link asked for by e-mail at the front door (single-use).",
+    )
     consumer_group: str = "notifier"
 
     @model_validator(mode="after")

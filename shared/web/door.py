@@ -88,8 +88,13 @@ def require_web_user(request: Request, keyring: Keyring) -> WebUser:
     return user
 
 
+def local_path(next_path: str) -> str:
+    """Only a path of this site is kept as the way back after sign-in (no open redirect)."""
+    bad = not next_path.startswith("/") or next_path.startswith("//")
+    if bad or "\\" in next_path or any(c in next_path for c in "\r\n\t"):
+        return "/"
+    return next_path
+
+
 def sign_in_url(next_path: str) -> str:
-    """Only a local path is kept as the way back (no open redirect)."""
-    if not next_path.startswith("/") or next_path.startswith("//") or "\\" in next_path:
-        next_path = "/"
-    return f"{SIGN_IN_PATH}?suite={quote(next_path, safe='/')}"
+    return f"{SIGN_IN_PATH}?suite={quote(local_path(next_path), safe='/')}"

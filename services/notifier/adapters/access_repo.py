@@ -96,3 +96,35 @@ async def revoke_all(conn: asyncpg.Connection, *, referent_id: UUID, now: dateti
         now,
     )
     return int(status.split()[-1])
+
+
+async def count_link_requests(
+    conn: asyncpg.Connection, *, address_hash: str, since: datetime
+) -> tuple[int, int]:
+    """Links asked for since `since`: for this address, and for any address."""
+    row = await conn.fetchrow(
+        "select count(*) filter (where address_hash = $1) as mine, count(*) as everyone"
+        " from notifier.sign_in_requests where at > $2",
+        address_hash,
+        since,
+    )
+    assert row is not None
+    return int(row["mine"]), int(row["everyone"])
+
+
+async def record_link_request(
+    conn: asyncpg.Connection, *, address_hash: str, now: datetime, keep_since: datetime
+) -> None:
+    await conn.execute("delete from notifier.sign_in_requests where at < $1", keep_since)
+    await conn.execute(
+        "insert into notifier.sign_in_requests (address_hash, at) values ($1, $2)",
+        address_hash,
+        now,
+    )
+
+
+async def active_referent_by_email(conn: asyncpg.Connection, *, email: str) -> Referent | None:
+    row = await conn.fetchrow(
+        "select * from notifier.referents where lower(email) = lower($1) and active", email
+    )
+    return None if row is None else referent_of_row(row)

@@ -226,3 +226,39 @@ async def known_shares(
         candidate_ids,
     )
     return {r["candidate_id"]: (r["version"], list(r["shared_with"])) for r in rows}
+
+
+# A person's proposals, seen from the workspace: those of the référent, of their structure, or
+# shared with it (read only; acting on one stays the inbox's rule).
+_VISIBLE_TO = "(a.referent_id = $2 or a.structure = $3 or $3 = any(a.shared_with))"
+
+
+async def for_candidate(
+    conn: asyncpg.Connection, *, referent: Referent, candidate_id: UUID, limit: int = 50
+) -> list[Alert]:
+    rows = await conn.fetch(
+        f"""{_SELECT} where a.candidate_id = $1 and {_VISIBLE_TO}
+            order by a.created_at desc, a.alert_id limit $4""",
+        candidate_id,
+        referent.referent_id,
+        referent.structure,
+        limit,
+    )
+    return [_alert(r) for r in rows]
+
+
+async def open_counts(
+    conn: asyncpg.Connection, *, referent: Referent, candidate_ids: list[UUID]
+) -> dict[UUID, int]:
+    """Per person, the proposals nobody has acted on yet (no decision, not redacted)."""
+    rows = await conn.fetch(
+        """select a.candidate_id, count(*) as n from notifier.alerts a
+            where a.candidate_id = any($1::uuid[])
+              and (a.referent_id = $2 or a.structure = $3 or $3 = any(a.shared_with))
+              and a.decision is null and a.redacted_at is null
+            group by a.candidate_id""",
+        candidate_ids,
+        referent.referent_id,
+        referent.structure,
+    )
+    return {r["candidate_id"]: int(r["n"]) for r in rows}

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Any
-from uuid import UUID
+from urllib.parse import quote
+from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from shared.contracts.notifications import FeedbackDecision
 from shared.login_token import InvalidLoginToken, verify_login_token
 from shared.web import door, sessions
+from shared.web.pages import templates_for
 
 from .. import access, handlers
 from ..bootstrap import Notifier
 from ..domain import errors, labels
 from ..domain.model import Referent
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = templates_for(Path(__file__).parent / "templates")
 templates.env.globals.update(labels=labels, decisions=labels.DECISIONS, reasons=labels.REASONS)
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("notifier.web")
 
 
 def _notifier(request: Request) -> Notifier:
@@ -49,8 +52,18 @@ def _login_page(
     error: str | None = None,
     notice: str | None = None,
     status: int = 200,
+    email: str = "",
+    email_error: str | None = None,
+    next_path: str = "",
 ) -> HTMLResponse:
-    context = {"token": token, "error": error, "notice": notice}
+    context = {
+        "token": token,
+        "error": error,
+        "notice": notice,
+        "email": email,
+        "email_error": email_error,
+        "suite": door.local_path(next_path) if next_path else "",
+    }
     return templates.TemplateResponse(request, "connexion.html", context, status_code=status)
 
 
@@ -78,14 +91,93 @@ async def door_check(request: Request) -> Response:
 
 
 @router.get("/connexion")
-async def login_form(request: Request, jeton: str = "", partout: str = "") -> HTMLResponse:
+async def login_form(
+    request: Request, jeton: str = "", partout: str = "", suite: str = ""
+) -> HTMLResponse:
     # The link only fills the form in: signing in takes a POST, so a prefetch spends no link.
     notice = "Vous êtes déconnecté de tous vos appareils." if partout else None
-    return _login_page(request, token=jeton, notice=notice)
+    return _login_page(request, token=jeton, notice=notice, next_path=suite)
+
+
+LINK_SENT = (
+    "Si cette adresse est celle d'un référent du SPIE, un lien de connexion vient d'y être "
+    "envoyé. Il est valable {minutes} minutes et ne sert qu'une fois. Pensez à regarder dans "
+    "les courriers indésirables."
+)
+
+
+@router.post("/connexion/lien")
+async def ask_link(
+    request: Request,
+    background: BackgroundTasks,
+    email: Annotated[str, Form()] = "",
+    suite: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """A single-use sign-in link by e-mail. The answer is the same whether or not the address
+    is a référent's, and the e-mail leaves after the answer (its time tells nothing either)."""
+    n = _notifier(request)
+    email = email.strip()
+    if not _looks_like_email(email):
+        return _login_page(
+            request,
+            email=email,
+            email_error="Saisissez votre adresse e-mail professionnelle, par exemple "
+            "prenom.nom@structure.fr.",
+            status=422,
+            next_path=suite,
+        )
+    minutes = n.settings.login_link_minutes
+    try:
+        mail = await access.request_link(
+            pool=n.pool, keyring=n.keyring, email=email, now=n.clock(), minutes=minutes
+        )
+    except access.TooManyRequests:
+        return _login_page(
+            request,
+            email=email,
+            email_error="Trop de demandes de lien pour le moment : réessayez dans une heure, "
+            "ou utilisez le dernier lien reçu.",
+            status=429,
+            next_path=suite,
+        )
+    if mail is not None:
+        background.add_task(_send_link, n, mail, door.local_path(suite) if suite else "")
+    return _login_page(request, notice=LINK_SENT.format(minutes=minutes), next_path=suite)
+
+
+def _looks_like_email(email: str) -> bool:
+    local, at, domain = email.partition("@")
+    return bool(at and local and "." in domain and len(email) <= 254 and " " not in email)
+
+
+async def _send_link(n: Notifier, mail: access.LinkMail, next_path: str) -> None:
+    link = f"{n.settings.public_url.rstrip('/')}/connexion?jeton={mail.token}"
+    if next_path:
+        link += f"&suite={quote(next_path, safe='/')}"
+    body = (
+        f"Bonjour {mail.name},\n\n"
+        "Voici votre lien de connexion à l'espace des référents du SPIE Haute-Garonne :\n\n"
+        f"{link}\n\n"
+        f"Il est valable jusqu'au {mail.expires_at:%d/%m/%Y à %H:%M} (UTC) "
+        "et ne sert qu'une fois.\n"
+        "Si vous n'avez rien demandé, ignorez ce message : personne ne peut se connecter sans "
+        "ce lien.\n"
+    )
+    try:
+        await n.channels.email.send(
+            to=mail.to,
+            subject="Votre lien de connexion · SPIE Haute-Garonne",
+            body=body,
+            message_id=f"<connexion-{uuid4()}@spie31>",
+        )
+    except Exception:  # the person asks again; never the address or the link in the log
+        log.warning("sign-in link e-mail not sent", exc_info=False)
 
 
 @router.post("/connexion")
-async def login(request: Request, jeton: Annotated[str, Form()] = "") -> Response:
+async def login(
+    request: Request, jeton: Annotated[str, Form()] = "", suite: Annotated[str, Form()] = ""
+) -> Response:
     n = _notifier(request)
     try:
         claim = verify_login_token(n.keyring, jeton, now=n.clock())
@@ -93,8 +185,10 @@ async def login(request: Request, jeton: Annotated[str, Form()] = "") -> Respons
             pool=n.pool, claim=claim, now=n.clock(), session_hours=n.settings.session_hours
         )
     except (InvalidLoginToken, errors.SignInRefused) as exc:
-        return _login_page(request, error=f"Connexion refusée : {exc}.", status=401)
-    response = RedirectResponse("/boite", status_code=303)
+        return _login_page(
+            request, error=f"Connexion refusée : {exc}.", status=401, next_path=suite
+        )
+    response = RedirectResponse(door.local_path(suite) if suite else "/boite", status_code=303)
     response.set_cookie(
         sessions.COOKIE,
         sessions.cookie_value(n.keyring, session_id),
@@ -145,6 +239,8 @@ async def _inbox_page(
     session_id = _session_id(request)
     context = {
         "referent": referent,
+        "user": referent,
+        "nav": "boite",
         "alerts": alerts,
         "csrf": sessions.csrf_token(n.keyring, session_id) if session_id else "",
         "done": request.query_params.get("fait"),
@@ -162,6 +258,39 @@ async def inbox(request: Request) -> Response:
     if referent is None:
         return RedirectResponse("/connexion", status_code=303)
     return await _inbox_page(request, referent)
+
+
+@router.get("/boite/personnes/{candidate_id}")
+async def person_proposals(request: Request, candidate_id: UUID) -> Response:
+    """The proposals made for one person, as a fragment for the person's page (spie.js)."""
+    referent = await _referent(request)
+    if referent is None:
+        return HTMLResponse("Session expirée : reconnectez-vous.", status_code=401)
+    alerts = await handlers.proposals_for(
+        pool=_notifier(request).pool, referent=referent, candidate_id=candidate_id
+    )
+    return templates.TemplateResponse(
+        request, "personne.html", {"alerts": alerts, "referent": referent}
+    )
+
+
+@router.get("/boite/api/nouvelles")
+async def open_counts(request: Request, ids: str = "") -> Response:
+    """Per person, the proposals nobody has acted on yet: the badges of "Mes personnes"."""
+    referent = await _referent(request)
+    if referent is None:
+        return JSONResponse({"detail": "session expirée"}, status_code=401)
+    try:
+        wanted = [UUID(i) for i in ids.split(",") if i][:200]
+    except ValueError:
+        return JSONResponse(
+            {"detail": [{"loc": ["query", "ids"], "msg": "identifiants mal formés"}]},
+            status_code=422,
+        )
+    counts = await handlers.open_proposal_counts(
+        pool=_notifier(request).pool, referent=referent, candidate_ids=wanted
+    )
+    return JSONResponse({str(k): v for k, v in counts.items()})
 
 
 @router.post("/alertes/{alert_id}/suivi")

@@ -22,6 +22,25 @@
       })
       .catch(function () { /* the reference stays: nothing is lost */ });
   }
+  // <span data-pistes="CANDIDATE_ID"></span>: how many proposals await a decision (notifier).
+  function openCounts() {
+    var spans = document.querySelectorAll("[data-pistes]");
+    if (!spans.length) return;
+    var ids = [];
+    spans.forEach(function (s) { if (ids.indexOf(s.dataset.pistes) < 0) ids.push(s.dataset.pistes); });
+    fetch("/boite/api/nouvelles?ids=" + encodeURIComponent(ids.join(",")), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (counts) {
+        spans.forEach(function (s) {
+          var n = counts[s.dataset.pistes];
+          if (n) {
+            s.textContent = n + (n > 1 ? " nouvelles pistes" : " nouvelle piste");
+            s.className = "badge new";
+          }
+        });
+      })
+      .catch(function () {});
+  }
   function fragments() {
     document.querySelectorAll("[data-fragment]").forEach(function (el) {
       fetch(el.dataset.fragment, {credentials: "same-origin"})
@@ -33,5 +52,5 @@
         });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { firstNames(); fragments(); });
+  document.addEventListener("DOMContentLoaded", function () { firstNames(); openCounts(); fragments(); });
 })();
