@@ -13,6 +13,8 @@ command -v mvn >/dev/null || missing+=("mvn:maven")
 command -v curl >/dev/null || missing+=("curl:curl")
 # The inbox's browser test drives Debian's Chromium (no browser download by Playwright).
 [ -x /usr/bin/chromium ] || missing+=("chromium:chromium")
+# npm installs axe-core for the browser tests' accessibility checks (tests/e2e/package.json).
+command -v npm >/dev/null || missing+=("npm:npm")
 # The front door of the pages (deploy/local/front.conf.template).
 [ -x /usr/sbin/nginx ] || missing+=("nginx:nginx")
 # The passeport's PDF (WeasyPrint): Pango and a font family.

@@ -21,9 +21,19 @@ export_onnx() {
     || { echo "setup: ONNX export of the matcher's encoder failed"; exit 1; }
 }
 
+# axe-core, which the browser tests run inside Chromium (tests/e2e/package.json; npm from
+# Debian's package, deploy/local/prereqs.sh): into tests/e2e/node_modules/, git-ignored.
+browser_tools() {
+  [ -f tests/e2e/node_modules/axe-core/axe.min.js ] && return 0
+  command -v npm >/dev/null || { echo "setup: npm is missing: sudo apt-get install npm"; exit 1; }
+  npm install --prefix tests/e2e --no-audit --no-fund --no-package-lock --silent \
+    || { echo "setup: npm could not install axe-core (tests/e2e/package.json)"; exit 1; }
+}
+
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/python ]; then
   echo "setup: .venv is up to date"
   export_onnx
+  browser_tools
   exit 0
 fi
 
@@ -37,4 +47,5 @@ VIRTUAL_ENV=$PWD/.venv .venv/bin/uv pip install --python .venv/bin/python "${fin
   -e '.[all,dev]'
 echo "$want" > "$stamp"
 export_onnx
+browser_tools
 echo "setup: .venv ready ($(.venv/bin/python --version))"
