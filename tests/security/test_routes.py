@@ -46,6 +46,14 @@ PUBLIC: dict[tuple[str, str, str], str] = {
     ("notifier", "POST", "/deconnexion-partout"): "signing out everywhere: ends only the caller's"
     " own sessions, with its cookie and form token (attacked in test_credentials.py)",
     ("notifier", "MOUNT", "/static"): "the stylesheet",
+    ("notifier", "POST", "/connexion/lien"): "asks for a sign-in link by e-mail: the same answer"
+    " for any address, rate-limited (tests/integration/notifier/test_front_door.py)",
+    ("notifier", "GET", "/session/porte"): "the front door's question: names the caller's own"
+    " référent only, to the caller's own session",
+    **{
+        (s, "MOUNT", "/commun"): "the shared stylesheet and script"
+        for s in ("candidate_profile", "notifier")
+    },
 }
 
 
@@ -624,7 +632,46 @@ def notifier_plans() -> dict[tuple[str, str], PlanMaker]:
             owner_sees_data=False,
         )
 
-    return {("GET", "/boite"): inbox, ("POST", "/alertes/{alert_id}/suivi"): act}
+    async def proposals(world: World, http: httpx.AsyncClient) -> Plan:
+        # The proposals made for Y's person, as the workspace's page borrows them.
+        attempts = [
+            Attempt(NO_CREDENTIAL),
+            Attempt(FORGED, cookies=forged_cookie(world)),
+            Attempt(OTHER_TENANT, cookies=cookie(world, "X")),
+        ]
+        return Plan(
+            Call("GET", f"{world.urls['notifier']}/boite/personnes/{world.profile}"),
+            attempts,
+            Attempt("owner", cookies=cookie(world, "Y")),
+            contains(world.employer),
+        )
+
+    async def open_counts(world: World, http: httpx.AsyncClient) -> Plan:
+        attempts = [
+            Attempt(NO_CREDENTIAL),
+            Attempt(FORGED, cookies=forged_cookie(world)),
+            Attempt(OTHER_TENANT, cookies=cookie(world, "X")),
+        ]
+        return Plan(
+            Call(
+                "GET",
+                f"{world.urls['notifier']}/boite/api/nouvelles",
+                params={"ids": world.profile},
+            ),
+            attempts,
+            Attempt("owner", cookies=cookie(world, "Y")),
+            contains(world.profile),
+            # The owner may have acted on the alert already (the count is then 0 and absent):
+            # what the reply holds for the owner is checked in tests/integration/notifier.
+            owner_check=lambda r: isinstance(r.json(), dict),
+        )
+
+    return {
+        ("GET", "/boite"): inbox,
+        ("POST", "/alertes/{alert_id}/suivi"): act,
+        ("GET", "/boite/personnes/{candidate_id}"): proposals,
+        ("GET", "/boite/api/nouvelles"): open_counts,
+    }
 
 
 def ops_plan(service: str, path: str) -> PlanMaker:
