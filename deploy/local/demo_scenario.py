@@ -11,13 +11,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from rich.console import Console
@@ -34,6 +38,8 @@ INTAKE = f"http://127.0.0.1:{BASE + 1}"
 PROFILES = f"http://127.0.0.1:{BASE + 2}"
 MATCHER = f"http://127.0.0.1:{BASE + 3}"
 INBOX = f"http://127.0.0.1:{BASE + 4}"
+FRONT = f"http://127.0.0.1:{os.environ.get('SPIE_FRONT_PORT', '8080')}"
+MAIL_DIR = Path(__file__).resolve().parents[2] / ".stack" / "mail"
 console = Console()
 
 
@@ -44,6 +50,7 @@ class Referent:
     referent_id: str = ""
     token: str = ""
     inbox_token: str = ""
+    email: str = ""
 
 
 @dataclass
@@ -91,6 +98,7 @@ def create_referents(demo: Demo) -> None:
             name,
         )
         ref.token = out.strip().splitlines()[-1]
+        ref.email = email
         for line in err.splitlines():
             if line.startswith("referent_id "):
                 ref.referent_id = line.split()[-1]
@@ -422,11 +430,57 @@ async def main() -> int:
         # A withdrawal erases; matches found meanwhile must still have their alerts.
         await asyncio.sleep(3)
         await watch.until_alerted(our_needs, time.time() + wait_s)
-    return summary(demo, watch, our_needs, ours, time.time() - t0)
+        with console.status("Connexion à l'espace des référents par la porte d'entrée…"):
+            door = await through_the_front_door(http, demo.referents["CD31"])
+    return summary(demo, watch, our_needs, ours, time.time() - t0, door)
+
+
+def sign_in_link(email: str, since: float) -> str | None:
+    """The sign-in link of the newest e-mail to `email` received after `since`."""
+    for path in sorted(MAIL_DIR.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+        if path.stat().st_mtime < since:
+            break
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        if email in str(message.get("To", "")) and body is not None:
+            found = re.search(r"http://\S+/connexion\?jeton=\S+", body.get_content())
+            if found:
+                return found.group(0)
+    return None
+
+
+async def ask_link(http: httpx.AsyncClient, email: str) -> str:
+    since = time.time() - 1
+    r = await http.post(f"{FRONT}/connexion/lien", data={"email": email, "suite": "/espace"})
+    r.raise_for_status()
+    for _ in range(100):
+        link = sign_in_link(email, since)
+        if link:
+            return link
+        await asyncio.sleep(0.2)
+    raise RuntimeError("no sign-in e-mail reached the mail sink")
+
+
+async def through_the_front_door(http: httpx.AsyncClient, ref: Referent) -> tuple[bool, str]:
+    """Sign the référent in as a browser would (e-mailed link, then the workspace), and keep a
+    fresh single-use link for the person running the demo."""
+    link = await ask_link(http, ref.email)
+    token = parse_qs(urlsplit(link).query)["jeton"][0]
+    async with httpx.AsyncClient(timeout=30) as browser:
+        signed = await browser.post(
+            f"{FRONT}/connexion", data={"jeton": token, "suite": "/espace"}, follow_redirects=True
+        )
+        ok = signed.status_code == 200 and urlsplit(str(signed.url)).path == "/espace"
+    return ok, await ask_link(http, ref.email)
 
 
 def summary(
-    demo: Demo, watch: TopicWatch, our_needs: set[str], ours: set[str], elapsed: float
+    demo: Demo,
+    watch: TopicWatch,
+    our_needs: set[str],
+    ours: set[str],
+    elapsed: float,
+    door: tuple[bool, str],
 ) -> int:
     matches = [m for m in watch.matches if str(m.payload.need_id) in our_needs]
     match_ids = {str(m.payload.match_id) for m in matches}
@@ -469,9 +523,13 @@ def summary(
             )
         )
     ref = demo.referents["CD31"]
+    signed_in, link = door
     console.print(
-        f"Boîte de réception : {INBOX}/connexion\n"
-        f"Connexion de démonstration ({ref.name}, {ref.structure}) : {ref.inbox_token}\n"
+        f"Espace des référents : {FRONT}/espace "
+        f"({'connexion vérifiée' if signed_in else '[red]connexion impossible[/red]'})\n"
+        f"Lien de connexion de {ref.name} ({ref.structure}), une fois, 30 min : {link}\n"
+        f"Ou demandez un lien à {FRONT}/connexion avec l'adresse {ref.email} "
+        "(e-mails dans .stack/mail/)\n"
         "Journal des rapprochements (auditeur) : python -m services.matcher"
         " issue-auditor-assertion --name <vous>, puis\n"
         f"  curl -H 'Authorization: Bearer <assertion>'"
@@ -480,7 +538,7 @@ def summary(
     arrived = bool(matches) and not watch.unalerted(our_needs)
     if not arrived:
         console.print("[red]Les alertes du scénario ne sont pas toutes arrivées.[/red]")
-    return 0 if arrived else 1
+    return 0 if arrived and signed_in else 1
 
 
 if __name__ == "__main__":
