@@ -15,10 +15,10 @@ import pytest_asyncio
 from faststream.kafka import KafkaBroker
 
 from services.notifier.entrypoints.app import create_app
-from shared.web.sessions import COOKIE
 from services.notifier.settings import NotifierSettings
 from shared.kafka.broker import make_broker, publish_event
 from shared.login_token import issue_login_token
+from shared.web.sessions import COOKIE
 
 from .helpers import eventually, referent_event
 from .test_notifier import csrf_of

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.notifier.domain.signature import sign, verify
-from shared.web import sessions
 from shared.keys import Keyring
 from shared.login_token import InvalidLoginToken, issue_login_token, verify_login_token
+from shared.web import sessions
 
 KEY = b"a-test-key"
 RING = Keyring(b"r" * 32)
