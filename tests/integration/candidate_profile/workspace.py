@@ -38,7 +38,8 @@ class Browser:
         self.headers = {**session.headers, "Cookie": cookie}
 
     async def get(self, path: str, **params: str) -> httpx.Response:
-        return await self.client.get(path, params=params, headers=self.headers)
+        # No params= when there are none: httpx would drop the query of a redirect's location.
+        return await self.client.get(path, params=params or None, headers=self.headers)
 
     async def post(self, path: str, data: dict[str, Any], *, csrf: bool = True) -> httpx.Response:
         form = {**data, "csrf": self.session.csrf} if csrf else data
