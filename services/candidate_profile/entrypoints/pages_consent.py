@@ -11,6 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.candidate_profile.domain import consent as rules
 from services.candidate_profile.domain.errors import (
     ConsentConflict,
     InvalidField,
@@ -65,7 +66,8 @@ async def show(
     except ProfileNotFound:
         return words.not_found(request, who)
     person = words.person(profile, who, services.ctx)
-    defaults = {"usages": ["matching"], "fin": words.default_last_day(now).isoformat(),
+    current = list(profile.consent.purposes) if profile.consent else []
+    defaults = {"usages": current or ["matching"], "fin": words.default_last_day(now).isoformat(),
                 "fin_prolongation": words.default_last_day(now).isoformat()}  # fmt: skip
     return render(
         request, "personne_consentement.html", who, status=status, errors=errors or {},
@@ -81,17 +83,25 @@ def _withdraw_options(profile: Profile) -> list[tuple[str, str]]:
     """Everything (which erases the profile), or one purpose other than matching, whose loss
     would erase it as well."""
     kept = profile.consent.purposes if profile.consent else ()
-    return [(ALL, "Tout : la personne ne veut plus être accompagnée par le SPIE")] + [
+    return [(ALL, "Tout : le profil sera effacé")] + [
         (p, f"Seulement : {words.PURPOSES[p][0].lower()}") for p in kept if p != "matching"
     ]
 
 
-def _last_day(raw: str, name: str, errors: Errors) -> date | None:
+def _last_day(raw: str, name: str, errors: Errors, services: ServicesDep) -> date | None:
+    """The day chosen, once the consent rules accept the expiry it gives (so that every error
+    of the form is shown at once; the handler checks again)."""
     try:
-        return date.fromisoformat(raw)
+        last = date.fromisoformat(raw)
+        rules.check_expiry(words.expiry_after(last), services.ctx.clock(), (name,))
+        return last
     except ValueError:
         errors[name] = "Indiquez la date de fin au format jj/mm/aaaa (par exemple 31/12/2027)."
-        return None
+    except InvalidField as exc:
+        errors[name] = _expiry_error(exc, services)
+    except OverflowError:  # the last day a calendar holds
+        errors[name] = _expiry_error(InvalidField((name,), "", "consent_too_long"), services)
+    return None
 
 
 def _expiry_error(exc: InvalidField, services: ServicesDep) -> str:
@@ -113,7 +123,7 @@ async def grant(
     errors: Errors = {}
     if not purposes or len(purposes) != len(set(chosen)):
         errors["usages"] = "Cochez au moins un usage que la personne accepte."
-    last = _last_day(values["fin"], "fin", errors)
+    last = _last_day(values["fin"], "fin", errors, services)
     if last is not None and not errors:
         try:
             async with services.transaction() as conn:
@@ -139,7 +149,7 @@ async def renew(
     values = {"fin_prolongation": text(form, "fin_prolongation")}
     errors: Errors = {}
     status = 422
-    last = _last_day(values["fin_prolongation"], "fin_prolongation", errors)
+    last = _last_day(values["fin_prolongation"], "fin_prolongation", errors, services)
     if last is not None:
         try:
             async with services.transaction() as conn:

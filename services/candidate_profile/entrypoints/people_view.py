@@ -84,8 +84,9 @@ def max_last_day(now: datetime) -> date:
 
 
 def purposes_label(purposes: tuple[str, ...] | list[str]) -> str:
-    return " ; ".join(PURPOSES[p][0].lower() if i else PURPOSES[p][0] for i, p in
-                      enumerate(purposes)) or "aucun usage"  # fmt: skip
+    """ "Rapprochement avec … ; partage avec les partenaires du SPIE"."""
+    labels = [PURPOSES[p][0] for p in purposes]
+    return " ; ".join([*labels[:1], *(x[0].lower() + x[1:] for x in labels[1:])]) or "aucun usage"
 
 
 @dataclass(frozen=True)
