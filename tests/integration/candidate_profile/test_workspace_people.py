@@ -81,7 +81,7 @@ async def test_badges_say_the_consent_state_and_its_date_in_words(
     assert "Rapprochement actif" in cells["Alice"]
     assert f"jusqu'au {french_day(year['expires_at'])}" in cells["Alice"]
     assert "Expire bientôt" in cells["Bruno"]
-    assert f"le {french_day(soon['expires_at'])}" in cells["Bruno"]
+    assert f"jusqu'au {french_day(soon['expires_at'])}, à renouveler" in cells["Bruno"]
     assert "Consentement pas encore recueilli" in cells["Chloé"]
     assert "Pas de consentement au rapprochement" in cells["Driss"]
 
