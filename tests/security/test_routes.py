@@ -29,6 +29,8 @@ from shared.identity import issue
 from shared.keys import Keyring
 from shared.ops_access import issue_ops
 from shared.settings import load_base_settings
+from shared.web import sessions
+from shared.web.door import IDENTITY_HEADER, door_assertion
 from tests.security.conftest import AttackLedger, cli
 
 SERVICES = ("employer_intake", "candidate_profile", "matcher", "notifier")
@@ -674,6 +676,129 @@ def notifier_plans() -> dict[tuple[str, str], PlanMaker]:
     }
 
 
+@dataclass
+class DoorPass:
+    """A référent as the front door vouches for them: its header, a session cookie, the CSRF
+    token of that cookie (the pages of candidate_profile)."""
+
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    csrf: str
+
+
+async def door_pass(
+    world: World, http: httpx.AsyncClient, name: str, ring: Keyring | None = None
+) -> DoorPass:
+    me = await http.get(
+        f"{world.urls['candidate_profile']}/referents/me", headers=bearer(world, name)
+    )
+    assert me.status_code == 200, me.status_code
+    keyring = ring or load_base_settings().keyring()
+    session = uuid.uuid4()
+    header = door_assertion(
+        keyring, referent_id=uuid.UUID(me.json()["referent_id"]), structure=world.structure[name]
+    )
+    return DoorPass(
+        {IDENTITY_HEADER: header},
+        {sessions.COOKIE: sessions.cookie_value(keyring, session)},
+        sessions.csrf_token(keyring, session),
+    )
+
+
+def workspace_plans() -> dict[tuple[str, str], PlanMaker]:
+    """The référents' pages: nobody without the door's word, nobody with a forged one, and a
+    référent of X on Y's person gets nothing (404); Y itself gets the page."""
+    forged_ring = Keyring(b"not-the-real-root-secret-0123456789")
+    later = (datetime.now(UTC) + timedelta(days=300)).date().isoformat()
+
+    def page(
+        method: str,
+        suffix: str,
+        *,
+        form: dict[str, str] | None = None,
+        fresh: bool = False,
+        shared: bool = True,
+        owner_status: int = 200,
+        listing: bool = False,
+    ) -> PlanMaker:
+        async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+            candidate = world.profile
+            if fresh:  # what the owner's control changes is a person of its own
+                candidate = await fresh_profile(world, http, shared=shared)
+            data = None
+            if form is not None:  # the structure to share with is Z's
+                data = {k: world.structure["Z"] if v == "Z" else v for k, v in form.items()}
+            base = world.urls["candidate_profile"]
+            if listing:
+                url = f"{base}{suffix}"
+            else:
+                url = f"{base}/espace/personnes/{candidate}{suffix}"
+            x, y = await door_pass(world, http, "X"), await door_pass(world, http, "Y")
+            forged = await door_pass(world, http, "Y", forged_ring)
+            attempts = [
+                Attempt(NO_CREDENTIAL, form={"csrf": y.csrf} if form is not None else {}),
+                Attempt(FORGED, forged.headers, forged.cookies, {"csrf": forged.csrf}),
+                Attempt(OTHER_TENANT, x.headers, x.cookies, {"csrf": x.csrf}),
+            ]
+            if form is None:
+                attempts = [Attempt(a.kind, a.headers, a.cookies) for a in attempts]
+            owner = Attempt(
+                "owner", y.headers, y.cookies, {"csrf": y.csrf} if form is not None else {}
+            )
+            params = {"ids": candidate} if suffix == "/espace/api/prenoms" else None
+            if suffix == "/espace":
+                params = {"q": "Inès"}
+            return Plan(
+                Call(method, url, data=data, params=params),
+                attempts,
+                owner,
+                contains(candidate),
+                changes_victim=method == "POST",
+                owner_status=owner_status,
+                owner_sees_data=owner_status == 200,
+            )
+
+        return plan
+
+    person = "/espace/personnes/{candidate_id:uuid}"
+    return {
+        ("GET", "/espace"): page("GET", "/espace", listing=True),
+        ("GET", "/espace/api/prenoms"): page("GET", "/espace/api/prenoms", listing=True),
+        ("GET", person): page("GET", ""),
+        ("GET", f"{person}/consentement"): page("GET", "/consentement"),
+        ("GET", f"{person}/consentement/recu"): page("GET", "/consentement/recu"),
+        ("POST", f"{person}/consentement"): page(
+            "POST",
+            "/consentement",
+            form={"usages": "matching", "fin": later},
+            fresh=True,
+            owner_status=303,
+        ),
+        ("POST", f"{person}/consentement/prolonger"): page(
+            "POST",
+            "/consentement/prolonger",
+            form={"fin_prolongation": later},
+            fresh=True,
+            owner_status=303,
+        ),
+        # Without `confirme=oui`: the confirmation page (the owner's control changes nothing).
+        ("POST", f"{person}/consentement/retrait"): page(
+            "POST", "/consentement/retrait", form={"retrait": "sharing_with_partners"}, fresh=True
+        ),
+        ("POST", f"{person}/partages"): page(
+            "POST",
+            "/partages",
+            form={"structure": "Z"},
+            fresh=True,
+            shared=False,
+            owner_status=303,
+        ),
+        ("POST", f"{person}/partages/retrait"): page(
+            "POST", "/partages/retrait", form={"structure": "Z"}, fresh=True, owner_status=303
+        ),
+    }
+
+
 def ops_plan(service: str, path: str) -> PlanMaker:
     async def plan(world: World, http: httpx.AsyncClient) -> Plan:
         attempts = [
@@ -700,6 +825,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("candidate_profile", profile_plans()),
         ("matcher", matcher_plans()),
         ("notifier", notifier_plans()),
+        ("candidate_profile", workspace_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:
