@@ -21,6 +21,7 @@ from services.candidate_profile.domain.errors import ProfileNotFound, ReadOnlyAc
 from services.candidate_profile.domain.metiers import suggest
 from services.candidate_profile.domain.model import FirstName, Phone
 from services.candidate_profile.domain.places import label as commune_label
+from services.candidate_profile.domain.publication import answers_from_profile
 from services.candidate_profile.domain.trame import LEVELS, Trame
 from services.candidate_profile.entrypoints.deps import ServicesDep
 from services.candidate_profile.entrypoints.web import WebReferent, WebReferentDep, check_csrf
@@ -88,11 +89,14 @@ async def diagnostic_form(
     if reading is None:
         return _not_found(request, who)
     if reading.profile.structure != who.referent.structure:  # shared with us: read only
-        return _view(request, who, reading, trames)
+        return _view(request, who, services, reading, trames)
     trame = trames.current
-    form = {}
-    if reading.diagnostic is not None:
-        form = answers_form.to_form(trame, reading.diagnostic.answers, services.ctx.referential)
+    answers = (
+        reading.diagnostic.answers
+        if reading.diagnostic is not None
+        else answers_from_profile(trame, reading.profile.model_dump())
+    )
+    form = answers_form.to_form(trame, answers, services.ctx.referential)
     return _form(request, who, trame, form=form, errors={}, reading=reading)
 
 
@@ -107,11 +111,12 @@ async def record_diagnostic(
     try:
         if not errors:
             async with services.transaction() as conn:
-                _, diagnostic, _ = await diagnostics.record(
+                _, diagnostic, screened = await diagnostics.record(
                     conn, actor=who.referent, candidate_id=candidate_id, trame=trame,
                     answers=answers, ctx=services.ctx,
                 )  # fmt: skip
             url = f"/espace/personnes/{candidate_id}/diagnostic/{diagnostic.seq}?enregistre=1"
+            url += f"&retires={len(screened)}" if screened else ""
             return RedirectResponse(url, status_code=303)
     except DiagnosticInvalid as invalid:
         errors = invalid.errors
@@ -134,7 +139,11 @@ async def past_diagnostic(
     if reading is None or reading.diagnostic is None:
         return _not_found(request, who)
     saved = request.query_params.get("enregistre") == "1"
-    return _view(request, who, reading, trames, saved=saved)
+    removed = request.query_params.get("retires", "0")
+    return _view(
+        request, who, services, reading, trames, saved=saved,
+        screened=int(removed) if removed.isdigit() else 0,
+    )  # fmt: skip
 
 
 @router.get("/api/metiers")
@@ -206,8 +215,8 @@ def _form(
 
 
 def _view(
-    request: Request, who: WebReferent, reading: Reading, trames: TrameCatalog, *,
-    saved: bool = False,
+    request: Request, who: WebReferent, services: ServicesDep, reading: Reading,
+    trames: TrameCatalog, *, saved: bool = False, screened: int = 0,
 ) -> HTMLResponse:  # fmt: skip
     if reading.diagnostic is None:
         return _message(request, who, 404, "Aucun diagnostic",
@@ -217,9 +226,10 @@ def _view(
         return _message(request, who, 500, "Trame introuvable",
                         f"La version {reading.diagnostic.trame_version} de la trame manque :"
                         " prévenez l'équipe technique.")  # fmt: skip
-    referential = request.app.state.services.ctx.referential
+    referential = services.ctx.referential
     return render_page(
         request, "diagnostic_view.html", who, trame=trame, reading=reading, saved=saved,
+        screened=screened,
         current_version=trames.current.version, levels=dict(LEVELS),
         owner=reading.profile.structure == who.referent.structure,
         commune=lambda code: commune_label(referential, code),

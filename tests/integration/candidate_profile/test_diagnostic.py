@@ -24,11 +24,12 @@ from services.candidate_profile.adapters.trame_files import (
     load_catalog,
 )
 from services.candidate_profile.bootstrap import Services
+from services.candidate_profile.domain.model import ProfileCreate
 from services.candidate_profile.entrypoints.pages_diagnostic import get_trames
 from services.candidate_profile.handlers import consent, erasure, profiles
 from shared.contracts import ProfileUpserted, decode_event
 from tests.integration.candidate_profile.conftest import WebSession
-from tests.integration.candidate_profile.helpers import CandidatesTopic
+from tests.integration.candidate_profile.helpers import CandidatesTopic, profile_body
 
 WebLogin = Callable[[str], Coroutine[Any, Any, WebSession]]
 Form = dict[str, Any]
@@ -376,3 +377,39 @@ async def test_a_form_posted_without_the_sessions_token_is_refused(
         assert not await conn.fetchval(
             "select count(*) from profiles.profiles where first_name = $1", name
         )
+
+
+async def test_a_person_made_without_a_diagnostic_gets_a_form_filled_from_their_profile(
+    pages: httpx.AsyncClient, services: Services, web_login: WebLogin, unique: str
+) -> None:
+    s = await web_login(f"CD{unique}")
+    async with services.transaction() as conn:  # as the API creates it
+        actor = await referents_repo.get(conn, s.referent_id)
+        assert actor is not None
+        body = ProfileCreate.model_validate(profile_body(f"Samira{unique}", skills=["Coffrer"]))
+        profile, _ = await profiles.create(conn, actor=actor, data=body, ctx=services.ctx)
+    page = await pages.get(
+        f"/espace/personnes/{profile.candidate_id}/diagnostic", headers=signed_in(s)
+    )
+    assert page.status_code == 200
+    assert field_value(page.text, "commune") == "Toulouse (31555)"
+    assert field_value(page.text, "metiers_recherches-1") == "Maçonne"
+    assert field_value(page.text, "mobilite_km") == "25"
+    assert ">Coffrer</textarea>" in page.text
+
+
+async def test_a_sentence_screened_out_of_the_profile_is_said_and_stays_in_the_diagnostic(
+    pages: httpx.AsyncClient, services: Services, web_login: WebLogin, unique: str
+) -> None:
+    s = await web_login(f"CD{unique}")
+    candidate_id = await new_person(pages, s, f"Samira{unique}")
+    url = f"/espace/personnes/{candidate_id}/diagnostic"
+    form = person_form(s, "", savoir_faire="Entretenir des locaux\nGarder mes enfants")
+    saved = await pages.post(url, data=form, headers=signed_in(s))
+    assert saved.headers["location"] == f"{url}/2?enregistre=1&retires=1"
+
+    shown = await pages.get(saved.headers["location"], headers=signed_in(s))
+    assert "1 phrase parlant de santé" in shown.text and "Garder mes enfants" in shown.text
+    profile = await profile_row(services, candidate_id)
+    assert profile is not None and "Entretenir des locaux" in profile["skills"]
+    assert "Garder mes enfants" not in profile["skills"]
