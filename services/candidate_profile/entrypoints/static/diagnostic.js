@@ -27,3 +27,10 @@
     timer = setTimeout(function () { offer(input); }, 200);
   });
 })();
+// A form shown again with errors: the summary takes the focus, so that it is read first and its
+// links lead to each field.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var summary = document.getElementById("erreurs");
+  if (summary) summary.focus();
+});
