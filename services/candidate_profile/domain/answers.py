@@ -1,8 +1,9 @@
-"""A diagnostic's answers, read from the form of its trame, and shown back in that form.
+"""A diagnostic's answers, read from the form of its trame.
 
 The form is what the browser posts (each name with its values); the answers are what is kept
 (JSON: text, numbers, ISO dates, lists, {"level", "note"}, {option: note}). Reading collects
 every problem at once, keyed by the name of the field to fix, in words a référent can act on.
+`prefill` does the way back.
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from services.candidate_profile.domain.places import (
-    CommuneAmbiguous,
-    CommuneUnknown,
-    label,
-    resolve,
-)
+from services.candidate_profile.domain.places import CommuneAmbiguous, CommuneUnknown, resolve
 from services.candidate_profile.domain.trame import LEVELS, Question, Trame
 from shared.contracts.common import forbidden_character
 from shared.referential.snapshot import Snapshot
@@ -57,15 +53,6 @@ def read(trame: Trame, form: Form, referential: Snapshot) -> tuple[Answers, Erro
             continue
         answers[q.id] = value
     return answers, errors
-
-
-def to_form(trame: Trame, answers: Answers, referential: Snapshot) -> dict[str, list[str]]:
-    """The form a stored diagnostic fills in (questions of another version are left out)."""
-    form: dict[str, list[str]] = {}
-    for q in trame.questions:
-        if q.id in answers:
-            form |= _WRITERS[q.kind](q, answers[q.id], referential)
-    return form
 
 
 def _one(form: Form, name: str) -> str:
@@ -197,52 +184,6 @@ _READERS: dict[str, Reader] = {
     "text-list": _read_text_list,
     "checklist": _read_checklist,
     "commune": _read_commune,
-}
-
-
-def _write_plain(q: Question, value: Any, _: Snapshot) -> dict[str, list[str]]:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return {q.id: [str(value)]}
-
-
-def _write_many(q: Question, value: Any, _: Snapshot) -> dict[str, list[str]]:
-    return {q.id: [str(v) for v in value]}
-
-
-def _write_yes_no(q: Question, value: Any, _: Snapshot) -> dict[str, list[str]]:
-    return {q.id: ["oui" if value else "non"]}
-
-
-def _write_level(q: Question, value: Any, _: Snapshot) -> dict[str, list[str]]:
-    return {q.id: [value.get("level", "")], f"{q.id}-note": [value.get("note", "")]}
-
-
-def _write_text_list(q: Question, value: Any, _: Snapshot) -> dict[str, list[str]]:
-    return {f"{q.id}-{i}": [str(v)] for i, v in enumerate(value, start=1)}
-
-
-def _write_checklist(q: Question, value: Any, _: Snapshot) -> dict[str, list[str]]:
-    notes = {f"{q.id}-{k}-note": [str(v)] for k, v in value.items()}
-    return {q.id: list(value), **notes}
-
-
-def _write_commune(q: Question, value: Any, referential: Snapshot) -> dict[str, list[str]]:
-    return {q.id: [label(referential, str(value))]}
-
-
-_WRITERS: dict[str, Callable[[Question, Any, Snapshot], dict[str, list[str]]]] = {
-    "text": _write_plain,
-    "textarea": _write_plain,
-    "number": _write_plain,
-    "date": _write_plain,
-    "choice": _write_plain,
-    "multi-choice": _write_many,
-    "yes-no": _write_yes_no,
-    "level": _write_level,
-    "text-list": _write_text_list,
-    "checklist": _write_checklist,
-    "commune": _write_commune,
 }
 
 

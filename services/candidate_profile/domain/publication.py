@@ -8,7 +8,6 @@ as for any profile, in `handlers.profiles`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from services.candidate_profile.domain.answers import Answers, as_date
@@ -60,24 +59,3 @@ def _skills(trame: Trame, answers: Answers) -> list[str]:
         elif isinstance(value, list):
             skills += value
     return list(dict.fromkeys(skills))
-
-
-def answers_from_profile(trame: Trame, profile: Mapping[str, Any]) -> Answers:
-    """A first diagnostic's answers taken from a profile written without one (through the API):
-    each published field back in the first question that publishes it."""
-    answers: Answers = {}
-    for field, value in profile.items():
-        questions = trame.publishing(field)
-        if not questions or value in (None, "", []):
-            continue
-        q = questions[0]
-        if q.kind == "textarea" and isinstance(value, list):
-            value = "\n".join(value)
-        elif q.kind == "checklist" or (q.kind == "text" and isinstance(value, list)):
-            continue  # a skill phrase does not say which potentialité it came from
-        elif q.kind == "date":
-            value = value.isoformat()
-        elif q.kind == "multi-choice":
-            value = [str(v) for v in value]
-        answers[q.id] = value
-    return answers

@@ -14,6 +14,7 @@ from faststream.specification import AsyncAPI
 from services.candidate_profile.bootstrap import Services, bootstrap
 from services.candidate_profile.entrypoints import (
     pages_diagnostic,
+    pages_metiers,
     routes_consent,
     routes_profiles,
     routes_referents,
@@ -82,6 +83,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_consent.router)
     app.include_router(routes_referents.router)
     app.include_router(pages_diagnostic.router)
+    app.include_router(pages_metiers.router)
     install_error_handlers(app)
     install_pages(app)  # the workspace's pages: the shared look, sign-in through the front door
     install_unavailable_handler(app)

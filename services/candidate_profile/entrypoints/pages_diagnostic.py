@@ -6,22 +6,20 @@ transaction, show the form again (422, values kept, errors by field) or move on.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from services.candidate_profile.adapters.trame_files import TrameCatalog
 from services.candidate_profile.domain import answers as answers_form
 from services.candidate_profile.domain.errors import ProfileNotFound, ReadOnlyAccess
-from services.candidate_profile.domain.metiers import suggest
 from services.candidate_profile.domain.model import FirstName, Phone
 from services.candidate_profile.domain.places import label as commune_label
-from services.candidate_profile.domain.publication import answers_from_profile
+from services.candidate_profile.domain.prefill import answers_from_profile, to_form
 from services.candidate_profile.domain.trame import LEVELS, Trame
 from services.candidate_profile.entrypoints.deps import ServicesDep
 from services.candidate_profile.entrypoints.web import WebReferent, WebReferentDep, check_csrf
@@ -30,7 +28,6 @@ from services.candidate_profile.handlers import diagnostics
 from services.candidate_profile.handlers.diagnostics import IDENTITY, DiagnosticInvalid, Reading
 
 router = APIRouter(prefix="/espace", include_in_schema=False)
-SCRIPT = Path(__file__).parent / "static" / "diagnostic.js"
 PARIS = ZoneInfo("Europe/Paris")
 NOT_FOUND = "Cette personne n'existe pas, ou elle n'est pas suivie par votre structure."
 READ_ONLY = (
@@ -96,7 +93,7 @@ async def diagnostic_form(
         if reading.diagnostic is not None
         else answers_from_profile(trame, reading.profile.model_dump())
     )
-    form = answers_form.to_form(trame, answers, services.ctx.referential)
+    form = to_form(trame, answers, services.ctx.referential)
     return _form(request, who, trame, form=form, errors={}, reading=reading)
 
 
@@ -144,20 +141,6 @@ async def past_diagnostic(
         request, who, services, reading, trames, saved=saved,
         screened=int(removed) if removed.isdigit() else 0,
     )  # fmt: skip
-
-
-@router.get("/api/metiers")
-async def trades(
-    who: WebReferentDep, services: ServicesDep, q: Annotated[str, Query(max_length=100)] = ""
-) -> list[dict[str, str]]:
-    """ROME appellations whose words start as typed: the suggestions of the trades' fields."""
-    return [s._asdict() for s in suggest(services.ctx.referential, q)]
-
-
-@router.get("/static/diagnostic.js")
-async def script() -> FileResponse:
-    # Served by this route rather than a mount: the front door sends /espace* here.
-    return FileResponse(SCRIPT, media_type="text/javascript")
 
 
 async def _posted(

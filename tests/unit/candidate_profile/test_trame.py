@@ -16,6 +16,7 @@ from services.candidate_profile.adapters.trame_files import (
 )
 from services.candidate_profile.domain import answers as form_answers
 from services.candidate_profile.domain.metiers import suggest
+from services.candidate_profile.domain.prefill import to_form
 from services.candidate_profile.domain.publication import published_fields
 from services.candidate_profile.domain.trame import Trame
 from shared.referential.fixtures import fixture_paths
@@ -171,7 +172,7 @@ def test_answers_are_read_from_the_form_and_shown_back_the_same(
         "benevolat": "",
     }
     assert answers["frein_sante"] == {"level": "important", "note": "diabète, suivi à l'hôpital"}
-    again = form_answers.to_form(trame, answers, referential)
+    again = to_form(trame, answers, referential)
     assert again["commune"] == ["Muret (31395)"]
     assert form_answers.read(trame, again, referential) == (answers, {})
 
