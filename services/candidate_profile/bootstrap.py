@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg
 
 from services.candidate_profile.adapters.db import Conn
+from services.candidate_profile.adapters.trame_files import TrameCatalog, load_catalog
 from services.candidate_profile.handlers.context import Context, utcnow
 from services.candidate_profile.settings import SCHEMA, ProfileSettings
 from shared.db.migrate import migrate
@@ -27,6 +28,8 @@ class Services:
     settings: ProfileSettings
     pool: asyncpg.Pool
     ctx: Context
+    # The diagnostic's trame, every version: read at start, so a broken file stops the service.
+    trames: TrameCatalog
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
@@ -66,4 +69,6 @@ async def bootstrap(
         webhook_https_only=settings.environment == "production",
         webhook_allow_loopback=settings.webhook_allow_loopback,
     )
-    return Services(settings=settings, pool=pool or await create_pool(settings.dsn), ctx=ctx)
+    trames = load_catalog()
+    pool = pool or await create_pool(settings.dsn)
+    return Services(settings=settings, pool=pool, ctx=ctx, trames=trames)

@@ -14,6 +14,8 @@ from faststream.specification import AsyncAPI
 from services.candidate_profile.bootstrap import Services, bootstrap
 from services.candidate_profile.entrypoints import (
     pages_consent,
+    pages_diagnostic,
+    pages_metiers,
     pages_people,
     routes_consent,
     routes_profiles,
@@ -84,6 +86,8 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_referents.router)
     app.include_router(pages_people.router)
     app.include_router(pages_consent.router)
+    app.include_router(pages_diagnostic.router)
+    app.include_router(pages_metiers.router)
     install_error_handlers(app)
     install_pages(app)  # the workspace's pages: the shared look, sign-in through the front door
     install_unavailable_handler(app)
