@@ -32,6 +32,7 @@ from shared.settings import load_base_settings
 from shared.web import sessions
 from shared.web.door import IDENTITY_HEADER, door_assertion
 from tests.security.conftest import AttackLedger, cli
+from tests.security.forms import form_fields
 
 SERVICES = ("employer_intake", "candidate_profile", "matcher", "notifier")
 NO_CREDENTIAL, FORGED, OTHER_TENANT = "no credential", "forged credential", "other tenant"
@@ -52,6 +53,7 @@ PUBLIC: dict[tuple[str, str, str], str] = {
     " for any address, rate-limited (tests/integration/notifier/test_front_door.py)",
     ("notifier", "GET", "/session/porte"): "the front door's question: names the caller's own"
     " référent only, to the caller's own session",
+    ("candidate_profile", "GET", "/espace/static/diagnostic.js"): "the diagnostic form's script",
     **{
         (s, "MOUNT", "/commun"): "the shared stylesheet and script"
         for s in ("candidate_profile", "notifier")
@@ -799,6 +801,148 @@ def workspace_plans() -> dict[tuple[str, str], PlanMaker]:
     }
 
 
+def as_form(fields: list[tuple[str, str]]) -> dict[str, Any]:
+    """Fields of a page, as httpx posts them (a name met twice becomes a list)."""
+    form: dict[str, list[str]] = {}
+    for name, value in fields:
+        form.setdefault(name, []).append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in form.items() if k != "csrf"}
+
+
+def diagnostic_plans() -> dict[tuple[str, str], PlanMaker]:
+    """The diagnostic's pages: the same three attackers; the owner's controls post the owner's
+    own pre-filled form back (a profile made through the API pre-fills it)."""
+    forged_ring = Keyring(b"not-the-real-root-secret-0123456789")
+
+    async def passes(world: World, http: httpx.AsyncClient) -> tuple[DoorPass, ...]:
+        return (
+            await door_pass(world, http, "X"),
+            await door_pass(world, http, "Y"),
+            await door_pass(world, http, "Y", forged_ring),
+        )
+
+    def attempts_of(x: DoorPass, y: DoorPass, forged: DoorPass, post: bool) -> list[Attempt]:
+        found = [
+            Attempt(NO_CREDENTIAL, form={"csrf": y.csrf} if post else {}),
+            Attempt(FORGED, forged.headers, forged.cookies, {"csrf": forged.csrf} if post else {}),
+        ]
+        if x.headers:  # a référent of X on Y's person
+            found.append(
+                Attempt(OTHER_TENANT, x.headers, x.cookies, {"csrf": x.csrf} if post else {})
+            )
+        return found
+
+    async def own_form(
+        world: World, http: httpx.AsyncClient, y: DoorPass, candidate: str
+    ) -> dict[str, Any]:
+        page = await http.get(
+            f"{world.urls['candidate_profile']}/espace/personnes/{candidate}/diagnostic",
+            headers=y.headers,
+            cookies=y.cookies,
+        )
+        assert page.status_code == 200, page.status_code
+        return as_form(form_fields(page.text))
+
+    async def trades(world: World, http: httpx.AsyncClient) -> Plan:
+        _x, y, forged = await passes(world, http)
+        no_one = DoorPass({}, {}, "")
+        return Plan(
+            Call(
+                "GET",
+                f"{world.urls['candidate_profile']}/espace/api/metiers",
+                params={"q": "maçon"},
+            ),
+            attempts_of(no_one, y, forged, post=False),
+            Attempt("owner", y.headers, y.cookies),
+            lambda r: (
+                r.headers.get("content-type", "").startswith("application/json") and bool(r.json())
+            ),
+        )
+
+    async def new_form(world: World, http: httpx.AsyncClient) -> Plan:
+        _x, y, forged = await passes(world, http)
+        return Plan(
+            Call("GET", f"{world.urls['candidate_profile']}/espace/personnes/nouvelle"),
+            attempts_of(DoorPass({}, {}, ""), y, forged, post=False),
+            Attempt("owner", y.headers, y.cookies),
+            contains("<form"),
+        )
+
+    async def new_person(world: World, http: httpx.AsyncClient) -> Plan:
+        # Nobody without the door creates a person; the owner's empty form is refused field by
+        # field (422), which shows the request reached the form's checks.
+        _x, y, forged = await passes(world, http)
+        return Plan(
+            Call("POST", f"{world.urls['candidate_profile']}/espace/personnes/nouvelle", data={}),
+            attempts_of(DoorPass({}, {}, ""), y, forged, post=True),
+            Attempt("owner", y.headers, y.cookies, {"csrf": y.csrf}),
+            contains("<form"),
+            changes_victim=True,
+            owner_status=422,
+        )
+
+    async def view(world: World, http: httpx.AsyncClient) -> Plan:
+        x, y, forged = await passes(world, http)
+        return Plan(
+            Call(
+                "GET",
+                f"{world.urls['candidate_profile']}/espace/personnes/{world.profile}/diagnostic",
+            ),
+            attempts_of(x, y, forged, post=False),
+            Attempt("owner", y.headers, y.cookies),
+            contains(world.profile),
+        )
+
+    async def save(world: World, http: httpx.AsyncClient) -> Plan:
+        x, y, forged = await passes(world, http)
+        candidate = await fresh_profile(world, http)
+        form = await own_form(world, http, y, candidate)
+        return Plan(
+            Call(
+                "POST",
+                f"{world.urls['candidate_profile']}/espace/personnes/{candidate}/diagnostic",
+                data=form,
+            ),
+            attempts_of(x, y, forged, post=True),
+            Attempt("owner", y.headers, y.cookies, {"csrf": y.csrf}),
+            contains(candidate),
+            changes_victim=True,
+            owner_status=303,
+            owner_sees_data=False,
+        )
+
+    async def past(world: World, http: httpx.AsyncClient) -> Plan:
+        x, y, forged = await passes(world, http)
+        candidate = await fresh_profile(world, http)
+        form = await own_form(world, http, y, candidate)
+        saved = await http.post(
+            f"{world.urls['candidate_profile']}/espace/personnes/{candidate}/diagnostic",
+            data={**form, "csrf": y.csrf},
+            headers=y.headers,
+            cookies=y.cookies,
+        )
+        assert saved.status_code == 303, saved.status_code
+        return Plan(
+            Call(
+                "GET",
+                f"{world.urls['candidate_profile']}/espace/personnes/{candidate}/diagnostic/1",
+            ),
+            attempts_of(x, y, forged, post=False),
+            Attempt("owner", y.headers, y.cookies),
+            contains(candidate),
+        )
+
+    person = "/espace/personnes/{candidate_id:uuid}"
+    return {
+        ("GET", "/espace/api/metiers"): trades,
+        ("GET", "/espace/personnes/nouvelle"): new_form,
+        ("POST", "/espace/personnes/nouvelle"): new_person,
+        ("GET", f"{person}/diagnostic"): view,
+        ("POST", f"{person}/diagnostic"): save,
+        ("GET", f"{person}/diagnostic/{{seq:int}}"): past,
+    }
+
+
 def ops_plan(service: str, path: str) -> PlanMaker:
     async def plan(world: World, http: httpx.AsyncClient) -> Plan:
         attempts = [
@@ -826,6 +970,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("matcher", matcher_plans()),
         ("notifier", notifier_plans()),
         ("candidate_profile", workspace_plans()),
+        ("candidate_profile", diagnostic_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:
