@@ -12,7 +12,13 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from services.candidate_profile.bootstrap import Services, bootstrap
-from services.candidate_profile.entrypoints import routes_consent, routes_profiles, routes_referents
+from services.candidate_profile.entrypoints import (
+    pages_passeport,
+    pages_passeport_lien,
+    routes_consent,
+    routes_profiles,
+    routes_referents,
+)
 from services.candidate_profile.entrypoints.errors import install_error_handlers
 from services.candidate_profile.entrypoints.tasks import retention_loop
 from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_settings
@@ -76,6 +82,8 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_profiles.router)
     app.include_router(routes_consent.router)
     app.include_router(routes_referents.router)
+    app.include_router(pages_passeport.router)
+    app.include_router(pages_passeport_lien.router)
     install_error_handlers(app)
     install_pages(app)  # the workspace's pages: the shared look, sign-in through the front door
     install_unavailable_handler(app)
