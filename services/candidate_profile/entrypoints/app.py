@@ -15,6 +15,7 @@ from services.candidate_profile.bootstrap import Services, bootstrap
 from services.candidate_profile.entrypoints import (
     pages_passeport,
     pages_passeport_lien,
+    pages_passeport_liens,
     routes_consent,
     routes_profiles,
     routes_referents,
@@ -83,6 +84,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(routes_consent.router)
     app.include_router(routes_referents.router)
     app.include_router(pages_passeport.router)
+    app.include_router(pages_passeport_liens.router)
     app.include_router(pages_passeport_lien.router)
     install_error_handlers(app)
     install_pages(app)  # the workspace's pages: the shared look, sign-in through the front door

@@ -18,8 +18,9 @@ from services.candidate_profile.domain import passeport as rules
 from services.candidate_profile.domain.model import Profile
 from services.candidate_profile.domain.passeport import Link, LinkUnusable
 from services.candidate_profile.entrypoints.deps import ServicesDep
+from services.candidate_profile.entrypoints.passeport_view import WORDS, form_of
 from services.candidate_profile.entrypoints.web import templates
-from services.candidate_profile.handlers import passeport
+from services.candidate_profile.handlers import passeport, passeport_links
 from shared.keys import Keyring
 from shared.signed_token import InvalidToken, sign, verify
 
@@ -72,11 +73,9 @@ async def _show(
         status=status,
         link=link,
         passeport=doc,
-        sections=rules.SECTIONS,
-        evidence_kinds=rules.EVIDENCE_KINDS,
         link_csrf=_csrf(services.ctx.keyring, link),
         base_path=f"/passeport/lien/{token}",
-        **context,
+        **(WORDS | context),
     )
 
 
@@ -84,7 +83,7 @@ async def _show(
 async def open_link(request: Request, token: str, services: ServicesDep) -> HTMLResponse:
     try:
         async with services.pool.acquire() as conn:
-            link, profile = await passeport.open_link(conn, token, services.ctx)
+            link, profile = await passeport_links.open_link(conn, token, services.ctx)
     except LinkUnusable as closed:
         return _closed(request, closed.status)
     thanks = request.query_params.get("merci") == "1"
@@ -93,13 +92,13 @@ async def open_link(request: Request, token: str, services: ServicesDep) -> HTML
 
 @router.post("/{token}/avis/{section}", response_class=HTMLResponse, response_model=None)
 async def review(request: Request, token: str, section: str, services: ServicesDep) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     try:
         async with services.transaction() as conn:
-            link, profile = await passeport.open_link(conn, token, services.ctx)
+            link, profile = await passeport_links.open_link(conn, token, services.ctx)
             if not _csrf_ok(services.ctx.keyring, link, form.get("csrf")):
                 return _page(request, "passeport_lien_ferme.html", status=403, expired_form=True)
-            await passeport.review_section(
+            await passeport_links.review_section(
                 conn, link=link, section=section, form=form, ctx=services.ctx
             )
     except LinkUnusable as closed:
@@ -115,13 +114,13 @@ async def review(request: Request, token: str, section: str, services: ServicesD
 
 @router.post("/{token}/attestation", response_class=HTMLResponse, response_model=None)
 async def attest(request: Request, token: str, services: ServicesDep) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     try:
         async with services.transaction() as conn:
-            link, profile = await passeport.open_link(conn, token, services.ctx)
+            link, profile = await passeport_links.open_link(conn, token, services.ctx)
             if not _csrf_ok(services.ctx.keyring, link, form.get("csrf")):
                 return _page(request, "passeport_lien_ferme.html", status=403, expired_form=True)
-            await passeport.attest(conn, link=link, form=form, ctx=services.ctx)
+            await passeport_links.attest(conn, link=link, form=form, ctx=services.ctx)
     except LinkUnusable as closed:
         return _closed(request, closed.status)
     except rules.PasseportInvalid as bad:

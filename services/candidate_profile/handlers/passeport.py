@@ -1,12 +1,10 @@
-"""The passeport's use cases: the référent writes it; the person and an employer add to it
-through a link of their own. Every change writes its line of history in the same transaction.
+"""The passeport's use cases on the référent's side: its items, added, changed, removed, each
+change with its line of history in the same transaction. What is done through a link is in
+passeport_links.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -16,13 +14,12 @@ from services.candidate_profile.adapters import passeport_repo as repo
 from services.candidate_profile.adapters import profiles_repo
 from services.candidate_profile.adapters.db import Conn
 from services.candidate_profile.domain import passeport as rules
+from services.candidate_profile.domain import passeport_forms as forms
 from services.candidate_profile.domain.errors import ProfileNotFound
-from services.candidate_profile.domain.hashing import KeyedHash
 from services.candidate_profile.domain.model import Profile
-from services.candidate_profile.domain.passeport import Link, LinkUnusable, Passeport
+from services.candidate_profile.domain.passeport import Passeport
 from services.candidate_profile.domain.referents import Referent
 from services.candidate_profile.handlers.context import Context
-from shared.keys import Keyring
 
 
 async def own_profile(conn: Conn, actor: Referent, candidate_id: UUID) -> Profile:
@@ -44,18 +41,26 @@ async def load(conn: Conn, profile: Profile) -> Passeport:
     )
 
 
+async def history(conn: Conn, profile: Profile) -> list[rules.Change]:
+    return await repo.history(conn, profile.candidate_id)
+
+
+async def item(conn: Conn, profile: Profile, item_id: UUID) -> rules.Item | None:
+    return await repo.item(conn, profile.candidate_id, item_id)
+
+
 def _content(section: str, form: Mapping[str, str], ctx: Context) -> dict[str, Any]:
     if section == "competences":
-        return rules.competence(form)
+        return forms.competence(form)
     if section == "actions":
-        return rules.action(form)
+        return forms.action(form)
     label = (form.get("metier") or "").strip()
-    if rules.is_rome_code(label) and ctx.referential.fiche(label.upper()) is not None:
+    if forms.is_rome_code(label) and ctx.referential.fiche(label.upper()) is not None:
         code: str | None = label.upper()
     else:  # a ROME appellation keeps its code; free text is kept as typed
         found = ctx.referential.appellations_named(label) if label else ()
         code = found[0].code_rome if found else None
-    return rules.metier(form, code)
+    return forms.metier(form, code)
 
 
 def _title(section: str, content: Mapping[str, Any]) -> str:
@@ -63,7 +68,7 @@ def _title(section: str, content: Mapping[str, Any]) -> str:
     return str(content[key])
 
 
-async def _record(
+async def record(
     conn: Conn, cid: UUID, actor_kind: str, actor: str, section: str | None, what: str, ctx: Context
 ) -> None:
     await repo.record(
@@ -75,6 +80,17 @@ async def _record(
         what=what,
         at=ctx.clock(),
     )
+
+
+async def _referent_changed(
+    conn: Conn, actor: Referent, profile: Profile, section: str, what: str, ctx: Context
+) -> None:
+    """History, and the person's validation of the section lapses: it was of another text."""
+    by = str(actor.referent_id)
+    await record(conn, profile.candidate_id, "referent", by, section, what, ctx)
+    if await repo.unvalidate(conn, candidate_id=profile.candidate_id, section=section):
+        again = f"Validation de {profile.first_name} à renouveler : la partie a changé"
+        await record(conn, profile.candidate_id, "referent", by, section, again, ctx)
 
 
 async def add_item(
@@ -98,7 +114,7 @@ async def add_item(
         at=ctx.clock(),
     )
     what = f"Ajout : « {_title(section, content)} »"
-    await _record(conn, profile.candidate_id, "referent", by, section, what, ctx)
+    await _referent_changed(conn, actor, profile, section, what, ctx)
     return item_id
 
 
@@ -122,7 +138,7 @@ async def edit_item(
         at=ctx.clock(),
     )
     what = f"Modification : « {_title(item.section, content)} »"
-    await _record(conn, profile.candidate_id, "referent", by, item.section, what, ctx)
+    await _referent_changed(conn, actor, profile, item.section, what, ctx)
 
 
 async def remove_item(
@@ -130,105 +146,4 @@ async def remove_item(
 ) -> None:
     await repo.delete_item(conn, candidate_id=profile.candidate_id, item_id=item.item_id)
     what = f"Retrait : « {_title(item.section, item.content)} »"
-    await _record(
-        conn, profile.candidate_id, "referent", str(actor.referent_id), item.section, what, ctx
-    )
-
-
-def _hash(token: str, kid: str, key: bytes) -> KeyedHash:
-    return KeyedHash(kid, hmac.new(key, f"passeport:{token}".encode(), hashlib.sha256).hexdigest())
-
-
-def token_hashes(token: str, keyring: Keyring) -> list[KeyedHash]:
-    """The token's hash under each key still accepted: a retired generation's links fail."""
-    return [_hash(token, kid, key) for kid, key in keyring.accepted("passeport-link").items()]
-
-
-async def create_link(
-    conn: Conn, *, actor: Referent, profile: Profile, form: Mapping[str, str], ctx: Context
-) -> tuple[Link, str]:
-    """The link and its token: the token is returned once and only its keyed hash is kept."""
-    now = ctx.clock()
-    kind, label, expires_at = rules.link_expiry(form, now)
-    token = secrets.token_urlsafe(32)
-    link = Link(uuid.uuid4(), profile.candidate_id, kind, label, now, expires_at, None)
-    kid, key = ctx.keyring.current("passeport-link")
-    await repo.add_link(
-        conn, link=link, token_hash=_hash(token, kid, key), created_by=actor.referent_id
-    )
-    who = "la personne" if kind == "personne" else f"l'employeur « {label} »"
-    what = f"Lien créé pour {who}, valable jusqu'au {expires_at:%d/%m/%Y}"
-    await _record(conn, profile.candidate_id, "referent", str(actor.referent_id), None, what, ctx)
-    return link, token
-
-
-async def revoke_link(
-    conn: Conn, *, actor: Referent, profile: Profile, link_id: UUID, ctx: Context
-) -> bool:
-    link = await repo.revoke_link(
-        conn, candidate_id=profile.candidate_id, link_id=link_id, at=ctx.clock()
-    )
-    if link is None:
-        return False
-    who = "la personne" if link.kind == "personne" else f"l'employeur « {link.label} »"
-    await _record(
-        conn,
-        profile.candidate_id,
-        "referent",
-        str(actor.referent_id),
-        None,
-        f"Lien de {who} retiré",
-        ctx,
-    )
-    return True
-
-
-async def open_link(conn: Conn, token: str, ctx: Context) -> tuple[Link, Profile]:
-    """The link and its profile, or LinkUnusable: 404 unknown, 410 revoked or expired."""
-    link = await repo.link_by_token(conn, token_hashes(token, ctx.keyring)) if token else None
-    if link is None:
-        raise LinkUnusable(404)
-    if not link.usable(ctx.clock()):
-        raise LinkUnusable(410)
-    profile = await profiles_repo.get(conn, link.candidate_id)
-    if profile is None:  # erased meanwhile (the cascade removes the link in the same commit)
-        raise LinkUnusable(404)
-    return link, profile
-
-
-async def review_section(
-    conn: Conn, *, link: Link, section: str, form: Mapping[str, str], ctx: Context
-) -> None:
-    if link.kind != "personne" or section not in rules.SECTIONS:
-        raise LinkUnusable(404)
-    validated, comment = rules.review(form, section)
-    await repo.set_review(
-        conn,
-        candidate_id=link.candidate_id,
-        section=section,
-        validated=validated,
-        comment=comment,
-        at=ctx.clock(),
-    )
-    what = ("Section validée" if validated else "Section non validée") + (
-        f", commentaire : « {comment} »" if comment else ""
-    )
-    await _record(conn, link.candidate_id, "personne", link.actor, section, what, ctx)
-
-
-async def attest(conn: Conn, *, link: Link, form: Mapping[str, str], ctx: Context) -> None:
-    if link.kind != "employeur":
-        raise LinkUnusable(404)
-    content = rules.attestation(form)
-    await repo.add_attestation(
-        conn,
-        attestation_id=uuid.uuid4(),
-        candidate_id=link.candidate_id,
-        link_id=link.link_id,
-        content=content,
-        at=ctx.clock(),
-    )
-    what = f"Attestation de {content['employer_name']} ({content['observer']}) : " + ", ".join(
-        content["skills"]
-    )
-    await _record(conn, link.candidate_id, "employeur", link.actor, "attestations", what, ctx)
+    await _referent_changed(conn, actor, profile, item.section, what, ctx)

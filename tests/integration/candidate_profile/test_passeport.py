@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from services.candidate_profile.adapters import referents_repo
 from services.candidate_profile.bootstrap import Services
-from services.candidate_profile.handlers import passeport
+from services.candidate_profile.handlers import passeport, passeport_links
 from tests.integration.candidate_profile.conftest import WebSession
 from tests.integration.candidate_profile.helpers import profile_body
 
@@ -202,6 +202,25 @@ async def test_the_person_validates_and_comments_a_section_through_their_link(
     assert f"Inès{unique} (Compétences et preuves) : Section validée" in history
 
 
+async def test_a_section_changed_after_the_persons_validation_is_to_be_validated_again(
+    client: httpx.AsyncClient, login: Login, web_login: WebLogin, unique: str
+) -> None:
+    ref = await _referent_with_person(client, login, web_login, unique, f"Léna{unique}")
+    await _build(ref)
+    link = await ref.link("personne")
+    csrf = _csrf((await client.get(link)).text)
+    for section in ("competences", "metiers"):
+        await client.post(f"{link}/avis/{section}", data={"csrf": csrf, f"valide_{section}": "oui"})
+    await ref.add("competences", competence="Lire un plan", preuve_type="formation", preuve="CAP")
+
+    page = _text(await ref.get())
+    competences = page.split('id="section-competences"')[1].split("</section>")[0]
+    metiers = page.split('id="section-metiers"')[1].split("</section>")[0]
+    assert f"À valider par Léna{unique}" in competences
+    assert f"Validée par Léna{unique}" in metiers  # control: the untouched section stays validated
+    assert f"Validation de Léna{unique} à renouveler : la partie a changé" in page
+
+
 async def test_the_employer_sees_the_first_name_and_trades_only_and_attests_skills(
     client: httpx.AsyncClient, login: Login, web_login: WebLogin, unique: str
 ) -> None:
@@ -341,10 +360,10 @@ async def test_revoked_and_expired_links_stop_working(
         actor = await referents_repo.get(conn, ref.web.referent_id)
         assert actor is not None
         profile = await passeport.own_profile(conn, actor, uuid.UUID(ref.candidate_id))
-        _, expired = await passeport.create_link(
+        _, expired = await passeport_links.create_link(
             conn, actor=actor, profile=profile, form={"lien_type": "personne"}, ctx=then
         )
-        _, longer = await passeport.create_link(
+        _, longer = await passeport_links.create_link(
             conn,
             actor=actor,
             profile=profile,
