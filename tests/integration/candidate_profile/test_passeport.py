@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from services.candidate_profile.adapters import referents_repo
 from services.candidate_profile.bootstrap import Services
 from services.candidate_profile.handlers import passeport, passeport_links
+from shared.db.pool import connect
 from tests.integration.candidate_profile.conftest import WebSession
-from tests.integration.candidate_profile.helpers import profile_body
+from tests.integration.candidate_profile.helpers import personal_data_left, profile_body
 
 Login = Callable[[str], Coroutine[Any, Any, dict[str, str]]]
 WebLogin = Callable[[str], Coroutine[Any, Any, WebSession]]
@@ -169,11 +170,16 @@ async def test_a_wrong_field_is_named_on_the_page_and_nothing_is_saved(
 
 
 async def test_the_person_validates_and_comments_a_section_through_their_link(
-    client: httpx.AsyncClient, login: Login, web_login: WebLogin, unique: str
+    client: httpx.AsyncClient, login: Login, web_login: WebLogin, services: Services, unique: str
 ) -> None:
     ref = await _referent_with_person(client, login, web_login, unique, f"Inès{unique}")
     await _build(ref)
     link = await ref.link("personne")
+    conn = await connect(services.settings.dsn)
+    try:  # the token is kept as a keyed hash only
+        assert await personal_data_left(conn, [link.rsplit("/", 1)[1]]) == []
+    finally:
+        await conn.close()
     mine = await client.get(link)  # no session, no identity header: the link is the key
     assert mine.status_code == 200 and mine.headers["cache-control"] == "no-store"
     text = _text(mine)
