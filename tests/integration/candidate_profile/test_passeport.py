@@ -255,7 +255,24 @@ async def test_the_employer_sees_the_first_name_and_trades_only_and_attests_skil
     )
     assert no_skill.status_code == 422 and 'id="erreur-competences_observees"' in no_skill.text
 
+    # Each link does its own part only: no review through the employer's, no attestation
+    # through the person's.
+    csrf = _csrf(seen.text)
+    data = {"csrf": csrf, "valide_metiers": "oui"}
+    assert (await client.post(f"{link}/avis/metiers", data=data)).status_code == 404
+    person = await ref.link("personne")
+    person_csrf = _csrf((await client.get(person)).text)
+    data = {
+        "csrf": person_csrf,
+        "employeur": "X",
+        "tuteur": "Y",
+        "immersion": "Z",
+        "competences_observees": "Intrusion",
+    }
+    assert (await client.post(f"{person}/attestation", data=data)).status_code == 404
+
     page = _text(await ref.get())
+    assert "Intrusion" not in page and "À valider" not in page
     attestations = page.split('id="attestations"')[1].split("</section>")[0]
     assert "SARL Bâtiments du Lauragais" in attestations and "Monter un mur d'angle" in attestations
     assert attestations.count("Paul Durand") == 1  # the refused one left nothing
