@@ -7,10 +7,17 @@ so it is in no URL of these pages), and only its keyed hash is kept.
 
 from __future__ import annotations
 
+from pathlib import Path
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
 from services.candidate_profile.adapters.passeport_pdf import render_pdf
 from services.candidate_profile.domain.passeport import Change, Passeport, PasseportInvalid, export
@@ -24,11 +31,12 @@ from services.candidate_profile.entrypoints.web import (
 )
 from services.candidate_profile.handlers import passeport, passeport_links
 
-router = APIRouter(prefix="/espace/personnes/{candidate_id}", include_in_schema=False)
+router = APIRouter(prefix="/espace", include_in_schema=False)
+SCRIPT = Path(__file__).parent / "static" / "passeport.js"
 PRIVATE = {"Cache-Control": "no-store"}
 
 
-@router.post("/passeport/liens", response_class=HTMLResponse)
+@router.post("/personnes/{candidate_id}/passeport/liens", response_class=HTMLResponse)
 async def create_link(
     request: Request, candidate_id: UUID, who: WebReferentDep, services: ServicesDep
 ) -> HTMLResponse:
@@ -49,7 +57,7 @@ async def create_link(
     return shown
 
 
-@router.post("/passeport/liens/{link_id}/retirer")
+@router.post("/personnes/{candidate_id}/passeport/liens/{link_id}/retirer")
 async def revoke_link(
     candidate_id: UUID,
     link_id: UUID,
@@ -72,7 +80,7 @@ async def _document(
         return await passeport.load(conn, profile), await passeport.history(conn, profile)
 
 
-@router.get("/passeport.json")
+@router.get("/personnes/{candidate_id}/passeport.json")
 async def export_json(
     candidate_id: UUID, who: WebReferentDep, services: ServicesDep
 ) -> JSONResponse:
@@ -84,7 +92,7 @@ async def export_json(
     )
 
 
-@router.get("/passeport.pdf")
+@router.get("/personnes/{candidate_id}/passeport.pdf")
 async def export_pdf(candidate_id: UUID, who: WebReferentDep, services: ServicesDep) -> Response:
     doc, _ = await _document(services, who, candidate_id)
     html = templates.get_template("passeport_pdf.html").render(
@@ -96,3 +104,9 @@ async def export_pdf(candidate_id: UUID, who: WebReferentDep, services: Services
         media_type="application/pdf",
         headers=PRIVATE | {"Content-Disposition": disposition},
     )
+
+
+@router.get("/passeport/copier.js")
+async def copy_script(_: WebReferentDep) -> FileResponse:
+    """The page's one script (the front door's CSP allows no inline script)."""
+    return FileResponse(SCRIPT, media_type="text/javascript")

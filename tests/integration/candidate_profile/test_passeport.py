@@ -66,6 +66,7 @@ class Referent:
         assert page.status_code == 201, page.text
         found = re.search(r'value="http://profiles(/passeport/lien/[^"]+)"', page.text)
         assert found, "the new link is shown on the page"
+        assert page.headers["cache-control"] == "no-store" and "copier.js" in page.text
         return found.group(1)
 
 
@@ -437,6 +438,10 @@ async def test_the_pages_ask_to_sign_in_without_the_front_doors_identity(
     anonymous = await client.get(ref.base)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion")
     assert (await ref.get()).status_code == 200
+    script = "/espace/passeport/copier.js"  # the copy button of a new link's page
+    assert (await client.get(script)).status_code == 303
+    served = await client.get(script, cookies=ref.web.cookies, headers=ref.web.headers)
+    assert served.status_code == 200 and "lien-a-copier" in served.text
 
 
 async def test_erasing_the_profile_removes_every_passeport_row(
