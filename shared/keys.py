@@ -28,6 +28,7 @@ Purpose = Literal[
     "consent-ledger",  # keyed hashes of erased candidates' ids (candidate_profile)
     "erasure",  # keyed hashes of erased candidates' ids (matcher, notifier)
     "identity",  # signed assertions of who a caller is, checked by another service
+    "passeport-link",  # keyed hashes of the passeport's personal links (candidate_profile)
 ]
 PURPOSES: tuple[str, ...] = get_args(Purpose)
 _SALT = b"spie-31/keys/v1"

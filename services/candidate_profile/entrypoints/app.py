@@ -16,6 +16,9 @@ from services.candidate_profile.entrypoints import (
     pages_consent,
     pages_diagnostic,
     pages_metiers,
+    pages_passeport,
+    pages_passeport_lien,
+    pages_passeport_liens,
     pages_people,
     routes_consent,
     routes_profiles,
@@ -88,6 +91,9 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(pages_consent.router)
     app.include_router(pages_diagnostic.router)
     app.include_router(pages_metiers.router)
+    app.include_router(pages_passeport.router)
+    app.include_router(pages_passeport_liens.router)
+    app.include_router(pages_passeport_lien.router)
     install_error_handlers(app)
     install_pages(app)  # the workspace's pages: the shared look, sign-in through the front door
     install_unavailable_handler(app)
