@@ -54,6 +54,17 @@ PUBLIC: dict[tuple[str, str, str], str] = {
     ("notifier", "GET", "/session/porte"): "the front door's question: names the caller's own"
     " référent only, to the caller's own session",
     ("candidate_profile", "GET", "/espace/static/diagnostic.js"): "the diagnostic form's script",
+    ("candidate_profile", "GET", "/espace/passeport/copier.js"): "the passeport page's script",
+    **{
+        ("candidate_profile", method, path): "a passeport link is its own key (no session): an"
+        " unknown, revoked or expired link, another passeport's link and a forged form token are"
+        " attacked in tests/integration/candidate_profile/test_passeport.py"
+        for method, path in (
+            ("GET", "/passeport/lien/{token}"),
+            ("POST", "/passeport/lien/{token}/avis/{section}"),
+            ("POST", "/passeport/lien/{token}/attestation"),
+        )
+    },
     **{
         (s, "MOUNT", "/commun"): "the shared stylesheet and script"
         for s in ("candidate_profile", "notifier")
@@ -943,6 +954,107 @@ def diagnostic_plans() -> dict[tuple[str, str], PlanMaker]:
     }
 
 
+def passeport_plans() -> dict[tuple[str, str], PlanMaker]:
+    """The référent's side of the passeport: the same three attackers on Y's person; what the
+    owner's controls change is a fresh person of Y's, with an item and a link made first."""
+    forged_ring = Keyring(b"not-the-real-root-secret-0123456789")
+    skill = {
+        "section": "competences",
+        "competence": "Taille de pierre",
+        "preuve_type": "experience",
+        "preuve": "Trois ans sur chantier",
+    }
+
+    def plan_for(
+        method: str,
+        suffix: str,
+        *,
+        form: dict[str, str] | None = None,
+        needs: str = "",
+        owner_status: int = 200,
+        shows: Callable[[httpx.Response], bool] | None = None,
+    ) -> PlanMaker:
+        async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+            x, y = await door_pass(world, http, "X"), await door_pass(world, http, "Y")
+            forged = await door_pass(world, http, "Y", forged_ring)
+            candidate = await fresh_profile(world, http) if (form or needs) else world.profile
+            base = f"{world.urls['candidate_profile']}/espace/personnes/{candidate}/passeport"
+            owner_pass = {"headers": y.headers, "cookies": y.cookies}
+            made = ""
+            if needs:  # an item or a link of the owner's, made as the owner would
+                first = await http.post(
+                    f"{base}/{'liens' if needs == 'link' else 'elements'}",
+                    data={
+                        **({"lien_type": "personne"} if needs == "link" else skill),
+                        "csrf": y.csrf,
+                    },
+                    **owner_pass,
+                )
+                assert first.status_code in (201, 303), first.status_code
+                page = (await http.get(base, **owner_pass)).text
+                pattern = (
+                    r"/liens/([0-9a-f-]{36})/retirer"
+                    if needs == "link"
+                    else r"/elements/([0-9a-f-]{36})"
+                )
+                found = re.search(pattern, page)
+                assert found, f"no {needs} on the owner's passeport page"
+                made = found.group(1)
+            post = method == "POST"
+            attempts = [
+                Attempt(NO_CREDENTIAL, form={"csrf": y.csrf} if post else {}),
+                Attempt(
+                    FORGED, forged.headers, forged.cookies, {"csrf": forged.csrf} if post else {}
+                ),
+                Attempt(OTHER_TENANT, x.headers, x.cookies, {"csrf": x.csrf} if post else {}),
+            ]
+            return Plan(
+                Call(method, f"{base}{suffix.replace('{made}', made)}", data=form),
+                attempts,
+                Attempt("owner", y.headers, y.cookies, {"csrf": y.csrf} if post else {}),
+                shows or contains(candidate),
+                changes_victim=post,
+                owner_status=owner_status,
+                owner_sees_data=owner_status in (200, 201),
+            )
+
+        return plan
+
+    def typed(kind: str) -> Callable[[httpx.Response], bool]:
+        return lambda r: r.headers.get("content-type", "").startswith(kind)
+
+    person = "/espace/personnes/{candidate_id}/passeport"
+    return {
+        ("GET", person): plan_for("GET", ""),
+        ("GET", f"{person}.json"): plan_for("GET", ".json", shows=typed("application/json")),
+        ("GET", f"{person}.pdf"): plan_for("GET", ".pdf", shows=typed("application/pdf")),
+        ("POST", f"{person}/elements"): plan_for("POST", "/elements", form=skill, owner_status=303),
+        ("GET", f"{person}/elements/{{item_id}}"): plan_for(
+            "GET", "/elements/{made}", needs="item", shows=contains("Taille de pierre")
+        ),
+        ("POST", f"{person}/elements/{{item_id}}"): plan_for(
+            "POST",
+            "/elements/{made}",
+            form={**skill, "preuve": "Quatre ans"},
+            needs="item",
+            owner_status=303,
+        ),
+        ("POST", f"{person}/elements/{{item_id}}/retirer"): plan_for(
+            "POST", "/elements/{made}/retirer", form={}, needs="item", owner_status=303
+        ),
+        ("POST", f"{person}/liens"): plan_for(
+            "POST",
+            "/liens",
+            form={"lien_type": "personne", "lien_jours": "30"},
+            owner_status=201,
+            shows=contains("/passeport/lien/"),
+        ),
+        ("POST", f"{person}/liens/{{link_id}}/retirer"): plan_for(
+            "POST", "/liens/{made}/retirer", form={}, needs="link", owner_status=303
+        ),
+    }
+
+
 def ops_plan(service: str, path: str) -> PlanMaker:
     async def plan(world: World, http: httpx.AsyncClient) -> Plan:
         attempts = [
@@ -971,6 +1083,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("notifier", notifier_plans()),
         ("candidate_profile", workspace_plans()),
         ("candidate_profile", diagnostic_plans()),
+        ("candidate_profile", passeport_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:
