@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import subprocess
 import sys
 import time
@@ -270,6 +271,9 @@ async def test_a_person_goes_from_diagnostic_to_proposal_to_passeport_and_withdr
     await check_page(page, "personne-pistes", report)
     await page.goto(f"{front}/espace")
     await page.get_by_role("link", name="Maëlys").first.wait_for()
+    # The count of proposals awaiting a decision, asked of the notifier by the browser.
+    badge = page.locator(f"span[data-pistes='{candidate_id}']")
+    await until(lambda: _text_matches(badge, r"^\d+ nouvelles? pistes?$"), within=10, every=0.2)
     await check_page(page, "personnes", report)
 
     # 5. The passeport: the référent writes it, the person validates through their link, an
@@ -345,6 +349,10 @@ async def test_a_person_goes_from_diagnostic_to_proposal_to_passeport_and_withdr
     assert any(v.startswith("label ") for v in control.pages["controle-axe"]), control.pages
     await context.close()
     assert not report.failures, report.failures
+
+
+async def _text_matches(locator: Any, pattern: str) -> bool:
+    return re.match(pattern, (await locator.inner_text()).strip()) is not None
 
 
 async def _text_is(locator: Any, text: str) -> bool:

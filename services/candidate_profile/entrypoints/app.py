@@ -26,6 +26,7 @@ from services.candidate_profile.entrypoints import (
 )
 from services.candidate_profile.entrypoints.errors import install_error_handlers
 from services.candidate_profile.entrypoints.tasks import retention_loop
+from services.candidate_profile.entrypoints.web import install_page_errors
 from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_settings
 from shared import topics
 from shared.body_limit import BodySizeLimit
@@ -96,6 +97,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
     app.include_router(pages_passeport_lien.router)
     install_error_handlers(app)
     install_pages(app)  # the workspace's pages: the shared look, sign-in through the front door
+    install_page_errors(app)
     install_unavailable_handler(app)
     instrument_app(app, service="candidate_profile")
     install_ops_routes(app, settings.keyring())

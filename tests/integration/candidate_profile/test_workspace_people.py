@@ -240,3 +240,20 @@ async def test_a_page_without_a_session_sends_the_browser_to_sign_in(
     ).status_code == 303
     # Positive control: the same page with the session.
     assert (await Browser(client, await web_login(f"CD{unique}")).get(path)).status_code == 200
+
+
+async def test_a_page_error_is_a_french_page_and_the_api_keeps_its_json(
+    client: httpx.AsyncClient, login: Login, web_login: WebLogin, unique: str
+) -> None:
+    theirs = await create_person(client, await login(f"FT{unique}"), f"Eve{unique}")
+    browser = Browser(client, await web_login(f"CD{unique}"))
+    for path in (f"/espace/personnes/{theirs}/passeport", "/espace/nulle-part"):
+        page = await browser.get(path)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert "<h1>Page introuvable</h1>" in page.text and 'href="/espace"' in page.text
+    # The JSON API and the exports answer JSON, as their clients expect.
+    api = await client.get(f"/profiles/{uuid.uuid4()}", headers=await login(f"CD{unique}"))
+    assert api.status_code == 404 and api.headers["content-type"] == "application/json"
+    export = await browser.get(f"/espace/personnes/{theirs}/passeport.json")
+    assert export.status_code == 404 and export.headers["content-type"] == "application/json"
