@@ -105,6 +105,12 @@ FEEDBACK = Topic(
 # starts afresh (a new schema, a new service) gets every need's latest without a replay.
 NEED_TRADES = Topic("spie.need-trades.v1", partitions=6, compacted=True, dead_letter=True)
 
+# FederationUserUpserted: a federation's user (name, e-mail, role), for the notifier's sign-in.
+FEDERATION_USERS = Topic("spie.federation-users.v1", partitions=1, compacted=True, dead_letter=True)
+# NeedReachComputed: counts per need that name no one (compatible profiles, what-if, outcomes).
+# Compacted by need id: only the latest counts matter.
+NEED_REACH = Topic("spie.need-reach.v1", partitions=6, compacted=True, dead_letter=True)
+
 TOPICS: tuple[Topic, ...] = (
     NEEDS,
     CANDIDATES,
@@ -113,6 +119,8 @@ TOPICS: tuple[Topic, ...] = (
     ALERTS,
     FEEDBACK,
     NEED_TRADES,
+    FEDERATION_USERS,
+    NEED_REACH,
 )
 
 

@@ -5,6 +5,12 @@ Every event travels on the topic of `shared.topics`, keyed by its entity id (`Ev
 
 from shared.contracts.common import ContractType, Schedule
 from shared.contracts.envelope import Event, EventEnvelope
+from shared.contracts.federations import (
+    FederationUserUpserted,
+    NeedReachComputed,
+    NeedReachPayload,
+    WhatIf,
+)
 from shared.contracts.matches import MatchFound, NeedSummary, ScoreParts
 from shared.contracts.needs import ComplianceFlag, NeedClosed, NeedPayload, NeedPosted, NeedUpdated
 from shared.contracts.notifications import (
@@ -35,12 +41,15 @@ __all__ = [
     "ContractType",
     "Event",
     "EventEnvelope",
+    "FederationUserUpserted",
     "FeedbackDecision",
     "MatchFeedbackGiven",
     "MatchFound",
     "NeedClosed",
     "NeedPayload",
     "NeedPosted",
+    "NeedReachComputed",
+    "NeedReachPayload",
     "NeedSummary",
     "NeedTradesPayload",
     "NeedTradesRead",
@@ -53,6 +62,7 @@ __all__ = [
     "ScoreParts",
     "TradeRead",
     "UnknownEventError",
+    "WhatIf",
     "decode_event",
     "encode_event",
 ]

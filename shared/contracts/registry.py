@@ -9,6 +9,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from shared import topics
 from shared.contracts.envelope import Event
+from shared.contracts.federations import FederationUserUpserted, NeedReachComputed
 from shared.contracts.matches import MatchFound
 from shared.contracts.needs import NeedClosed, NeedPosted, NeedUpdated
 from shared.contracts.notifications import AlertSent, MatchFeedbackGiven
@@ -27,6 +28,8 @@ TOPIC_OF_EVENT: dict[type[Event], topics.Topic] = {
     AlertSent: topics.ALERTS,
     MatchFeedbackGiven: topics.FEEDBACK,
     NeedTradesRead: topics.NEED_TRADES,
+    FederationUserUpserted: topics.FEDERATION_USERS,
+    NeedReachComputed: topics.NEED_REACH,
 }
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.model_fields["event_type"].default: cls for cls in TOPIC_OF_EVENT
@@ -42,7 +45,9 @@ AnyEvent = Annotated[
     | MatchFound
     | AlertSent
     | MatchFeedbackGiven
-    | NeedTradesRead,
+    | NeedTradesRead
+    | FederationUserUpserted
+    | NeedReachComputed,
     Field(discriminator="event_type"),
 ]
 _ANY_EVENT: TypeAdapter[Event] = TypeAdapter(AnyEvent)

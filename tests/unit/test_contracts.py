@@ -12,14 +12,16 @@ from pydantic import ValidationError
 from shared.contracts import (
     EVENT_TYPES,
     TOPIC_OF_EVENT,
+    FederationUserUpserted,
     MatchFeedbackGiven,
     NeedPosted,
+    NeedReachComputed,
     ProfileUpserted,
     UnknownEventError,
     decode_event,
     encode_event,
 )
-from shared.topics import CANDIDATES, NEEDS
+from shared.topics import CANDIDATES, FEDERATION_USERS, NEED_REACH, NEEDS
 
 
 def need_payload(**over: object) -> dict[str, object]:
@@ -66,6 +68,8 @@ def test_every_event_type_has_a_topic_and_decodes_by_its_name() -> None:
         "AlertSent",
         "MatchFeedbackGiven",
         "NeedTradesRead",
+        "FederationUserUpserted",
+        "NeedReachComputed",
     }
     assert TOPIC_OF_EVENT[EVENT_TYPES["NeedPosted"]] is NEEDS
     assert TOPIC_OF_EVENT[EVENT_TYPES["ProfileErased"]] is CANDIDATES
@@ -158,3 +162,39 @@ def test_an_unknown_schema_version_is_refused_with_the_reason() -> None:
     data["schema_version"] = 7
     with pytest.raises(UnknownEventError, match="schema_version"):
         decode_event(json.dumps(data).encode())
+
+
+def test_a_need_s_reach_survives_encoding_and_names_no_one() -> None:
+    event = NeedReachComputed(
+        producer="matcher",
+        payload={
+            "need_id": uuid.uuid4(),
+            "federation": "BTP31",
+            "computed_at": datetime.now(UTC),
+            "compatible": 3,
+            "what_if": [{"relaxation": "sans_permis", "compatible": 7}],
+            "proposals": 2,
+            "outcomes": {"hired": 1},
+        },
+    )
+    back = decode_event(encode_event(event))
+    assert back == event and event.key() == str(event.payload.need_id).encode()
+    assert TOPIC_OF_EVENT[NeedReachComputed] is NEED_REACH and NEED_REACH.compacted
+    assert "candidate" not in event.model_dump_json()
+
+
+def test_a_federation_user_is_keyed_by_its_id_on_a_compacted_topic() -> None:
+    event = FederationUserUpserted(
+        producer="employer_intake",
+        payload={
+            "user_id": uuid.uuid4(),
+            "federation": "BTP31",
+            "name": "Julie Martin",
+            "email": "julie.martin@btp31.fr",
+            "role": "admin",
+        },
+    )
+    assert decode_event(encode_event(event)) == event
+    assert event.key() == str(event.payload.user_id).encode()
+    assert TOPIC_OF_EVENT[FederationUserUpserted] is FEDERATION_USERS
+    assert FEDERATION_USERS.compacted
