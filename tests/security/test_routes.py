@@ -67,7 +67,7 @@ PUBLIC: dict[tuple[str, str, str], str] = {
     },
     **{
         (s, "MOUNT", "/commun"): "the shared stylesheet and script"
-        for s in ("candidate_profile", "notifier")
+        for s in ("candidate_profile", "notifier", "employer_intake")
     },
 }
 

@@ -28,6 +28,7 @@ from shared.outbox import OutboxRelay
 from shared.referential.snapshot import Snapshot
 from shared.supervisor import Supervisor
 from shared.topics import NEEDS
+from shared.web.pages import install_pages
 
 from ..bootstrap import Container, bootstrap
 from ..handlers import Intake
@@ -36,6 +37,7 @@ from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_ha
 from .routes import router
 from .routes_identity import router as identity_router
 from .subscribers import register
+from .web import install_page_errors
 
 DESCRIPTION = """Employer federations post their hiring needs here, one by one or as a file.
 
@@ -116,6 +118,8 @@ def create_app(
     app.include_router(router)
     app.include_router(identity_router)
     install_error_handlers(app)
+    install_pages(app)  # the portal's pages: the shared look, sign-in through the front door
+    install_page_errors(app)
     install_unavailable_handler(app)
     limits = body_limit_of(json_limit=settings.max_json_bytes, bulk_limit=settings.max_bulk_bytes)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_json_bytes, limit_for=limits)
