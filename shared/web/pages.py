@@ -15,10 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .door import SignInRequired, sign_in_url
 
@@ -47,3 +49,37 @@ def install_pages(app: FastAPI) -> None:
         return RedirectResponse(sign_in_url(exc.next_path), status_code=303)
 
     app.add_exception_handler(SignInRequired, to_sign_in)
+
+
+ERROR_TITLES = {403: "Action refusée", 404: "Page introuvable", 422: "Demande incomplète"}
+
+
+def install_page_errors(
+    app: FastAPI, templates: Jinja2Templates, *, prefix: str, not_found: str
+) -> None:
+    """An HTTP error on a page under `prefix` is a page in French (the service's
+    `message.html`, given `title` and `text`), with a way back; the JSON API (`<prefix>/api/`),
+    the scripts and the exports keep FastAPI's JSON reply."""
+
+    async def page_or_json(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        path = request.url.path
+        is_page = path.startswith(prefix) and not path.startswith(f"{prefix}/api/")
+        if not is_page or path.endswith((".js", ".json", ".csv", ".pdf")):
+            return await http_exception_handler(request, exc)
+        text = exc.detail if isinstance(exc.detail, str) else "La demande n'a pas abouti."
+        if exc.status_code == 404 and text == "Not Found":
+            text = not_found
+        context: dict[str, object] = {
+            "user": None,
+            "csrf": "",
+            "nav": "",
+            "errors": {},
+            "title": ERROR_TITLES.get(exc.status_code, "Erreur"),
+            "text": text,
+        }
+        return templates.TemplateResponse(
+            request, "message.html", context, status_code=exc.status_code
+        )
+
+    app.add_exception_handler(StarletteHTTPException, page_or_json)

@@ -48,7 +48,6 @@ PUBLIC: dict[tuple[str, str, str], str] = {
     ("notifier", "POST", "/deconnexion"): "signing out: only clears the caller's own cookie",
     ("notifier", "POST", "/deconnexion-partout"): "signing out everywhere: ends only the caller's"
     " own sessions, with its cookie and form token (attacked in test_credentials.py)",
-    ("notifier", "MOUNT", "/static"): "the stylesheet",
     ("notifier", "POST", "/connexion/lien"): "asks for a sign-in link by e-mail: the same answer"
     " for any address, rate-limited (tests/integration/notifier/test_front_door.py)",
     ("notifier", "GET", "/session/porte"): "the front door's question: names the caller's own"

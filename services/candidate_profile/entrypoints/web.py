@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import HTMLResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import HTMLResponse
 
 from services.candidate_profile.adapters import referents_repo
 from services.candidate_profile.domain.referents import Referent
 from services.candidate_profile.entrypoints.deps import ServicesDep
+from shared.web import pages
 from shared.web.door import SignInRequired, WebUser, require_web_user
 from shared.web.pages import templates_for
 
@@ -71,23 +70,11 @@ def render(
     return templates.TemplateResponse(request, template, base | context, status_code=status)
 
 
-TITLES = {403: "Action refusée", 404: "Page introuvable", 422: "Demande incomplète"}
-
-
 def install_page_errors(app: FastAPI) -> None:
-    """An error on a page of the workspace is a page in French, with a way back; the JSON
-    API, the scripts and the exports keep FastAPI's JSON reply."""
-
-    async def page_or_json(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
-        path = request.url.path
-        is_page = path.startswith("/espace") and not path.startswith(("/espace/api/",))
-        if not is_page or path.endswith((".js", ".json", ".pdf")):
-            return await http_exception_handler(request, exc)
-        title = TITLES.get(exc.status_code, "Erreur")
-        text = exc.detail if isinstance(exc.detail, str) else "La demande n'a pas abouti."
-        if exc.status_code == 404 and text == "Not Found":
-            text = "Cette page n'existe pas, ou elle concerne une personne que vous ne suivez pas."
-        return render(request, "message.html", None, status=exc.status_code, title=title, text=text)
-
-    app.add_exception_handler(StarletteHTTPException, page_or_json)
+    """An error on a page is a page in French; the JSON API keeps its JSON."""
+    pages.install_page_errors(
+        app,
+        templates,
+        prefix="/espace",
+        not_found="Cette page n'existe pas, ou elle concerne une personne que vous ne suivez pas.",
+    )

@@ -14,13 +14,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import HTMLResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import HTMLResponse
 
 from shared import identity
 from shared.keys import Keyring
-from shared.web import sessions
+from shared.web import pages, sessions
 from shared.web.door import IDENTITY_HEADER, SignInRequired
 from shared.web.pages import templates_for
 
@@ -98,22 +96,11 @@ def render(
     return templates.TemplateResponse(request, template, base | context, status_code=status)
 
 
-TITLES = {403: "Action refusée", 404: "Page introuvable", 422: "Demande incomplète"}
-
-
 def install_page_errors(app: FastAPI) -> None:
-    """An error on a page of the portal is a page in French; the API keeps its JSON."""
-
-    async def page_or_json(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
-        path = request.url.path
-        is_page = path.startswith("/federation") and not path.startswith("/federation/api/")
-        if not is_page or path.endswith((".js", ".json", ".csv")):
-            return await http_exception_handler(request, exc)
-        title = TITLES.get(exc.status_code, "Erreur")
-        text = exc.detail if isinstance(exc.detail, str) else "La demande n'a pas abouti."
-        if exc.status_code == 404 and text == "Not Found":
-            text = "Cette page n'existe pas, ou elle concerne un besoin d'une autre fédération."
-        return render(request, "message.html", None, status=exc.status_code, title=title, text=text)
-
-    app.add_exception_handler(StarletteHTTPException, page_or_json)
+    """An error on a page is a page in French; the JSON API keeps its JSON."""
+    pages.install_page_errors(
+        app,
+        templates,
+        prefix="/federation",
+        not_found="Cette page n'existe pas, ou elle concerne un besoin d'une autre fédération.",
+    )

@@ -8,11 +8,9 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
@@ -38,8 +36,6 @@ from ..webhook_delivery import deliver_next_webhook
 from . import web
 from .subscribers import register
 from .workers import delivery_worker, listen_for_deliveries
-
-STATIC = Path(__file__).parent / "static"
 
 
 def _broker(settings: NotifierSettings) -> tuple[KafkaBroker, dict[str, Notifier]]:
@@ -114,7 +110,6 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
     )
     app.include_router(web.router)
     install_unavailable_handler(app)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_pages(app)  # the shared look under /commun, served to the front door
     instrument_app(app, service="notifier")
     install_ops_routes(app, settings.keyring())
