@@ -25,8 +25,12 @@ prereqs:
 setup: prereqs
 	@bash deploy/local/setup.sh
 
+# Kafka and PostgreSQL first, then the referential the services load at start, then the
+# services and the front door.
 stack-up: setup
-	@bash deploy/local/stack.sh up
+	@STACK_SERVICES=0 bash deploy/local/stack.sh up
+	@bash deploy/local/referential.sh
+	@bash deploy/local/stack.sh services-up
 
 stack-down:
 	@bash deploy/local/stack.sh down

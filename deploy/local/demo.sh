@@ -8,16 +8,9 @@ PY=.venv/bin/python
 
 STACK_SERVICES=0 bash deploy/local/stack.sh up
 make -s migrate
-# The services load the referential at start: import it first.
-if [ -d ../shared/data/rome ]; then
-  $PY -m shared.referential import-rome ../shared/data/rome
-  $PY -m shared.referential import-communes ../shared/data/geo/communes_31.csv
-else
-  echo "../shared/data not found: importing the small fixture shipped with the project"
-  $PY -m shared.referential import-fixture
-fi
-# The matcher reads trades against the ROME appellations' vectors: encoded once, with progress.
-$PY -m services.matcher prepare
+# The services load the referential at start: import it first (and the matcher's ROME vectors,
+# encoded once, with progress).
+bash deploy/local/referential.sh
 bash deploy/local/stack.sh services-up
 status=0
 $PY -m deploy.local.demo_scenario || status=$?
