@@ -22,7 +22,9 @@ def serve() -> None:
 
     settings = load_settings()
     configure_logging("matcher", settings.log_level)
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.http_port, log_config=None)
+    uvicorn.run(
+        create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None
+    )
 
 
 @app.command()

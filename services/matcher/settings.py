@@ -14,6 +14,7 @@ from shared.settings import BaseServiceSettings
 
 class MatcherSettings(BaseServiceSettings):
     http_port: int = Field(default=8003, ge=1, le=65535)
+    http_host: str = Field(default="127.0.0.1", description="Address the API listens on.")
     qdrant_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("QDRANT_URL", "SPIE_QDRANT_URL"),

@@ -11,6 +11,7 @@ from shared.settings import BaseServiceSettings
 
 class NotifierSettings(BaseServiceSettings):
     http_port: int = Field(default=8004, ge=1, le=65535)
+    http_host: str = Field(default="127.0.0.1", description="Address the pages listen on.")
     max_body_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Largest request body (413 beyond)."
     )

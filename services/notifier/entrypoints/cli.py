@@ -28,7 +28,7 @@ Structure = Annotated[str, typer.Option(help="The structure, e.g. CD31.")]
 @cli.command()
 def serve(
     port: Annotated[int | None, typer.Option(help="Defaults to SPIE_HTTP_PORT (8004).")] = None,
-    host: str = "127.0.0.1",
+    host: Annotated[str | None, typer.Option(help="Defaults to SPIE_HTTP_HOST.")] = None,
 ) -> None:
     """Run the inbox page, the Kafka subscribers and the delivery workers."""
     import uvicorn
@@ -39,7 +39,7 @@ def serve(
     configure(settings)
     uvicorn.run(
         create_app(settings),
-        host=host,
+        host=host or settings.http_host,
         port=port or settings.http_port,
         log_config=None,
         access_log=False,
