@@ -15,13 +15,14 @@ class Advice(NamedTuple):
     rewording: str
 
 
+# Read after "en raison …".
 GROUNDS = {
-    "sex": "le sexe",
-    "age": "l'âge",
-    "family_situation": "la situation de famille",
-    "origin": "l'origine",
-    "health": "l'état de santé ou le handicap",
-    "other": "un motif interdit",
+    "sex": "du sexe",
+    "age": "de l'âge",
+    "family_situation": "de la situation de famille",
+    "origin": "de l'origine",
+    "health": "de l'état de santé ou du handicap",
+    "other": "d'un motif interdit",
 }
 LAW = {
     "L1142-1": "Article L1142-1 du Code du travail : nul ne peut mentionner dans une offre"

@@ -103,6 +103,7 @@ class NeedForm:
             name: str(form.get(name) or "").strip()
             for name in (*TEXTS, *NUMBERS, *BOOLS, "commune", "start_date", "external_ref")
         }
+        values["rome_code"] = values["rome_code"].upper()
         values["autres_competences"] = str(form.get("autres_competences") or "")
         values["skills"] = [str(v) for v in form.getlist("skills") if str(v).strip()]
         values["schedules"] = [str(v) for v in form.getlist("schedules")]

@@ -95,7 +95,11 @@ def _form_page(
     notice: str = "",
 ) -> HTMLResponse:
     snapshot = _intake(request).snapshot
-    rome = form.values.get("rome_code") or (prepared.coding.rome_code if prepared else None)
+    rome = (
+        form.values.get("rome_code")
+        or (prepared.coding.rome_code if prepared else None)
+        or (record.payload.rome_code if record else None)
+    )
     flags = []
     if prepared is not None:
         flags = flags_of(
@@ -183,7 +187,7 @@ async def post_need(request: Request, user: FederationUserDep) -> Response:
     return RedirectResponse(f"/federation/besoins/{record.payload.need_id}?publie=1", 303)
 
 
-@router.get("/besoins/{need_id}")
+@router.get("/besoins/{need_id:uuid}")
 async def need_page(
     request: Request, user: FederationUserDep, need_id: UUID, publie: str = ""
 ) -> HTMLResponse:
@@ -228,7 +232,7 @@ async def _need_view(
     )
 
 
-@router.get("/besoins/{need_id}/modifier")
+@router.get("/besoins/{need_id:uuid}/modifier")
 async def edit_form(request: Request, user: FederationUserDep, need_id: UUID) -> HTMLResponse:
     record = await _need(request, user, need_id)
     if record.status != "open":
@@ -237,7 +241,7 @@ async def edit_form(request: Request, user: FederationUserDep, need_id: UUID) ->
     return _form_page(request, user, form, record=record)
 
 
-@router.post("/besoins/{need_id}/modifier", response_model=None)
+@router.post("/besoins/{need_id:uuid}/modifier", response_model=None)
 async def edit_need(request: Request, user: FederationUserDep, need_id: UUID) -> Response:
     posted = await request.form()
     check_csrf(request, user, form_text(posted, "csrf"))
@@ -267,7 +271,7 @@ async def edit_need(request: Request, user: FederationUserDep, need_id: UUID) ->
     return RedirectResponse(f"/federation/besoins/{need_id}", 303)
 
 
-@router.post("/besoins/{need_id}/cloture", response_model=None)
+@router.post("/besoins/{need_id:uuid}/cloture", response_model=None)
 async def close_need(request: Request, user: FederationUserDep, need_id: UUID) -> Response:
     posted = await request.form()
     check_csrf(request, user, form_text(posted, "csrf"))
