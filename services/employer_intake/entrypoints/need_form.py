@@ -72,6 +72,8 @@ LABELS = {
     "start_date": "Date de début",
     "open_to_beginners": "Ouvert aux débutants",
     "external_ref": "Votre référence",
+    "(line)": "Ligne",
+    "(columns)": "Colonnes",
 }
 
 
