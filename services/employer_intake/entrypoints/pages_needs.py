@@ -277,17 +277,8 @@ async def close_need(request: Request, user: FederationUserDep, need_id: UUID) -
     check_csrf(request, user, form_text(posted, "csrf"))
     record = await _need(request, user, need_id)
     chosen = {"issue": form_text(posted, "issue"), "motif": form_text(posted, "motif")}
-    errors: dict[str, str] = {}
-    body: CloseRequest | None = None
-    if chosen["issue"] not in CLOSE_REASONS:
-        errors["issue"] = "Choisissez : pourvu ou annulé."
-    if len(chosen["motif"]) > 500:
-        errors["motif"] = "Le motif fait au plus 500 caractères."
-    try:
-        body = _close_request(chosen) if not errors else None
-    except ValidationError:
-        errors["motif"] = "Le motif contient un caractère qui ne s'écrit pas : retirez-le."
-    if body is None or errors:
+    body, errors = _close_request(chosen)
+    if body is None:
         return await _need_view(request, user, record, errors=errors, close=chosen, status=422)
     try:
         await handlers.close_need(
@@ -304,10 +295,22 @@ async def close_need(request: Request, user: FederationUserDep, need_id: UUID) -
     return RedirectResponse(f"/federation/besoins/{need_id}", 303)
 
 
-def _close_request(chosen: dict[str, str]) -> CloseRequest:
-    return CloseRequest.model_validate(
-        {"reason": CLOSE_REASONS[chosen["issue"]], "comment": chosen["motif"] or None}
-    )
+def _close_request(chosen: dict[str, str]) -> tuple[CloseRequest | None, dict[str, str]]:
+    """The API's CloseRequest from the form, or the errors by field."""
+    errors: dict[str, str] = {}
+    if chosen["issue"] not in CLOSE_REASONS:
+        errors["issue"] = "Choisissez : pourvu ou annulé."
+    if len(chosen["motif"]) > 500:
+        errors["motif"] = "Le motif fait au plus 500 caractères."
+    if errors:
+        return None, errors
+    try:
+        body = CloseRequest.model_validate(
+            {"reason": CLOSE_REASONS[chosen["issue"]], "comment": chosen["motif"] or None}
+        )
+    except ValidationError:
+        return None, {"motif": "Le motif contient un caractère invisible : retirez-le."}
+    return body, {}
 
 
 # --- the export --------------------------------------------------------------------------------
@@ -323,7 +326,7 @@ EXPORT_COLUMNS = (
     "code_insee",
     "code_rome",
     "postes",
-    "motif_cloture",
+    "cloture",  # pourvu or annulé; the free comment stays out: it may name someone
     # The counts (issue 21's NeedReachComputed): empty until the intake stores them.
     "profils_compatibles",
     "propositions",
