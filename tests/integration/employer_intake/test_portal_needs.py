@@ -172,7 +172,8 @@ async def test_a_need_is_edited_then_closed_from_its_page(
     )
     assert closed.status_code == 303
     page = await client.get(f"/federation/besoins/{need}", headers=portal.headers)
-    assert "Pourvu" in page.text and "GEIQ" in page.text and "Clore le besoin" not in page.text
+    assert '<span class="badge">Pourvu</span>' in page.text and "GEIQ" in page.text
+    assert "Clore le besoin" not in page.text
     late = await client.get(f"/federation/besoins/{need}/modifier", headers=portal.headers)
     assert late.status_code == 409
 
@@ -266,7 +267,8 @@ async def test_another_federation_gets_404_on_every_url_of_a_need(
     assert need not in (await client.get("/federation", headers=other.headers)).text
     assert need not in (await client.get("/federation/export.csv", headers=other.headers)).text
     page = await client.get(base, headers=portal.headers)
-    assert "35 h par semaine" in page.text and "Pourvu" not in page.text  # nothing changed
+    assert "35 h par semaine" in page.text  # nothing changed
+    assert '<span class="badge">Ouvert</span>' in page.text
 
 
 async def test_the_export_lists_the_federations_needs_and_nothing_about_candidates(
