@@ -11,6 +11,7 @@ owner's same request succeeds and returns the data (positive control). Nothing p
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 import time
 import uuid
@@ -54,6 +55,8 @@ PUBLIC: dict[tuple[str, str, str], str] = {
     " référent only, to the caller's own session",
     ("candidate_profile", "GET", "/espace/static/diagnostic.js"): "the diagnostic form's script",
     ("candidate_profile", "GET", "/espace/passeport/copier.js"): "the passeport page's script",
+    ("employer_intake", "GET", "/federation/static/besoin.js"): "the portal's need form script",
+    ("employer_intake", "GET", "/federation/static/import.js"): "the portal's import script",
     **{
         ("candidate_profile", method, path): "a passeport link is its own key (no session): an"
         " unknown, revoked or expired link, another passeport's link and a forged form token are"
@@ -314,6 +317,7 @@ class Call:
     params: dict[str, str] | None = None
     content: bytes | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Any] | None = None  # a multipart upload (the attempt's form goes beside)
 
 
 @dataclass
@@ -1054,6 +1058,158 @@ def passeport_plans() -> dict[tuple[str, str], PlanMaker]:
     }
 
 
+def federation_pass(world: World, name: str, ring: Keyring | None = None) -> DoorPass:
+    """A user of federation `name` as the front door vouches for them (the portal's pages)."""
+    keyring = ring or load_base_settings().keyring()
+    session = uuid.uuid4()
+    header = issue(
+        keyring,
+        role="federation",
+        subject=str(uuid.uuid4()),
+        scope=world.federation[name],
+        lifetime=timedelta(minutes=2),
+    )
+    return DoorPass(
+        {IDENTITY_HEADER: header},
+        {sessions.COOKIE: sessions.cookie_value(keyring, session)},
+        sessions.csrf_token(keyring, session),
+    )
+
+
+def portal_plans() -> dict[tuple[str, str], PlanMaker]:
+    """The federations' portal: nobody without the door's word, nobody with a forged one, and a
+    user of A on B's need gets nothing (404); B itself gets the page. Where a page holds no
+    federation's data (a blank form, the suggestions), A's own use is legitimate: only the
+    first two attack it."""
+    forged_ring = Keyring(b"not-the-real-root-secret-0123456789")
+    need_form = {
+        "title": "Coffreur / Coffreuse",
+        "employer_name": "Pierres Sécurité",
+        "commune": "Saint-Gaudens (31483)",
+        "contract_type": "CDD",
+        "hours_per_week": "30",
+        "positions": "1",
+        "driving_licence_required": "non",
+        "open_to_beginners": "non",
+    }
+
+    def typed(kind: str) -> Callable[[httpx.Response], bool]:
+        return lambda r: r.headers.get("content-type", "").startswith(kind) and len(r.text) > 2
+
+    def plan_for(
+        method: str,
+        suffix: str,
+        *,
+        form: dict[str, str] | None = None,
+        files: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+        on_need: bool = False,
+        fresh: bool = False,
+        tenant_data: bool = True,
+        owner_status: int = 200,
+        shows: Callable[[httpx.Response], bool] | None = None,
+    ) -> PlanMaker:
+        async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+            a, b = federation_pass(world, "A"), federation_pass(world, "B")
+            forged = federation_pass(world, "B", forged_ring)
+            need = await fresh_need(world, http) if fresh else world.need
+            base = world.urls["employer_intake"]
+            url = f"{base}/federation/besoins/{need}{suffix}" if on_need else f"{base}{suffix}"
+            post = method == "POST"
+            attempts = [
+                Attempt(NO_CREDENTIAL, form={"csrf": b.csrf} if post else {}),
+                Attempt(
+                    FORGED, forged.headers, forged.cookies, {"csrf": forged.csrf} if post else {}
+                ),
+            ]
+            if tenant_data:
+                attempts.append(
+                    Attempt(OTHER_TENANT, a.headers, a.cookies, {"csrf": a.csrf} if post else {})
+                )
+            return Plan(
+                Call(method, url, data=form, files=files, params=params),
+                attempts,
+                Attempt("owner", b.headers, b.cookies, {"csrf": b.csrf} if post else {}),
+                shows or contains(need),
+                changes_victim=post,
+                owner_status=owner_status,
+                owner_sees_data=owner_status == 200,
+            )
+
+        return plan
+
+    line = "employer_name,title,commune_insee,contract_type,hours_per_week\n"
+    upload = {"fichier": ("besoins.csv", f"{line}Pierres,Manœuvre,31483,CDD,35\n", "text/csv")}
+    refused = base64.b64encode(b"ligne;motifs\r\n3;Heures par semaine\r\n").decode()
+    need = "/federation/besoins/{need_id:uuid}"
+    return {
+        ("GET", "/federation"): plan_for("GET", "/federation"),
+        ("GET", "/federation/export.csv"): plan_for("GET", "/federation/export.csv"),
+        ("GET", need): plan_for("GET", "", on_need=True),
+        ("GET", f"{need}/modifier"): plan_for("GET", "/modifier", on_need=True),
+        ("POST", f"{need}/modifier"): plan_for(
+            "POST",
+            "/modifier",
+            form={**need_form, "action": "publier"},
+            on_need=True,
+            fresh=True,
+            owner_status=303,
+        ),
+        ("POST", f"{need}/cloture"): plan_for(
+            "POST", "/cloture", form={"issue": "annule"}, on_need=True, fresh=True, owner_status=303
+        ),
+        ("GET", "/federation/besoins/nouveau"): plan_for(
+            "GET", "/federation/besoins/nouveau", tenant_data=False, shows=contains("<form")
+        ),
+        # Checking stores nothing: the owner's control is the checked form, shown again.
+        ("POST", "/federation/besoins/nouveau"): plan_for(
+            "POST",
+            "/federation/besoins/nouveau",
+            form={**need_form, "action": "verifier"},
+            tenant_data=False,
+            shows=contains("Vérification avant publication"),
+        ),
+        ("GET", "/federation/import"): plan_for(
+            "GET", "/federation/import", tenant_data=False, shows=contains("<form")
+        ),
+        ("POST", "/federation/import"): plan_for(
+            "POST",
+            "/federation/import",
+            files=upload,
+            tenant_data=False,
+            shows=contains("1 besoin publié"),
+        ),
+        ("POST", "/federation/import/refus.csv"): plan_for(
+            "POST",
+            "/federation/import/refus.csv",
+            form={"contenu": refused},
+            tenant_data=False,
+            shows=contains("Heures par semaine"),
+        ),
+        ("GET", "/federation/api/metiers"): plan_for(
+            "GET",
+            "/federation/api/metiers",
+            params={"q": "coffreur"},
+            tenant_data=False,
+            shows=typed("application/json"),
+        ),
+        ("GET", "/federation/api/competences"): plan_for(
+            "GET",
+            "/federation/api/competences",
+            params={"rome": "F1701"},
+            tenant_data=False,
+            shows=typed("application/json"),
+        ),
+        ("GET", "/federation/api/communes"): plan_for(
+            "GET",
+            "/federation/api/communes",
+            params={"q": "saint-gau"},
+            tenant_data=False,
+            shows=typed("application/json"),
+        ),
+    }
+
+
 def ops_plan(service: str, path: str) -> PlanMaker:
     async def plan(world: World, http: httpx.AsyncClient) -> Plan:
         attempts = [
@@ -1083,6 +1239,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("candidate_profile", workspace_plans()),
         ("candidate_profile", diagnostic_plans()),
         ("candidate_profile", passeport_plans()),
+        ("employer_intake", portal_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:
@@ -1187,6 +1344,7 @@ async def send(http: httpx.AsyncClient, call: Call, who: Attempt) -> httpx.Respo
         data=data,
         params=call.params,
         content=call.content,
+        files=call.files,
         headers={**call.extra_headers, **who.headers, **cookie_header(who.cookies)},
     )
 

@@ -126,7 +126,9 @@ async def list_needs(
     commune: str | None,
     limit: int,
     offset: int,
+    open_first: bool = False,
 ) -> tuple[list[NeedRecord], int]:
+    """Newest first; `open_first` (the portal's list): the open needs before the closed ones."""
     where = (
         "federation = $1 and ($2::text is null or status = $2)"
         " and ($3::text is null or rome_code = $3) and ($4::text is null or commune_insee = $4)"
@@ -134,9 +136,10 @@ async def list_needs(
     args = (federation, status, rome_code, commune)
     count_sql = f"select count(*) from intake.needs where {where}"  # noqa: S608
     total: int = await conn.fetchval(count_sql, *args)
+    order = "status <> 'open', " if open_first else ""
     rows = await conn.fetch(
         f"select {_COLUMNS} from intake.needs where {where}"  # noqa: S608
-        " order by created_at desc, need_id limit $5 offset $6",
+        f" order by {order}created_at desc, need_id limit $5 offset $6",
         *args,
         limit,
         offset,

@@ -76,10 +76,14 @@ def parse(body: bytes, *, kind: str, max_rows: int) -> list[Row]:
     return rows
 
 
-def parse_csv(text: str) -> list[Row]:
+def csv_delimiter(text: str) -> str:
+    """ ";" (what French spreadsheets write) or ",", as the header line uses most."""
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def parse_csv(text: str) -> list[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text), strict=True)
     header = _header(reader)
     rows: list[Row] = []
     previous_end = reader.line_num

@@ -34,6 +34,9 @@ from ..bootstrap import Container, bootstrap
 from ..handlers import Intake
 from ..settings import SCHEMA, IntakeSettings, load_settings
 from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_handlers
+from .pages_api import router as portal_api_router
+from .pages_import import router as portal_import_router
+from .pages_needs import router as portal_needs_router
 from .routes import router
 from .routes_identity import router as identity_router
 from .subscribers import register
@@ -117,6 +120,9 @@ def create_app(
     app.state.workers = workers
     app.include_router(router)
     app.include_router(identity_router)
+    app.include_router(portal_needs_router)
+    app.include_router(portal_import_router)
+    app.include_router(portal_api_router)
     install_error_handlers(app)
     install_pages(app)  # the portal's pages: the shared look, sign-in through the front door
     install_page_errors(app)

@@ -35,10 +35,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def body_limit_of(*, json_limit: int, bulk_limit: int) -> Callable[[str], int]:
-    """The body ceiling of a route, for shared.body_limit.BodySizeLimit: files go to /bulk."""
+    """The body ceiling of a route, for shared.body_limit.BodySizeLimit: files go to /bulk, or
+    to the portal's import (the file, then its refused lines posted back)."""
 
     def limit_for(path: str) -> int:
-        return bulk_limit if path.endswith("/bulk") else json_limit
+        is_file = path.endswith("/bulk") or path.startswith("/federation/import")
+        return bulk_limit if is_file else json_limit
 
     return limit_for
 
