@@ -34,6 +34,7 @@ from ..bootstrap import Container, bootstrap
 from ..handlers import Intake
 from ..settings import SCHEMA, IntakeSettings, load_settings
 from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_handlers
+from .pages_admin import router as admin_pages
 from .routes import router
 from .routes_identity import router as identity_router
 from .subscribers import register
@@ -117,6 +118,7 @@ def create_app(
     app.state.workers = workers
     app.include_router(router)
     app.include_router(identity_router)
+    app.include_router(admin_pages)  # the federation's users and API keys
     install_error_handlers(app)
     install_pages(app)  # the portal's pages: the shared look, sign-in through the front door
     install_page_errors(app)
