@@ -17,7 +17,7 @@ from faststream.specification import AsyncAPI
 from pydantic import Field
 
 from shared.body_limit import BodySizeLimit
-from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
+from shared.contracts import FederationUserUpserted, NeedClosed, NeedPosted, NeedUpdated
 from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.kafka.broker import make_broker
@@ -27,7 +27,7 @@ from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.referential.snapshot import Snapshot
 from shared.supervisor import Supervisor
-from shared.topics import NEEDS
+from shared.topics import FEDERATION_USERS, NEEDS
 from shared.web.pages import install_pages
 
 from ..bootstrap import Container, bootstrap
@@ -150,6 +150,13 @@ def create_asyncapi_app() -> FastStream:
         description="NeedPosted, NeedUpdated, NeedClosed, keyed by need_id, relayed in order"
         " per need from the intake's transactional outbox (idempotent producer, acks=all).",
         schema=Annotated[union, Field(discriminator="event_type")],
+    )
+    broker.publisher(
+        FEDERATION_USERS.name,
+        title=FEDERATION_USERS.name,
+        description="FederationUserUpserted, keyed by user_id, from the same outbox: the"
+        " federations' portal users, for the notifier's sign-in.",
+        schema=FederationUserUpserted,
     )
     return FastStream(
         broker,
