@@ -29,6 +29,7 @@ from shared.login_token import issue_login_token
 from shared.web.door import IDENTITY_HEADER
 
 from .helpers import SmtpInbox, body_of, eventually
+from .test_notifier import signed_in  # the link is the user's: the same sign-in
 
 pytestmark = pytest.mark.integration
 
@@ -124,14 +125,6 @@ def notice_of(page: str) -> str:
     return found.group(1)
 
 
-async def sign_in(app: Any, settings: NotifierSettings, user_id: uuid.UUID) -> httpx.AsyncClient:
-    client = browser(app)
-    token = issue_login_token(settings.keyring(), user_id, datetime.now(UTC) + timedelta(hours=1))
-    signed = await client.post("/connexion", data={"jeton": token})
-    assert signed.status_code == 303, signed.text
-    return client
-
-
 async def test_a_federation_user_gets_a_link_and_signs_in_to_the_portal(
     app: Any,
     notifier_settings: NotifierSettings,
@@ -190,7 +183,7 @@ async def test_the_inbox_sends_a_federation_user_back_to_the_portal(
     unique: str,
 ) -> None:
     user_id = await known_user(broker, db, f"FED{unique}")
-    async with await sign_in(app, notifier_settings, user_id) as client:
+    async with signed_in(app, notifier_settings, user_id) as client:
         inbox = await client.get("/boite")
         act = await client.post(f"/alertes/{uuid.uuid4()}/suivi", data={"decision": "contacted"})
         counts = await client.get(f"/boite/api/nouvelles?ids={uuid.uuid4()}")
@@ -215,7 +208,7 @@ async def test_deactivation_ends_a_federation_users_session_and_refuses_their_li
     unused = issue_login_token(
         notifier_settings.keyring(), user_id, datetime.now(UTC) + timedelta(hours=1)
     )
-    async with await sign_in(app, notifier_settings, user_id) as client:
+    async with signed_in(app, notifier_settings, user_id) as client:
         before = await client.get("/session/porte")
         assert IDENTITY_HEADER in before.headers  # control: the session is open
         await publish_event(broker, user_event(user_id, federation, active=False))
