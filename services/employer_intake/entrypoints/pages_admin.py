@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import federation_users as users
 from ..adapters import pg_api_keys
@@ -58,7 +58,7 @@ async def users_create(
     email: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "member",
     csrf: Annotated[str, Form()] = "",
-) -> HTMLResponse | RedirectResponse:
+) -> Response:
     check_csrf(request, user, csrf)
     require_admin(user)
     new, errors = check_new_user(name, email, role)
