@@ -19,6 +19,7 @@ import asyncpg
 from shared.contracts import (
     AlertChannel,
     AlertSent,
+    FederationUserUpserted,
     MatchFeedbackGiven,
     MatchFound,
     ReferentUpserted,
@@ -26,9 +27,10 @@ from shared.contracts import (
 from shared.outbox import enqueue_event, enqueue_events, forget_keys
 
 from .adapters import access_repo, alerts_repo, deliveries_repo, referents_repo
+from .adapters import federation_access_repo as federation_repo
 from .adapters.db import connection, transaction
 from .domain.feedback import check_may_act, parse_decision
-from .domain.model import Alert, Referent
+from .domain.model import Alert, FederationAccount, Referent
 from .domain.schedule import plan_deliveries
 
 SCHEMA = "notifier"
@@ -185,6 +187,27 @@ async def handle_referent_upserted(
         waiting = await alerts_repo.unplanned_alerts(conn, referent_id=p.referent_id)
         await _plan(conn, [(a, referent) for a in waiting], clock())
     return len(waiting)
+
+
+async def handle_federation_user_upserted(
+    event: FederationUserUpserted, *, pool: asyncpg.Pool, clock: Clock
+) -> bool:
+    """Keep the federation's user, so that they can sign in; True when this event was newer."""
+    p = event.payload
+    account = FederationAccount(
+        user_id=p.user_id,
+        federation=p.federation,
+        name=p.name,
+        email=str(p.email),
+        role=p.role,
+        active=p.active,
+    )
+    async with transaction(pool) as conn:
+        stored = await federation_repo.upsert(conn, account=account, occurred_at=event.occurred_at)
+        if stored and not account.active:
+            # Deactivation closes the portal at once: sessions end, unused links are refused.
+            await federation_repo.revoke_all(conn, user_id=p.user_id, now=clock())
+    return stored
 
 
 async def handle_profile_shared(

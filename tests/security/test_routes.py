@@ -127,6 +127,7 @@ class World:
     profile_body: dict[str, Any] = field(default_factory=dict)
     alert: str = ""
     sessions: dict[str, tuple[str, str]] = field(default_factory=dict)  # cookie, csrf
+    portal_admin: dict[str, str] = field(default_factory=dict)  # federation -> its admin's id
 
     @property
     def employer(self) -> str:
@@ -177,6 +178,7 @@ def make_tenants(world: World) -> None:
             "services.employer_intake", "create-api-key", "--federation", world.federation[name]
         )
         world.api_key[name] = out.strip().splitlines()[-1]
+        world.portal_admin[name] = new_portal_user(world, name, admin=True)
     for name in ("X", "Y", "Z"):
         world.structure[name] = f"SEC{world.run}{name}"
         out, err = cli(
@@ -193,6 +195,19 @@ def make_tenants(world: World) -> None:
         found = re.search(r"inbox sign-in token (\S+)", err)
         assert found is not None
         world.sign_in[name] = found.group(1)
+
+
+def portal_email(world: World, name: str, who: str) -> str:
+    return f"{who}.{name.lower()}.{world.run.lower()}@federation.example.org"
+
+
+def new_portal_user(world: World, name: str, *, admin: bool = False) -> str:
+    """A user of federation `name`'s portal, created as ops would; their id."""
+    who = "admin" if admin else f"membre-{uuid.uuid4().hex[:6]}"
+    args = ["--federation", world.federation[name], "--name", f"Fédé {name} {who}"]
+    args += ["--email", portal_email(world, name, who)] + (["--admin"] if admin else [])
+    out, _ = cli("services.employer_intake", "create-federation-user", *args)
+    return out.strip().splitlines()[-1]
 
 
 async def make_victims(world: World, http: httpx.AsyncClient) -> None:
@@ -1058,24 +1073,6 @@ def passeport_plans() -> dict[tuple[str, str], PlanMaker]:
     }
 
 
-def federation_pass(world: World, name: str, ring: Keyring | None = None) -> DoorPass:
-    """A user of federation `name` as the front door vouches for them (the portal's pages)."""
-    keyring = ring or load_base_settings().keyring()
-    session = uuid.uuid4()
-    header = issue(
-        keyring,
-        role="federation",
-        subject=str(uuid.uuid4()),
-        scope=world.federation[name],
-        lifetime=timedelta(minutes=2),
-    )
-    return DoorPass(
-        {IDENTITY_HEADER: header},
-        {sessions.COOKIE: sessions.cookie_value(keyring, session)},
-        sessions.csrf_token(keyring, session),
-    )
-
-
 def portal_plans() -> dict[tuple[str, str], PlanMaker]:
     """The federations' portal: nobody without the door's word, nobody with a forged one, and a
     user of A on B's need gets nothing (404); B itself gets the page. Where a page holds no
@@ -1110,8 +1107,8 @@ def portal_plans() -> dict[tuple[str, str], PlanMaker]:
         shows: Callable[[httpx.Response], bool] | None = None,
     ) -> PlanMaker:
         async def plan(world: World, http: httpx.AsyncClient) -> Plan:
-            a, b = federation_pass(world, "A"), federation_pass(world, "B")
-            forged = federation_pass(world, "B", forged_ring)
+            a, b = portal_pass(world, "A"), portal_pass(world, "B")
+            forged = portal_pass(world, "B", forged_ring)
             need = await fresh_need(world, http) if fresh else world.need
             base = world.urls["employer_intake"]
             url = f"{base}/federation/besoins/{need}{suffix}" if on_need else f"{base}{suffix}"
@@ -1229,6 +1226,124 @@ def ops_plan(service: str, path: str) -> PlanMaker:
     return plan
 
 
+def portal_pass(world: World, name: str, ring: Keyring | None = None) -> DoorPass:
+    """Federation `name`'s admin as the front door vouches for them (the portal's pages)."""
+    keyring = ring or load_base_settings().keyring()
+    session = uuid.uuid4()
+    header = issue(
+        keyring,
+        role="federation",
+        subject=world.portal_admin[name],
+        scope=world.federation[name],
+        lifetime=timedelta(minutes=2),
+    )
+    return DoorPass(
+        {IDENTITY_HEADER: header},
+        {sessions.COOKIE: sessions.cookie_value(keyring, session)},
+        sessions.csrf_token(keyring, session),
+    )
+
+
+def portal_admin_plans() -> dict[tuple[str, str], PlanMaker]:
+    """The federation's users and API keys: nobody without the door's word, nobody with a forged
+    one; A's admin sees only A's users and keys and gets 404 on B's; B's admin gets in."""
+    forged_ring = Keyring(b"not-the-real-root-secret-0123456789")
+
+    def page(
+        method: str,
+        path: Callable[[World, httpx.AsyncClient], Awaitable[str]],
+        leaked: Callable[[World], Callable[[httpx.Response], bool]],
+        *,
+        form: Callable[[World, str], dict[str, str]] | None = None,
+        changes_victim: bool = False,
+        owner_status: int = 200,
+    ) -> PlanMaker:
+        async def plan(world: World, http: httpx.AsyncClient) -> Plan:
+            a, b = portal_pass(world, "A"), portal_pass(world, "B")
+            forged = portal_pass(world, "B", forged_ring)
+
+            def fields(pass_: DoorPass, who: str) -> dict[str, str]:
+                # Each caller's form is its own (a new address each): one cannot spoil another's.
+                return {"csrf": pass_.csrf, **form(world, who)} if form else {}
+
+            attempts = [
+                Attempt(NO_CREDENTIAL, form=fields(b, "nobody")),
+                Attempt(FORGED, forged.headers, forged.cookies, fields(forged, "forged")),
+                Attempt(OTHER_TENANT, a.headers, a.cookies, fields(a, "other")),
+            ]
+            url = f"{world.urls['employer_intake']}{await path(world, http)}"
+            return Plan(
+                Call(method, url),
+                attempts,
+                Attempt("owner", b.headers, b.cookies, fields(b, "owner")),
+                leaked(world),
+                changes_victim=changes_victim,
+                owner_status=owner_status,
+                owner_sees_data=owner_status == 200,
+            )
+
+        return plan
+
+    def fixed(path: str) -> Callable[[World, httpx.AsyncClient], Awaitable[str]]:
+        async def get(world: World, http: httpx.AsyncClient) -> str:
+            return path
+
+        return get
+
+    async def b_member(world: World, http: httpx.AsyncClient) -> str:
+        return f"/federation/utilisateurs/{new_portal_user(world, 'B')}/acces"
+
+    async def b_key(world: World, http: httpx.AsyncClient) -> str:
+        b = portal_pass(world, "B")
+        r = await http.post(
+            f"{world.urls['employer_intake']}/federation/cles",
+            data={"label": "Clé à révoquer", "csrf": b.csrf},
+            headers={**b.headers, **cookie_header(b.cookies)},
+        )
+        assert r.status_code == 200, r.status_code
+        found = re.search(r"/federation/cles/([0-9a-f-]{36})/revoquer", r.text)
+        assert found is not None  # the newest key's form comes first
+        return found.group(0)
+
+    def b_admin(world: World) -> Callable[[httpx.Response], bool]:
+        return contains(portal_email(world, "B", "admin"))
+
+    def b_keys(world: World) -> Callable[[httpx.Response], bool]:
+        return contains(f"spie_{world.api_key['B'].split('_')[1]}_")
+
+    def new_user(world: World, who: str) -> dict[str, str]:
+        return {
+            "name": "Nouvelle Personne",
+            "email": portal_email(world, "B", f"{who}-{uuid.uuid4().hex[:6]}"),
+            "role": "member",
+        }
+
+    return {
+        ("GET", "/federation/utilisateurs"): page(
+            "GET", fixed("/federation/utilisateurs"), b_admin
+        ),
+        ("POST", "/federation/utilisateurs"): page(
+            "POST", fixed("/federation/utilisateurs"), b_admin, form=new_user, owner_status=303
+        ),
+        ("POST", "/federation/utilisateurs/{user_id:uuid}/acces"): page(
+            "POST",
+            b_member,
+            b_admin,
+            form=lambda w, who: {"actif": "0"},
+            changes_victim=True,
+            owner_status=303,
+        ),
+        ("GET", "/federation/cles"): page("GET", fixed("/federation/cles"), b_keys),
+        # A's admin makes a key for A (their right): the reply must show none of B's keys.
+        ("POST", "/federation/cles"): page(
+            "POST", fixed("/federation/cles"), b_keys, form=lambda w, who: {"label": who}
+        ),
+        ("POST", "/federation/cles/{key_id:uuid}/revoquer"): page(
+            "POST", b_key, b_keys, form=lambda w, who: {}, changes_victim=True, owner_status=303
+        ),
+    }
+
+
 def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
     plans: dict[tuple[str, str, str], PlanMaker] = {}
     for service, table in (
@@ -1240,6 +1355,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("candidate_profile", diagnostic_plans()),
         ("candidate_profile", passeport_plans()),
         ("employer_intake", portal_plans()),
+        ("employer_intake", portal_admin_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:

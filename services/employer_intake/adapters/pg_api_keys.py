@@ -75,3 +75,38 @@ async def keys_of(conn: asyncpg.Connection, *, federation: str | None) -> list[A
         federation,
     )
     return [ApiKey(**dict(r)) for r in rows]
+
+
+@dataclass(frozen=True)
+class KeyListing:
+    """What a federation's admin sees of a key (never the key, never its hash)."""
+
+    key_id: UUID
+    prefix: str
+    label: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+async def listing_of(conn: asyncpg.Connection, *, federation: str) -> list[KeyListing]:
+    rows = await conn.fetch(
+        "select key_id, prefix, label, created_at, expires_at, revoked_at from intake.api_keys"
+        " where federation = $1 order by revoked_at is not null, created_at desc",
+        federation,
+    )
+    return [KeyListing(**dict(r)) for r in rows]
+
+
+async def revoke_key_of(
+    conn: asyncpg.Connection, *, federation: str, key_id: UUID
+) -> ApiKey | None:
+    """Revoke one of the federation's keys; None when it has no such key."""
+    row = await conn.fetchrow(
+        "update intake.api_keys set revoked_at = coalesce(revoked_at, now())"
+        " where key_id = $1 and federation = $2"
+        " returning key_id, federation, prefix, expires_at, revoked_at",
+        key_id,
+        federation,
+    )
+    return None if row is None else ApiKey(**dict(row))

@@ -17,7 +17,7 @@ from faststream.specification import AsyncAPI
 from pydantic import Field
 
 from shared.body_limit import BodySizeLimit
-from shared.contracts import NeedClosed, NeedPosted, NeedUpdated
+from shared.contracts import FederationUserUpserted, NeedClosed, NeedPosted, NeedUpdated
 from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.kafka.broker import make_broker
@@ -27,13 +27,14 @@ from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.referential.snapshot import Snapshot
 from shared.supervisor import Supervisor
-from shared.topics import NEEDS
+from shared.topics import FEDERATION_USERS, NEEDS
 from shared.web.pages import install_pages
 
 from ..bootstrap import Container, bootstrap
 from ..handlers import Intake
 from ..settings import SCHEMA, IntakeSettings, load_settings
 from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_handlers
+from .pages_admin import router as admin_pages
 from .pages_api import router as portal_api_router
 from .pages_import import router as portal_import_router
 from .pages_needs import router as portal_needs_router
@@ -123,6 +124,7 @@ def create_app(
     app.include_router(portal_needs_router)
     app.include_router(portal_import_router)
     app.include_router(portal_api_router)
+    app.include_router(admin_pages)  # the federation's users and API keys
     install_error_handlers(app)
     install_pages(app)  # the portal's pages: the shared look, sign-in through the front door
     install_page_errors(app)
@@ -154,6 +156,13 @@ def create_asyncapi_app() -> FastStream:
         description="NeedPosted, NeedUpdated, NeedClosed, keyed by need_id, relayed in order"
         " per need from the intake's transactional outbox (idempotent producer, acks=all).",
         schema=Annotated[union, Field(discriminator="event_type")],
+    )
+    broker.publisher(
+        FEDERATION_USERS.name,
+        title=FEDERATION_USERS.name,
+        description="FederationUserUpserted, keyed by user_id, from the same outbox: the"
+        " federations' portal users, for the notifier's sign-in.",
+        schema=FederationUserUpserted,
     )
     return FastStream(
         broker,

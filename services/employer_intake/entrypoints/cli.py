@@ -1,5 +1,5 @@
 """`python -m services.employer_intake serve | create-api-key | revoke-api-key | list-api-keys |
-import-needs`."""
+create-federation-user | import-needs`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
+from uuid import UUID
 
 import asyncpg
 import typer
@@ -19,9 +20,12 @@ from shared.db.pool import connect
 from shared.logs import configure_logging
 
 from ..adapters import pg_api_keys
+from ..api_keys import issue_key
 from ..bootstrap import bootstrap, prepare_schema
 from ..bulk_import import BulkReport, import_rows
 from ..domain import apikeys, bulk
+from ..domain.federation_users import EmailTaken, check_new_user
+from ..federation_users import create_user_in
 from ..settings import IntakeSettings, load_settings
 
 cli = typer.Typer(add_completion=False, help="Employer intake: the federations' hiring needs.")
@@ -81,25 +85,48 @@ def create_api_key(
 ) -> None:
     """Create a key for a federation and print it once: it cannot be shown again."""
     settings = load_settings()
-    new = apikeys.generate()
     expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
-    kid, pepper = settings.keyring().current("api-key")
-    key_hash = apikeys.digest(new.key, pepper=pepper)
 
-    async def work(conn: asyncpg.Connection) -> None:
-        await pg_api_keys.create_key(
+    async def work(conn: asyncpg.Connection) -> apikeys.NewKey:
+        return await issue_key(
             conn,
+            keyring=settings.keyring(),
             federation=_federation(federation),
-            prefix=new.prefix,
-            key_hash=key_hash,
-            key_kid=kid,
             label=label,
             expires_at=expires,
         )
 
-    asyncio.run(_with_conn(settings, work))
+    new = asyncio.run(_with_conn(settings, work))
     console.print(f"key for {federation} (prefix {new.prefix}); store it now, it is not kept:")
     typer.echo(new.key)
+
+
+@cli.command("create-federation-user")
+def create_federation_user(
+    federation: Federation,
+    email: Annotated[str, typer.Option(help="Their work address: sign-in links go there.")],
+    name: Annotated[str, typer.Option(help="First name and name, shown on the portal.")],
+    admin: Annotated[bool, typer.Option("--admin", help="May manage users and API keys.")] = False,
+) -> None:
+    """Create a user of a federation's portal and print their id; the notifier learns of them
+    through FederationUserUpserted (outbox) and e-mails them a sign-in link when they ask."""
+    settings = load_settings()
+    user, errors = check_new_user(name, email, "admin" if admin else "member")
+    if user is None:
+        raise typer.BadParameter(" ".join(errors.values()))
+    federation = _federation(federation)
+
+    async def work(conn: asyncpg.Connection) -> UUID:
+        async with conn.transaction():
+            return (await create_user_in(conn, federation=federation, user=user)).user_id
+
+    try:
+        user_id = asyncio.run(_with_conn(settings, work))
+    except EmailTaken:
+        console.print(f"[red]another account already uses {user.email}")
+        raise typer.Exit(1) from None
+    console.print(f"{user.role} of {federation} created; they sign in with their e-mail address")
+    typer.echo(str(user_id))
 
 
 @cli.command("revoke-api-key")

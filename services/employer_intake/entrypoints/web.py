@@ -8,7 +8,7 @@ sign-in and sessions, vouches for a federation's user with a `federation` identi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
@@ -22,6 +22,7 @@ from shared.web import pages, sessions
 from shared.web.door import IDENTITY_HEADER, SignInRequired
 from shared.web.pages import templates_for
 
+from ..federation_users import get_user
 from .auth import container_of
 
 templates = templates_for(Path(__file__).parent / "templates")
@@ -35,11 +36,18 @@ class FederationUser:
     federation: str
     session_id: UUID | None
     csrf: str
+    # From the intake's own table, once the door's assertion is checked (federation_user).
+    user_name: str = ""
+    role: str = "member"
 
     # What the shared layout shows in its header.
     @property
     def name(self) -> str:
-        return self.federation
+        return self.user_name or self.federation
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     @property
     def structure(self) -> str:
@@ -61,11 +69,15 @@ def federation_user_of(request: Request, keyring: Keyring) -> FederationUser | N
 
 
 async def federation_user(request: Request) -> FederationUser:
-    user = federation_user_of(request, container_of(request).keyring)
-    if user is None:
+    """The user the door vouches for, as the intake's table knows them now: an unknown or
+    deactivated user, or one moved to another federation, signs in again."""
+    container = container_of(request)
+    user = federation_user_of(request, container.keyring)
+    stored = None if user is None else await get_user(container.pool, user_id=user.user_id)
+    if user is None or stored is None or not stored.active or stored.federation != user.federation:
         query = f"?{request.url.query}" if request.url.query else ""
         raise SignInRequired(request.url.path + query)
-    return user
+    return replace(user, user_name=stored.name, role=stored.role)
 
 
 FederationUserDep = Annotated[FederationUser, Depends(federation_user)]

@@ -22,6 +22,19 @@ class Referent:
 
 
 @dataclass(frozen=True)
+class FederationAccount:
+    """A federation's user, as FederationUserUpserted last described them: they sign in here
+    and the front door vouches for them to the federations' portal."""
+
+    user_id: UUID
+    federation: str
+    name: str
+    email: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True)
 class Alert:
     """One match as a référent sees it in the inbox (after erasure: no candidate, no text)."""
 

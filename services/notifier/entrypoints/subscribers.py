@@ -1,6 +1,6 @@
 """Kafka subscribers of the notifier (consumer group `notifier`).
 
-Ack policy, the same for the three topics: NACK_ON_ERROR with auto-commit off. The handlers are
+Ack policy, the same for the four topics: NACK_ON_ERROR with auto-commit off. The handlers are
 idempotent (unique constraints, newest-event-wins upserts), so redelivery is harmless, while an
 alert must never be lost. A message that cannot be understood goes to `<topic>.dlq` with the
 reason and is acknowledged; a transient failure (PostgreSQL or Kafka away: `shared/transient.py`)
@@ -24,6 +24,7 @@ from faststream.kafka.annotations import KafkaMessage
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from shared.contracts import (
+    FederationUserUpserted,
     MatchFound,
     ProfileErased,
     ProfileUpserted,
@@ -35,7 +36,7 @@ from shared.dlq.sender import send_to_dead_letter
 from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
-from shared.topics import CANDIDATES, MATCHES, REFERENTS, Topic
+from shared.topics import CANDIDATES, FEDERATION_USERS, MATCHES, REFERENTS, Topic
 from shared.transient import is_transient
 
 from .. import handlers
@@ -126,6 +127,11 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
         assert isinstance(event, ReferentUpserted)
         await handlers.handle_referent_upserted(event, pool=get().pool, clock=get().clock)
 
+    async def federation_user(record: ConsumerRecord) -> None:
+        event = _decode(record, FederationUserUpserted)
+        assert isinstance(event, FederationUserUpserted)
+        await handlers.handle_federation_user_upserted(event, pool=get().pool, clock=get().clock)
+
     async def candidate(record: ConsumerRecord) -> None:
         if record.value is None:  # tombstone: the key names the erased candidate
             try:
@@ -177,6 +183,10 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
     @subscriber(REFERENTS)
     async def on_referent(message: KafkaMessage) -> None:
         await _process(broker, message, referent)
+
+    @subscriber(FEDERATION_USERS)
+    async def on_federation_user(message: KafkaMessage) -> None:
+        await _process(broker, message, federation_user)
 
     @subscriber(CANDIDATES)
     async def on_candidate(message: KafkaMessage) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from shared import identity
 from shared.contracts.notifications import FeedbackDecision
 from shared.login_token import InvalidLoginToken, verify_login_token
 from shared.web import door, sessions
@@ -19,7 +20,7 @@ from shared.web.pages import templates_for
 from .. import access, handlers
 from ..bootstrap import Notifier
 from ..domain import errors, labels
-from ..domain.model import Referent
+from ..domain.model import FederationAccount, Referent
 
 templates = templates_for(Path(__file__).parent / "templates")
 templates.env.globals.update(labels=labels, decisions=labels.DECISIONS, reasons=labels.REASONS)
@@ -43,6 +44,22 @@ async def _referent(request: Request) -> Referent | None:
     if session_id is None:
         return None
     return await access.session_referent(pool=n.pool, session_id=session_id, now=n.clock())
+
+
+async def _federation_user(request: Request) -> FederationAccount | None:
+    """The signed-in federation user (their session opens the portal, never the inbox)."""
+    n = _notifier(request)
+    session_id = _session_id(request)
+    if session_id is None:
+        return None
+    return await access.session_federation_user(pool=n.pool, session_id=session_id, now=n.clock())
+
+
+async def _not_for_the_inbox(request: Request) -> RedirectResponse:
+    """Where a request of the inbox goes without a référent's session: a federation user to
+    their portal, anyone else to sign in."""
+    portal = await _federation_user(request) is not None
+    return RedirectResponse("/federation" if portal else "/connexion", status_code=303)
 
 
 def _login_page(
@@ -75,8 +92,9 @@ async def root() -> RedirectResponse:
 @router.get("/session/porte")
 async def door_check(request: Request) -> Response:
     """Asked by the front door for every page request: who this session cookie belongs to, as a
-    signed `referent` assertion in X-Spie-Identity (absent: not signed in). It names only the
-    caller's own référent id and structure."""
+    signed `referent` assertion in X-Spie-Identity, or a `federation` one for a federation
+    user's session (absent: not signed in). It names only the caller's own id and structure or
+    federation."""
     n = _notifier(request)
     referent = await _referent(request)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
@@ -85,6 +103,17 @@ async def door_check(request: Request) -> Response:
             n.keyring,
             referent_id=referent.referent_id,
             structure=referent.structure,
+            now=n.clock(),
+        )
+        return response
+    account = await _federation_user(request)
+    if account is not None:
+        response.headers[door.IDENTITY_HEADER] = identity.issue(
+            n.keyring,
+            role="federation",
+            subject=str(account.user_id),
+            scope=account.federation,
+            lifetime=door.DOOR_LIFETIME,
             now=n.clock(),
         )
     return response
@@ -100,7 +129,8 @@ async def login_form(
 
 
 LINK_SENT = (
-    "Si cette adresse est celle d'un référent du SPIE, un lien de connexion vient d'y être "
+    "Si cette adresse est celle d'un utilisateur du SPIE (référent ou fédération), un lien de "
+    "connexion vient d'y être "
     "envoyé. Il est valable {minutes} minutes et ne sert qu'une fois. Pensez à regarder dans "
     "les courriers indésirables."
 )
@@ -114,7 +144,8 @@ async def ask_link(
     suite: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """A single-use sign-in link by e-mail. The answer is the same whether or not the address
-    is a référent's, and the e-mail leaves after the answer (its time tells nothing either)."""
+    is a référent's or a federation user's, and the e-mail leaves after the answer (its time
+    tells nothing either)."""
     n = _notifier(request)
     email = email.strip()
     if not _looks_like_email(email):
@@ -145,6 +176,10 @@ async def ask_link(
     return _login_page(request, notice=LINK_SENT.format(minutes=minutes), next_path=suite)
 
 
+SPACES = {"referent": "à l'espace des référents", "federation": "au portail des fédérations"}
+HOMES = {"referent": "/boite", "federation": "/federation"}
+
+
 def _looks_like_email(email: str) -> bool:
     local, at, domain = email.partition("@")
     return bool(at and local and "." in domain and len(email) <= 254 and " " not in email)
@@ -154,9 +189,10 @@ async def _send_link(n: Notifier, mail: access.LinkMail, next_path: str) -> None
     link = f"{n.settings.public_url.rstrip('/')}/connexion?jeton={mail.token}"
     if next_path:
         link += f"&suite={quote(next_path, safe='/')}"
+    space = SPACES[mail.principal]
     body = (
         f"Bonjour {mail.name},\n\n"
-        "Voici votre lien de connexion à l'espace des référents du SPIE Haute-Garonne :\n\n"
+        f"Voici votre lien de connexion {space} du SPIE Haute-Garonne :\n\n"
         f"{link}\n\n"
         f"Il est valable jusqu'au {mail.expires_at:%d/%m/%Y à %H:%M} (UTC) "
         "et ne sert qu'une fois.\n"
@@ -181,17 +217,18 @@ async def login(
     n = _notifier(request)
     try:
         claim = verify_login_token(n.keyring, jeton, now=n.clock())
-        session_id = await access.sign_in(
+        opened = await access.sign_in(
             pool=n.pool, claim=claim, now=n.clock(), session_hours=n.settings.session_hours
         )
     except (InvalidLoginToken, errors.SignInRefused) as exc:
         return _login_page(
             request, error=f"Connexion refusée : {exc}.", status=401, next_path=suite
         )
-    response = RedirectResponse(door.local_path(suite) if suite else "/boite", status_code=303)
+    home = HOMES[opened.principal]
+    response = RedirectResponse(door.local_path(suite) if suite else home, status_code=303)
     response.set_cookie(
         sessions.COOKIE,
-        sessions.cookie_value(n.keyring, session_id),
+        sessions.cookie_value(n.keyring, opened.session_id),
         max_age=n.settings.session_hours * 3600,
         httponly=True,
         samesite="lax",
@@ -219,15 +256,24 @@ async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Respons
 
 @router.post("/deconnexion-partout")
 async def logout_everywhere(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
-    """End every session of the référent (other browsers too) and refuse unused links."""
+    """End every session of the référent or federation user (other browsers too) and refuse
+    unused links."""
     n = _notifier(request)
     referent = await _referent(request)
+    account = None if referent is not None else await _federation_user(request)
     session_id = _session_id(request)
-    if referent is None or session_id is None:
+    if (referent is None and account is None) or session_id is None:
         return RedirectResponse("/connexion", status_code=303)
     if not sessions.csrf_ok(n.keyring, session_id, csrf):
         return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
-    await access.sign_out_everywhere(pool=n.pool, referent_id=referent.referent_id, now=n.clock())
+    if referent is not None:
+        await access.sign_out_everywhere(
+            pool=n.pool, referent_id=referent.referent_id, now=n.clock()
+        )
+    elif account is not None:
+        await access.sign_out_federation_user_everywhere(
+            pool=n.pool, user_id=account.user_id, now=n.clock()
+        )
     return _signed_out("/connexion?partout=1")
 
 
@@ -256,7 +302,7 @@ async def _inbox_page(
 async def inbox(request: Request) -> Response:
     referent = await _referent(request)
     if referent is None:
-        return RedirectResponse("/connexion", status_code=303)
+        return await _not_for_the_inbox(request)
     return await _inbox_page(request, referent)
 
 
@@ -304,7 +350,7 @@ async def act(
     n = _notifier(request)
     referent = await _referent(request)
     if referent is None:
-        return RedirectResponse("/connexion", status_code=303)
+        return await _not_for_the_inbox(request)
     session_id = _session_id(request)
     if session_id is None or not sessions.csrf_ok(n.keyring, session_id, csrf):
         return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)

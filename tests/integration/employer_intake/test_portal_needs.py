@@ -9,50 +9,41 @@ import html
 import io
 import re
 import uuid
-from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
+import pytest_asyncio
 from fastapi import FastAPI
 
-from shared import identity
-from shared.web import sessions
-from shared.web.door import IDENTITY_HEADER
+from tests.integration.employer_intake.portal import PortalSession, portal_user
 
 pytestmark = pytest.mark.integration
 Form = dict[str, Any]
 
 
 class Portal:
-    """A federation's user as the door vouches for them: headers (identity, cookie) and the
-    forms' token."""
+    """A federation's user (a row of the intake's table) as the door vouches for them: headers
+    (identity, cookie) and the forms' token."""
 
-    def __init__(self, app: FastAPI, federation: str) -> None:
-        keyring = app.state.container.keyring
-        session_id = uuid.uuid4()
-        self.federation = federation
-        self.csrf = sessions.csrf_token(keyring, session_id)
-        assertion = identity.issue(
-            keyring,
-            role="federation",
-            subject=str(uuid.uuid4()),
-            scope=federation,
-            lifetime=timedelta(minutes=2),
-        )
-        cookie = sessions.cookie_value(keyring, session_id)
-        self.headers = {IDENTITY_HEADER: assertion, "Cookie": f"{sessions.COOKIE}={cookie}"}
+    def __init__(self, session: PortalSession) -> None:
+        self.federation = session.user.federation
+        self.csrf = session.csrf
+        cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+        self.headers = {**session.headers, "Cookie": cookie}
 
 
-@pytest.fixture
-def portal(intake_app: FastAPI, federation: str) -> Portal:
-    return Portal(intake_app, federation)
+@pytest_asyncio.fixture
+async def portal(intake_app: FastAPI, federation: str) -> Portal:
+    container = intake_app.state.container
+    return Portal(await portal_user(container.pool, container.keyring, federation))
 
 
-@pytest.fixture
-def other(intake_app: FastAPI, federation: str) -> Portal:
-    return Portal(intake_app, f"{federation}X")
+@pytest_asyncio.fixture
+async def other(intake_app: FastAPI, federation: str) -> Portal:
+    container = intake_app.state.container
+    return Portal(await portal_user(container.pool, container.keyring, f"{federation}X"))
 
 
 def need_form(**changes: Any) -> Form:

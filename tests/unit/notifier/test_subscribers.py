@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from services.notifier.entrypoints.subscribers import register
-from shared.topics import CANDIDATES, MATCHES
+from shared.contracts import ReferentUpserted, encode_event
+from shared.topics import CANDIDATES, FEDERATION_USERS, MATCHES
 
 
 def broker_with_dlq_spy() -> tuple[KafkaBroker, list[tuple[str, Any]]]:
@@ -23,7 +25,7 @@ def broker_with_dlq_spy() -> tuple[KafkaBroker, list[tuple[str, Any]]]:
     async def spy(message: KafkaMessage) -> None:
         seen.append((message.raw_message.topic, message.headers))
 
-    for topic in (MATCHES.dlq.name, CANDIDATES.dlq.name):
+    for topic in (MATCHES.dlq.name, CANDIDATES.dlq.name, FEDERATION_USERS.dlq.name):
         broker.subscriber(topic)(spy)
 
     return broker, seen
@@ -46,3 +48,16 @@ async def test_an_event_on_the_wrong_topic_is_dead_lettered_not_retried() -> Non
         await br.publish(wrong, CANDIDATES.name, key=b"k")
     [(topic, headers)] = seen
     assert topic == CANDIDATES.dlq.name and "invalid NeedClosed" in headers["dlq.reason"]
+
+
+async def test_a_referent_on_the_federation_users_topic_is_dead_lettered() -> None:
+    broker, seen = broker_with_dlq_spy()
+    referent = ReferentUpserted(
+        producer="test",
+        payload={"referent_id": uuid4(), "structure": "CD31", "name": "Claire", "email": "c@x.fr"},
+    )
+    async with TestKafkaBroker(broker) as br:
+        await br.publish(encode_event(referent), FEDERATION_USERS.name, key=b"k")
+    [(topic, headers)] = seen
+    assert topic == FEDERATION_USERS.dlq.name
+    assert headers["dlq.reason"] == f"unexpected ReferentUpserted on {FEDERATION_USERS.name}"
