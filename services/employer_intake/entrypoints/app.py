@@ -34,6 +34,8 @@ from ..bootstrap import Container, bootstrap
 from ..handlers import Intake
 from ..settings import SCHEMA, IntakeSettings, load_settings
 from .http_edges import CorrelationAndAccessLog, body_limit_of, install_error_handlers
+from .pages_reach import router as reach_pages
+from .reach_subscriber import register_reach
 from .routes import router
 from .routes_identity import router as identity_router
 from .subscribers import register
@@ -59,6 +61,7 @@ async def consume_readings(
         settings.kafka_bootstrap, client_id="employer_intake", security=settings.kafka_security()
     )
     register(broker, lambda: container.intake, group=settings.consumer_group)
+    register_reach(broker, lambda: container.intake, group=settings.consumer_group)
     try:
         await broker.start()
         logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
@@ -117,6 +120,7 @@ def create_app(
     app.state.workers = workers
     app.include_router(router)
     app.include_router(identity_router)
+    app.include_router(reach_pages)
     install_error_handlers(app)
     install_pages(app)  # the portal's pages: the shared look, sign-in through the front door
     install_page_errors(app)
