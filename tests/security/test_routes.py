@@ -1055,6 +1055,41 @@ def passeport_plans() -> dict[tuple[str, str], PlanMaker]:
     }
 
 
+def federation_pass(federation: str, ring: Keyring | None = None) -> dict[str, str]:
+    """A federation's user as the front door vouches for them (the portal's pages)."""
+    keyring = ring or load_base_settings().keyring()
+    header = issue(
+        keyring,
+        role="federation",
+        subject=str(uuid.uuid4()),
+        scope=federation,
+        lifetime=timedelta(minutes=2),
+    )
+    return {IDENTITY_HEADER: header}
+
+
+def portal_reach_plans() -> dict[tuple[str, str], PlanMaker]:
+    """A need's results fragment: nobody without the door's word or with a forged one, and A's
+    user on B's need gets a 404; B's user gets the fragment."""
+    forged_ring = Keyring(b"not-the-real-root-secret-0123456789")
+
+    async def results(world: World, http: httpx.AsyncClient) -> Plan:
+        url = f"{world.urls['employer_intake']}/federation/besoins/{world.need}/resultats"
+        b = world.federation["B"]
+        return Plan(
+            Call("GET", url),
+            [
+                Attempt(NO_CREDENTIAL),
+                Attempt(FORGED, federation_pass(b, forged_ring)),
+                Attempt(OTHER_TENANT, federation_pass(world.federation["A"])),
+            ],
+            Attempt("owner", federation_pass(b)),
+            contains("Résultats du besoin"),
+        )
+
+    return {("GET", "/federation/besoins/{need_id}/resultats"): results}
+
+
 def ops_plan(service: str, path: str) -> PlanMaker:
     async def plan(world: World, http: httpx.AsyncClient) -> Plan:
         attempts = [
@@ -1084,6 +1119,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("candidate_profile", workspace_plans()),
         ("candidate_profile", diagnostic_plans()),
         ("candidate_profile", passeport_plans()),
+        ("employer_intake", portal_reach_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:
