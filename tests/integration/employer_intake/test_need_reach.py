@@ -1,0 +1,157 @@
+"""A need's results, on the real Kafka and PostgreSQL: the matcher's counts consumed from
+spie.need-reach.v1 by the intake's lifespan, the newest kept per need, shown to the need's own
+federation in the results fragment with every count under 5 masked; another federation: 404."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from shared import identity
+from shared.contracts import NeedReachComputed, NeedReachPayload, WhatIf
+from shared.kafka.broker import make_broker, publish_event
+from shared.web import sessions
+from shared.web.door import IDENTITY_HEADER
+
+from .conftest import MakeKey, need_body
+
+pytestmark = pytest.mark.integration
+NOW = datetime.now(UTC)
+
+
+def signed_in(app: FastAPI, federation: str) -> dict[str, Any]:
+    """A user of `federation` as the front door vouches for them, with a session cookie."""
+    keyring = app.state.container.keyring
+    header = identity.issue(
+        keyring,
+        role="federation",
+        subject=str(uuid.uuid4()),
+        scope=federation,
+        lifetime=timedelta(minutes=2),
+    )
+    cookie = sessions.cookie_value(keyring, uuid.uuid4())
+    return {"headers": {IDENTITY_HEADER: header}, "cookies": {sessions.COOKIE: cookie}}
+
+
+def counts(need_id: str, federation: str, at: datetime, **changes: Any) -> NeedReachComputed:
+    payload: dict[str, Any] = {
+        "need_id": uuid.UUID(need_id),
+        "federation": federation,
+        "computed_at": at,
+        "compatible": 12,
+        "what_if": [
+            WhatIf(relaxation="sans_permis", compatible=24),
+            WhatIf(relaxation="plus_10_km", compatible=14),  # 2 more: masked
+            WhatIf(relaxation="sans_horaire:night", compatible=19),
+        ],
+        "proposals": 3,  # masked
+        "outcomes": {"proposed_to_employer": 6, "interview": 1, "hired": 5},
+    }
+    return NeedReachComputed(
+        producer="matcher", payload=NeedReachPayload.model_validate(payload | changes)
+    )
+
+
+async def publish(kafka_bootstrap: str, *events: NeedReachComputed) -> None:
+    broker = make_broker(kafka_bootstrap, client_id="test-matcher")
+    async with broker:
+        await broker.start()
+        for event in events:
+            await publish_event(broker, event)
+
+
+async def fragment_once(
+    client: httpx.AsyncClient, need_id: str, who: dict[str, Any], marker: str, wait: float = 60
+) -> str:
+    """The fragment once it shows `marker` (the counts travel through Kafka first)."""
+    url = f"/federation/besoins/{need_id}/resultats"
+    async with asyncio.timeout(wait):
+        while True:
+            r = await client.get(url, **who)
+            assert r.status_code == 200, r.status_code
+            if marker in r.text:
+                return r.text
+            await asyncio.sleep(0.25)
+
+
+async def _post_need(client: httpx.AsyncClient, make_key: MakeKey, federation: str) -> str:
+    r = await client.post(
+        "/needs", json=need_body(), headers={"X-API-Key": await make_key(federation)}
+    )
+    assert r.status_code == 201, r.status_code
+    return str(r.json()["need_id"])
+
+
+async def test_the_counts_published_by_the_matcher_show_in_the_fragment_small_ones_masked(
+    client: httpx.AsyncClient,
+    intake_app: FastAPI,
+    make_key: MakeKey,
+    kafka_bootstrap: str,
+    federation: str,
+) -> None:
+    need_id = await _post_need(client, make_key, federation)
+    me = signed_in(intake_app, federation)
+    before = await client.get(f"/federation/besoins/{need_id}/resultats", **me)
+    assert before.status_code == 200 and "arrivent quelques minutes" in before.text
+
+    await publish(kafka_bootstrap, counts(need_id, federation, NOW))
+    page = await fragment_once(client, need_id, me, "Sans permis exigé")
+
+    assert "<html" not in page  # a fragment, no layout
+    assert "<dd>12</dd>" in page  # compatible today
+    assert "Sans permis exigé : 12 profils de plus" in page
+    assert "Sans le travail de nuit : 7 profils de plus" in page
+    assert "Avec 10 km de plus de trajet accepté : moins de 5 profils de plus" in page
+    assert '<th scope="row">Propositions envoyées aux référents</th><td>moins de 5</td>' in page
+    assert '<th scope="row">Proposé au recruteur</th><td>6</td>' in page
+    assert '<th scope="row">Entretien</th><td>moins de 5</td>' in page
+    assert '<th scope="row">Embauché</th><td>5</td>' in page
+    assert 'role="img"' in page and '<title id="graphique-titre">' in page
+    for small in (">1<", ">2<", ">3<"):
+        assert small not in page
+
+
+async def test_older_counts_arriving_late_never_replace_newer_ones(
+    client: httpx.AsyncClient,
+    intake_app: FastAPI,
+    make_key: MakeKey,
+    kafka_bootstrap: str,
+    federation: str,
+) -> None:
+    need_id = await _post_need(client, make_key, federation)
+    me = signed_in(intake_app, federation)
+    newer = counts(need_id, federation, NOW, compatible=40)
+    older = counts(need_id, federation, NOW - timedelta(minutes=5), compatible=30)
+    await publish(kafka_bootstrap, newer, older)
+    await fragment_once(client, need_id, me, "<dd>40</dd>")
+    # A marker published after the older one: once it shows, the older one was consumed too.
+    await publish(
+        kafka_bootstrap, counts(need_id, federation, NOW + timedelta(seconds=1), compatible=41)
+    )
+    page = await fragment_once(client, need_id, me, "<dd>41</dd>")
+    assert "<dd>30</dd>" not in page
+
+
+async def test_another_federations_user_gets_a_404_on_the_need_and_none_of_its_counts(
+    client: httpx.AsyncClient,
+    intake_app: FastAPI,
+    make_key: MakeKey,
+    kafka_bootstrap: str,
+    federation: str,
+) -> None:
+    need_id = await _post_need(client, make_key, federation)
+    await publish(kafka_bootstrap, counts(need_id, federation, NOW, compatible=77))
+    await fragment_once(client, need_id, signed_in(intake_app, federation), "<dd>77</dd>")
+
+    other = await client.get(
+        f"/federation/besoins/{need_id}/resultats", **signed_in(intake_app, f"{federation}X")
+    )
+    assert other.status_code == 404 and "77" not in other.text
+    nobody = await client.get(f"/federation/besoins/{need_id}/resultats")
+    assert nobody.status_code == 303 and "77" not in nobody.text
