@@ -49,7 +49,7 @@ async def publish_due(deps: Deps) -> int:
         due = await reach_store.claim_due(conn, now=now, every=EVERY, limit=NEEDS_PER_ROUND)
         if not due:
             return 0
-        needs = await _indexed_needs(deps.pipeline, [n for n, _ in due])
+        needs = await indexed_needs(deps.pipeline, [n for n, _ in due])
         reaches = await count_reach(deps.pipeline, needs, at=now)
         tallies = await reach_store.proposals_and_outcomes(conn, need_ids=list(reaches))
         events = [
@@ -62,7 +62,26 @@ async def publish_due(deps: Deps) -> int:
     return len(events)
 
 
-async def _indexed_needs(
+async def adopt_open_needs(deps: Deps) -> int:
+    """Mark dirty every open need indexed without a row (matched before its reach was
+    published): their counts go out in the next rounds. Returns how many."""
+    rows: list[tuple[UUID, str, list[str]]] = []
+    offset: str | None = None
+    while True:
+        page, offset = await deps.pipeline.index.scroll(NEEDS, offset=offset, limit=PAGE)
+        for _, payload in page:
+            need = need_of(payload)
+            federation = need.summary.get("federation")
+            if federation:  # every need posted has one; a stray point is not published
+                fiches = [c for c, _ in indexed_reading(payload).fiches]
+                rows.append((UUID(need.need_id), str(federation), fiches))
+        if offset is None:
+            break
+    async with deps.pool.acquire() as conn:
+        return await reach_store.adopt_needs(conn, needs=rows)
+
+
+async def indexed_needs(
     pipeline: Pipeline, need_ids: Sequence[UUID]
 ) -> dict[UUID, tuple[Need, Reading]]:
     """The needs as indexed, with their trades; a need gone from the index is left out."""

@@ -21,6 +21,24 @@ async def mark_needs(conn: Conn, *, needs: Sequence[tuple[UUID, str, list[str]]]
     )
 
 
+async def adopt_needs(conn: Conn, *, needs: Sequence[tuple[UUID, str, list[str]]]) -> int:
+    """(need, federation, fiches) without a row yet: dirty. Returns how many were new."""
+    rows = await conn.fetch(
+        "insert into matcher.need_reach (need_id, federation, fiches, dirty_since)"
+        " select n, f, '{}', now() from unnest($1::uuid[], $2::text[]) as t(n, f)"
+        " on conflict (need_id) do nothing returning need_id",
+        [n for n, _, _ in needs],
+        [f for _, f, _ in needs],
+    )
+    new = {r["need_id"] for r in rows}
+    # Their trades, for a profile's change to find them (arrays of arrays are not unnest-able).
+    await conn.executemany(
+        "update matcher.need_reach set fiches = $2 where need_id = $1",
+        [(n, fiches) for n, _, fiches in needs if n in new],
+    )
+    return len(new)
+
+
 async def mark_of_trades(conn: Conn, *, fiches: list[str] | None) -> None:
     """A profile changed: the needs sharing one of its trades are dirty (None: every need,
     when the profile's trades are not known any more, after an erasure)."""

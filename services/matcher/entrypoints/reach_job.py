@@ -15,7 +15,11 @@ TICK_S = 5.0  # how soon a need matched has its counts published; each need once
 
 
 async def keep_reach_published(deps: Deps, stop: asyncio.Event, *, tick_s: float = TICK_S) -> None:
-    """Until `stop`: every `tick_s`, the needs due (a failure leaves them due for the next)."""
+    """Until `stop`: every `tick_s`, the needs due (a failure leaves them due for the next).
+    First, the open needs matched before their reach was published are marked due."""
+    adopted = await reach.adopt_open_needs(deps)
+    if adopted:
+        log.info("need reach: open needs adopted", extra={"fields": {"needs": adopted}})
     while not await sleep_or_stop(stop, tick_s):
         try:
             while await reach.publish_due(deps) >= reach.NEEDS_PER_ROUND:

@@ -150,7 +150,7 @@ async def test_the_pass_over_the_index_counts_only_the_profiles_of_the_needs_tra
     await pipeline.index_profiles([*masons, carer], at=NOW)
     await pipeline.index_needs([mason_need])
     need_id = uuid.UUID(mason_need.need_id)
-    needs = await publishing._indexed_needs(pipeline, [need_id, uuid.uuid4()])
+    needs = await publishing.indexed_needs(pipeline, [need_id, uuid.uuid4()])
     assert list(needs) == [need_id]  # a need not indexed is left out
 
     counted = (await publishing.count_reach(pipeline, needs, at=NOW))[need_id]
