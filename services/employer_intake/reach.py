@@ -12,6 +12,7 @@ from .adapters import pg_reach
 from .adapters import pg_repository as repo
 from .adapters.pg_pool import connection, transaction
 from .domain.errors import NeedNotFound
+from .domain.reach import Week, weeks_of
 from .handlers import Intake
 
 
@@ -28,3 +29,10 @@ async def reach_for(intake: Intake, *, federation: str, need_id: UUID) -> NeedRe
         if await repo.get_need(conn, need_id=need_id, federation=federation) is None:
             raise NeedNotFound(need_id)
         return await pg_reach.reach_of(conn, need_id=need_id, federation=federation)
+
+
+async def weeks_for(intake: Intake, *, federation: str, weeks: int = 12) -> list[Week]:
+    """The federation's needs and their outcomes per week of posting, the latest first."""
+    async with connection(intake.pool) as conn:
+        rows = await pg_reach.reaches_by_week(conn, federation=federation, weeks=weeks)
+    return weeks_of(rows)

@@ -1087,7 +1087,23 @@ def portal_reach_plans() -> dict[tuple[str, str], PlanMaker]:
             contains("Résultats du besoin"),
         )
 
-    return {("GET", "/federation/besoins/{need_id}/resultats"): results}
+    async def totals(world: World, http: httpx.AsyncClient) -> Plan:
+        # The federation's page names no need; what A must not get is B's weeks at all.
+        b = world.federation["B"]
+        return Plan(
+            Call("GET", f"{world.urls['employer_intake']}/federation/resultats"),
+            [
+                Attempt(NO_CREDENTIAL),
+                Attempt(FORGED, federation_pass(b, forged_ring)),
+            ],
+            Attempt("owner", federation_pass(b)),
+            contains("Détail par semaine"),
+        )
+
+    return {
+        ("GET", "/federation/besoins/{need_id}/resultats"): results,
+        ("GET", "/federation/resultats"): totals,
+    }
 
 
 def ops_plan(service: str, path: str) -> PlanMaker:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -39,3 +41,19 @@ async def reach_of(
         federation,
     )
     return None if payload is None else NeedReachPayload.model_validate(payload)
+
+
+async def reaches_by_week(
+    conn: asyncpg.Connection, *, federation: str, weeks: int
+) -> list[tuple[date, dict[str, Any] | None]]:
+    """(week the need was posted, Paris time; its latest counts or None) for each of the
+    federation's needs of the last `weeks` weeks."""
+    rows = await conn.fetch(
+        "select date_trunc('week', n.created_at at time zone 'Europe/Paris')::date as week,"
+        " r.payload from intake.needs n left join intake.need_reach r"
+        " on r.need_id = n.need_id and r.federation = n.federation"
+        " where n.federation = $1 and n.created_at >= now() - make_interval(weeks => $2)",
+        federation,
+        weeks,
+    )
+    return [(r["week"], r["payload"]) for r in rows]

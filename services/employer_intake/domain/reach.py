@@ -7,7 +7,11 @@ can be worked out by subtracting two figures shown.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from shared.contracts import FeedbackDecision, NeedReachPayload
 
@@ -110,3 +114,46 @@ def results_of(reach: NeedReachPayload) -> Results:
         reasons=reasons,
         what_if=what_if,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """The needs a federation posted one week, and what came of their proposals so far."""
+
+    start: date
+    needs: Line
+    proposals: Line
+    interviews: Line
+    hired: Line
+    not_relevant: Line
+
+
+WEEK_OUTCOMES = (
+    ("interviews", FeedbackDecision.INTERVIEW),
+    ("hired", FeedbackDecision.HIRED),
+    ("not_relevant", FeedbackDecision.NOT_RELEVANT),
+)
+
+
+def weeks_of(rows: Iterable[tuple[date, Mapping[str, Any] | None]]) -> list[Week]:
+    """Totals per week of posting, the latest first; a need not counted yet counts as posted."""
+    totals: dict[date, Counter[str]] = defaultdict(Counter)
+    for week, reach in rows:
+        total = totals[week]
+        total["needs"] += 1
+        if reach is not None:
+            total["proposals"] += int(reach.get("proposals", 0))
+            outcomes = reach.get("outcomes", {})
+            for key, decision in WEEK_OUTCOMES:
+                total[key] += int(outcomes.get(str(decision), 0))
+    return [
+        Week(
+            start=week,
+            needs=_line("Besoins publiés", t["needs"]),
+            proposals=_line("Propositions envoyées", t["proposals"]),
+            interviews=_line("Entretiens", t["interviews"]),
+            hired=_line("Embauches", t["hired"]),
+            not_relevant=_line("Pas pertinents", t["not_relevant"]),
+        )
+        for week, t in sorted(totals.items(), reverse=True)
+    ]

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse
 
 from .. import reach
 from ..domain.errors import NeedNotFound
-from ..domain.reach import Line, Results, results_of
+from ..domain.reach import Line, Results, Week, results_of
 from .auth import container_of
-from .web import FederationUserDep, templates
+from .web import FederationUserDep, render, templates
 
 router = APIRouter()
 
@@ -30,8 +30,11 @@ class Bar:
 
 
 def bars(results: Results) -> list[Bar]:
+    return bars_of(list(results.chart))
+
+
+def bars_of(lines: list[Line]) -> list[Bar]:
     """The chart's bars: a masked count draws no bar (its length would tell it)."""
-    lines = results.chart
     top = max((line.count for line in lines if not line.masked), default=0)
     return [
         Bar(line, i * ROW, 0 if line.masked or not top else max(2, BAR_MAX * line.count // top))
@@ -54,3 +57,24 @@ async def need_results(request: Request, need_id: UUID, user: FederationUserDep)
         "row": ROW,
     }
     return templates.TemplateResponse(request, "reach_fragment.html", context)
+
+
+def week_bars(weeks: list[Week]) -> list[Bar]:
+    """Proposals per week, oldest first; a masked week draws no bar."""
+    return bars_of([w.proposals for w in reversed(weeks)])
+
+
+@router.get("/federation/resultats", response_class=HTMLResponse)
+async def federation_results(request: Request, user: FederationUserDep) -> HTMLResponse:
+    intake = container_of(request).intake
+    weeks = await reach.weeks_for(intake, federation=user.federation)
+    chart = week_bars(weeks)
+    labels = [w.start.strftime("%d/%m") for w in reversed(weeks)]
+    return render(
+        request,
+        "reach_weeks.html",
+        user,
+        weeks=weeks,
+        chart=list(zip(labels, chart, strict=True)),
+        row=ROW,
+    )

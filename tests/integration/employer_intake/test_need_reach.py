@@ -155,3 +155,30 @@ async def test_another_federations_user_gets_a_404_on_the_need_and_none_of_its_c
     assert other.status_code == 404 and "77" not in other.text
     nobody = await client.get(f"/federation/besoins/{need_id}/resultats")
     assert nobody.status_code == 303 and "77" not in nobody.text
+
+
+async def test_the_federations_weekly_totals_add_up_its_needs_counts_and_mask_small_ones(
+    client: httpx.AsyncClient,
+    intake_app: FastAPI,
+    make_key: MakeKey,
+    kafka_bootstrap: str,
+    federation: str,
+) -> None:
+    first, second = (await _post_need(client, make_key, federation) for _ in range(2))
+    me = signed_in(intake_app, federation)
+    await publish(
+        kafka_bootstrap,
+        counts(first, federation, NOW, proposals=6, outcomes={"hired": 2, "interview": 4}),
+        counts(second, federation, NOW, proposals=5, outcomes={"hired": 1, "interview": 1}),
+    )
+    await fragment_once(client, second, me, "Sans permis exigé")
+    await fragment_once(client, first, me, "Sans permis exigé")
+
+    page = (await client.get("/federation/resultats", **me)).text
+    [row] = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    # Posted 2 (masked), 11 proposals, 5 interviews, 3 hired (masked), none not relevant.
+    assert cells == ["moins de 5", "11", "5", "moins de 5", "moins de 5"]
+    assert 'role="img"' in page and "<h1>Résultats de la fédération</h1>" in page
+    elsewhere = await client.get("/federation/resultats", **signed_in(intake_app, f"{federation}X"))
+    assert "Aucun besoin publié" in elsewhere.text and "11" not in elsewhere.text

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from services.employer_intake.domain.reach import MASKED, extra, results_of, shown
+from services.employer_intake.domain.reach import MASKED, extra, results_of, shown, weeks_of
 from services.employer_intake.entrypoints.pages_reach import bars
 from shared.contracts import NeedReachPayload, WhatIf
 
@@ -78,3 +78,27 @@ def test_a_masked_count_draws_no_bar_so_its_length_tells_nothing() -> None:
     assert width["Profils compatibles aujourd'hui"] == 240  # the longest
     assert width["Embauché"] == 120
     assert width["Propositions envoyées aux référents"] == 0  # 3: masked
+
+
+def test_weeks_total_their_needs_counts_latest_first_and_mask_the_small_ones() -> None:
+    w1, w2 = date(2026, 11, 23), date(2026, 11, 30)
+    rows = [
+        (w1, {"proposals": 4, "outcomes": {"hired": 2, "interview": 3}}),
+        (w1, {"proposals": 3, "outcomes": {"hired": 1, "interview": 3}}),
+        (w2, {"proposals": 2, "outcomes": {"not_relevant": 1, "not_relevant:autre": 1}}),
+        (w2, None),  # posted, not counted yet
+    ]
+    latest, earlier = weeks_of(rows)
+
+    assert (latest.start, earlier.start) == (w2, w1)
+    assert [x.shown for x in (earlier.proposals, earlier.interviews, earlier.hired)] == [
+        "7",
+        "6",
+        MASKED,
+    ]
+    assert (earlier.needs.shown, latest.needs.shown, latest.proposals.shown) == (
+        MASKED,
+        MASKED,
+        MASKED,
+    )
+    assert latest.not_relevant.count == 1  # the reason is not counted a second time
