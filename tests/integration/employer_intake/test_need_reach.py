@@ -164,7 +164,8 @@ async def test_the_federations_weekly_totals_add_up_its_needs_counts_and_mask_sm
     kafka_bootstrap: str,
     federation: str,
 ) -> None:
-    first, second = (await _post_need(client, make_key, federation) for _ in range(2))
+    first = await _post_need(client, make_key, federation)
+    second = await _post_need(client, make_key, federation)
     me = signed_in(intake_app, federation)
     await publish(
         kafka_bootstrap,
