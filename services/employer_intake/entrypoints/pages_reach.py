@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +19,7 @@ from .web import FederationUserDep, render, templates
 
 router = APIRouter()
 
+PARIS = ZoneInfo("Europe/Paris")
 BAR_MAX = 240  # px of the longest bar
 ROW = 28  # px per bar
 
@@ -53,7 +55,7 @@ async def need_results(request: Request, need_id: UUID, user: FederationUserDep)
     context = {
         "results": results,
         "bars": [] if results is None else bars(results),
-        "computed_at": None if counts is None else counts.computed_at,
+        "computed_at": None if counts is None else counts.computed_at.astimezone(PARIS),
         "row": ROW,
     }
     return templates.TemplateResponse(request, "reach_fragment.html", context)
