@@ -144,6 +144,7 @@ def create_asyncapi_app() -> FastStream:
     to nothing)."""
     broker = KafkaBroker("127.0.0.1:9092")
     register(broker, _not_started)
+    register_reach(broker, _not_started)
     events = (NeedPosted, NeedUpdated, NeedClosed)
     union = functools.reduce(operator.or_, events)
     broker.publisher(
