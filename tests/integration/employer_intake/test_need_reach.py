@@ -36,7 +36,7 @@ def signed_in(app: FastAPI, federation: str) -> dict[str, Any]:
         lifetime=timedelta(minutes=2),
     )
     cookie = sessions.cookie_value(keyring, uuid.uuid4())
-    return {"headers": {IDENTITY_HEADER: header}, "cookies": {sessions.COOKIE: cookie}}
+    return {"headers": {IDENTITY_HEADER: header, "Cookie": f"{sessions.COOKIE}={cookie}"}}
 
 
 def counts(need_id: str, federation: str, at: datetime, **changes: Any) -> NeedReachComputed:
