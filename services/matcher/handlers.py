@@ -20,12 +20,13 @@ from uuid import UUID
 
 import asyncpg
 
-from services.matcher.adapters import audit_log
+from services.matcher.adapters import audit_log, reach_store
 from services.matcher.adapters import pg_repository as repo
 from services.matcher.domain import compatibility
 from services.matcher.domain.model import Profile
+from services.matcher.domain.ports import PROFILES
 from services.matcher.mapping import need_from_payload, profile_from_payload, to_event, trades_read
-from services.matcher.pipeline import Pipeline, Proposal
+from services.matcher.pipeline import Pipeline, Proposal, point_id
 from shared.contracts import (
     Event,
     MatchFeedbackGiven,
@@ -109,15 +110,21 @@ async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -
         Outcome(proposals, "need_to_profiles", e.correlation_id, ("need", n.need_id, n.version))
         for (e, n), proposals in zip(kept, ranked, strict=True)
     ]
-    return await _record(deps, outcomes, also=read)
+    # Each need matched has its reach (counts that name no one) published soon (reach.py).
+    dirty = [
+        (UUID(n.need_id), e.payload.federation, [c for c, _ in r.fiches])
+        for (e, n), r in zip(kept, readings, strict=True)
+    ]
+    return await _record(deps, outcomes, also=read, needs_changed=dirty)
 
 
 async def handle_need_closed(event: NeedClosed, deps: Deps) -> None:
     need_id = str(event.payload.need_id)
-    async with deps.pool.acquire() as conn:
+    async with deps.pool.acquire() as conn, conn.transaction():
         await repo.record_erasure(
             conn, kind="need", entity_id=need_id, version=event.payload.version
         )
+        await reach_store.forget_need(conn, need_id=event.payload.need_id)
     await deps.pipeline.remove_need(need_id)
 
 
@@ -140,6 +147,7 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
         )
     kept = [(e, p) for e, p, ok in zip(events, profiles, fresh, strict=True) if ok]
     now = deps.clock()
+    before = await _indexed_fiches(deps, [p.candidate_id for _, p in kept])
     # index_profiles removes a profile whose consent is no longer active instead of indexing it.
     vectors = await deps.pipeline.index_profiles([p for _, p in kept], at=now)
     ranked = await asyncio.gather(
@@ -158,7 +166,18 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
         (UUID(p.candidate_id), p.routing["structure"], list(p.routing.get("shared_with", [])))
         for _, p in kept
     ]
-    return await _record(deps, outcomes, access=access)
+    # The needs of their trades, before and after, count them differently now.
+    after = await _indexed_fiches(deps, [p.candidate_id for _, p in kept])
+    return await _record(deps, outcomes, access=access, trades_changed=sorted(before | after))
+
+
+async def _indexed_fiches(deps: Deps, candidate_ids: Sequence[str]) -> set[str]:
+    """The trades (codes) the index holds for these profiles."""
+    if not candidate_ids:
+        return set()
+    ids = [point_id(c) for c in candidate_ids]
+    payloads = await deps.pipeline.index.payloads(PROFILES, ids, fields=("trades",))
+    return {str(t[0]) for payload in payloads.values() for t in payload.get("trades", ())}
 
 
 async def _not_erased(
@@ -191,6 +210,8 @@ async def erase_profile(candidate_id: str, version: int, deps: Deps) -> None:
         await repo.erase_profile(
             conn, candidate_id=candidate_id, candidate_hash=hashes[0], version=version
         )
+        # Their trades are not known any more: every need is counted again (bounded, reach.py).
+        await reach_store.mark_of_trades(conn, fiches=None)
         # MatchFound is keyed by the candidate: sent or not, none of theirs is left to go out.
         await forget_keys(
             cast(asyncpg.Connection, conn), schema=repo.SCHEMA, keys=[candidate_id.encode()]
@@ -210,8 +231,10 @@ async def erase_left_over(deps: Deps) -> int:
 
 async def handle_feedback(event: MatchFeedbackGiven, deps: Deps) -> None:
     feedback = event.payload.model_dump(mode="json", include={"decision", "reason", "referent_id"})
+    # No transaction: a redelivery does both again, and both are idempotent.
     async with deps.pool.acquire() as conn:
         await repo.save_feedback(conn, match_id=event.payload.match_id, feedback=feedback)
+        await reach_store.mark_need(conn, need_id=event.payload.need_id)
 
 
 async def _record(
@@ -220,10 +243,13 @@ async def _record(
     *,
     access: list[tuple[UUID, str, list[str]]] | None = None,
     also: Sequence[Event] = (),
+    needs_changed: Sequence[tuple[UUID, str, list[str]]] = (),
+    trades_changed: list[str] | None = None,
 ) -> int:
     """Store the versions seen, and each new match with its MatchFound, in one transaction;
     `access`: the profiles' structures and shares now, for the audit log's earlier rows;
-    `also`: other events the same change publishes (the needs' trades). Returns the matches."""
+    `also`: other events the same change publishes (the needs' trades); `needs_changed`,
+    `trades_changed`: the needs whose reach to publish again (reach.py). Returns the matches."""
     now = deps.clock()
     pipeline = deps.pipeline
     found: list[tuple[MatchFound, dict[str, Any]]] = [
@@ -237,6 +263,10 @@ async def _record(
         await repo.record_versions(conn, seen=[o.seen for o in outcomes])
         if access:
             await audit_log.refresh_access(conn, access=access)
+        if needs_changed:
+            await reach_store.mark_needs(conn, needs=needs_changed)
+        if trades_changed:
+            await reach_store.mark_of_trades(conn, fiches=trades_changed)
         new = await repo.save_matches(conn, rows=[row for _, row in found])
         events = _first_of_each(found, new)
         await enqueue_events(

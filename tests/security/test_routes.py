@@ -1207,6 +1207,45 @@ def portal_plans() -> dict[tuple[str, str], PlanMaker]:
     }
 
 
+def portal_reach_plans() -> dict[tuple[str, str], PlanMaker]:
+    """A need's results fragment: nobody without the door's word or with a forged one, and A's
+    user on B's need gets a 404; B's user gets the fragment."""
+    forged_ring = Keyring(b"not-the-real-root-secret-0123456789")
+
+    async def results(world: World, http: httpx.AsyncClient) -> Plan:
+        url = f"{world.urls['employer_intake']}/federation/besoins/{world.need}/resultats"
+        a, b = portal_pass(world, "A"), portal_pass(world, "B")
+        forged = portal_pass(world, "B", forged_ring)
+        return Plan(
+            Call("GET", url),
+            [
+                Attempt(NO_CREDENTIAL),
+                Attempt(FORGED, forged.headers, forged.cookies),
+                Attempt(OTHER_TENANT, a.headers, a.cookies),
+            ],
+            Attempt("owner", b.headers, b.cookies),
+            contains("Résultats du besoin"),
+        )
+
+    async def totals(world: World, http: httpx.AsyncClient) -> Plan:
+        # The federation's page names no need; what A must not get is B's weeks at all.
+        b, forged = portal_pass(world, "B"), portal_pass(world, "B", forged_ring)
+        return Plan(
+            Call("GET", f"{world.urls['employer_intake']}/federation/resultats"),
+            [
+                Attempt(NO_CREDENTIAL),
+                Attempt(FORGED, forged.headers, forged.cookies),
+            ],
+            Attempt("owner", b.headers, b.cookies),
+            contains("Détail par semaine"),
+        )
+
+    return {
+        ("GET", "/federation/besoins/{need_id}/resultats"): results,
+        ("GET", "/federation/resultats"): totals,
+    }
+
+
 def ops_plan(service: str, path: str) -> PlanMaker:
     async def plan(world: World, http: httpx.AsyncClient) -> Plan:
         attempts = [
@@ -1356,6 +1395,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("candidate_profile", passeport_plans()),
         ("employer_intake", portal_plans()),
         ("employer_intake", portal_admin_plans()),
+        ("employer_intake", portal_reach_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:

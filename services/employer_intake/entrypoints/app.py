@@ -38,6 +38,8 @@ from .pages_admin import router as admin_pages
 from .pages_api import router as portal_api_router
 from .pages_import import router as portal_import_router
 from .pages_needs import router as portal_needs_router
+from .pages_reach import router as reach_pages
+from .reach_subscriber import register_reach
 from .routes import router
 from .routes_identity import router as identity_router
 from .subscribers import register
@@ -63,6 +65,7 @@ async def consume_readings(
         settings.kafka_bootstrap, client_id="employer_intake", security=settings.kafka_security()
     )
     register(broker, lambda: container.intake, group=settings.consumer_group)
+    register_reach(broker, lambda: container.intake, group=settings.consumer_group)
     try:
         await broker.start()
         logging.getLogger("faststream.access.kafka").setLevel(logging.WARNING)
@@ -125,6 +128,7 @@ def create_app(
     app.include_router(portal_import_router)
     app.include_router(portal_api_router)
     app.include_router(admin_pages)  # the federation's users and API keys
+    app.include_router(reach_pages)
     install_error_handlers(app)
     install_pages(app)  # the portal's pages: the shared look, sign-in through the front door
     install_page_errors(app)
@@ -148,6 +152,7 @@ def create_asyncapi_app() -> FastStream:
     to nothing)."""
     broker = KafkaBroker("127.0.0.1:9092")
     register(broker, _not_started)
+    register_reach(broker, _not_started)
     events = (NeedPosted, NeedUpdated, NeedClosed)
     union = functools.reduce(operator.or_, events)
     broker.publisher(

@@ -16,6 +16,7 @@ from services.matcher.bootstrap import bootstrap
 from services.matcher.domain import ports
 from services.matcher.entrypoints.http import matches_router, readiness
 from services.matcher.entrypoints.maintenance import keep_optimised
+from services.matcher.entrypoints.reach_job import keep_reach_published
 from services.matcher.entrypoints.subscribers import Runtime, document_publishers, register
 from services.matcher.settings import MatcherSettings, load_settings
 from shared.heap import freeze_startup_heap
@@ -71,6 +72,7 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
                 merge_hour=settings.index_merge_hour,
             ),
         )
+        workers.start("need-reach", lambda: keep_reach_published(container.deps, stop))
         await broker.start()
         app.state.container = container
         try:

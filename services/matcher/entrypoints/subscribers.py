@@ -24,6 +24,7 @@ from shared.contracts import (
     MatchFound,
     NeedClosed,
     NeedPosted,
+    NeedReachComputed,
     NeedTradesRead,
     NeedUpdated,
     ProfileErased,
@@ -124,6 +125,14 @@ def document_publishers(broker: KafkaBroker) -> None:
         schema=NeedTradesRead,
         description="NeedTradesRead, keyed by need_id: the trades read of each need version"
         " indexed, relayed from the matcher.outbox table (never a profile's).",
+    )
+    broker.publisher(
+        topics.NEED_REACH.name,
+        title="matcher/need-reach",
+        schema=NeedReachComputed,
+        description="NeedReachComputed, keyed by need_id: counts that name no one (compatible"
+        " profiles, what-if, proposals, outcomes), at most once a minute per need, relayed from"
+        " the matcher.outbox table.",
     )
     for topic in (topics.NEEDS, topics.CANDIDATES, topics.FEEDBACK):
         broker.publisher(

@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 
 from services.employer_intake.bootstrap import Container
 from services.employer_intake.domain import suggestions
 from services.employer_intake.domain.ratelimit import TokenBuckets
 from services.employer_intake.domain.rome_coding import RomeSuggester
+from services.employer_intake.entrypoints import web
 from services.employer_intake.entrypoints.app import create_app
 from services.employer_intake.entrypoints.need_views import age_in_words
 from services.employer_intake.handlers import Intake
@@ -24,7 +26,7 @@ from services.employer_intake.settings import IntakeSettings
 from shared import identity
 from shared.referential.snapshot import Snapshot
 from shared.web import sessions
-from shared.web.door import IDENTITY_HEADER
+from shared.web.door import IDENTITY_HEADER, SignInRequired
 
 
 class Portal:
@@ -58,6 +60,16 @@ def portal(snapshot: Snapshot, suggester: RomeSuggester) -> Portal:
     intake = Intake(pool=cast(Any, None), snapshot=snapshot, suggester=suggester)
     container = Container(settings=settings, intake=intake, limiter=TokenBuckets(rate=0, burst=1))
     app.state.container = container
+
+    # The user's row is not read here (no database): the door's word alone, as the page's
+    # dependency checks it before reading the row (tested on the real database elsewhere).
+    async def door_only(request: Request) -> web.FederationUser:
+        user = web.federation_user_of(request, container.keyring)
+        if user is None:
+            raise SignInRequired(request.url.path)
+        return user
+
+    app.dependency_overrides[web.federation_user] = door_only
     client = TestClient(app, raise_server_exceptions=True, follow_redirects=False)
     return Portal(client, container)
 

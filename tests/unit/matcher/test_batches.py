@@ -101,4 +101,5 @@ async def test_an_event_handled_alone_logs_under_its_own_correlation_id() -> Non
     pool = _Pool()
     deps = Deps(pool=pool, pipeline=None)  # type: ignore[arg-type]
     await handle_batch([feedback, feedback], deps)
-    assert pool.seen == [str(cid), str(cid)] and correlation_id.get() is None
+    # Two statements each: the decision stored, its need's reach to publish again.
+    assert pool.seen == [str(cid)] * 4 and correlation_id.get() is None

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from services.matcher import handlers
-from services.matcher.adapters import audit_log
+from services.matcher.adapters import audit_log, reach_store
 from services.matcher.adapters import pg_repository as repo
 from services.matcher.mapping import need_from_payload
 from services.matcher.pipeline import Pipeline
@@ -40,6 +40,7 @@ class _Store:
         self.versions: dict[tuple[str, str], int] = {}
         self.matches: set[uuid.UUID] = set()
         self.outbox: list[Event] = []
+        self.dirty: set[uuid.UUID] = set()  # needs whose reach is to be published again
 
     @asynccontextmanager
     async def acquire(self) -> AsyncIterator[Any]:
@@ -75,6 +76,11 @@ def store(monkeypatch: pytest.MonkeyPatch) -> _Store:
     async def nothing(*_args: Any, **_kwargs: Any) -> dict[str, int]:
         return {}
 
+    async def mark_needs(_conn: Any, *, needs: list[tuple[uuid.UUID, str, list[str]]]) -> None:
+        s.dirty |= {n for n, _, _ in needs}
+
+    monkeypatch.setattr(reach_store, "mark_needs", mark_needs)
+    monkeypatch.setattr(reach_store, "mark_of_trades", nothing)
     monkeypatch.setattr(repo, "accepted", accepted)
     monkeypatch.setattr(repo, "record_versions", record_versions)
     monkeypatch.setattr(repo, "save_matches", save_matches)
@@ -103,6 +109,7 @@ async def test_each_need_indexed_publishes_the_trades_the_matcher_reads_keyed_by
     assert read.key() == str(posted.payload.need_id).encode() and p.need_version == 1
     assert p.model_version == pipeline.model_version and read.producer == "matcher"
     assert read.correlation_id == posted.correlation_id
+    assert store.dirty == {posted.payload.need_id}  # its reach is to be published too
     expected = pipeline.texts.need_reading(need_from_payload(posted.payload))
     assert expected.fiches  # the fixture referential reads "Maçon" as some trade
     assert [(t.rome_code, t.probability) for t in p.trades] == list(expected.fiches[:5])

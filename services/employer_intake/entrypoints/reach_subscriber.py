@@ -1,0 +1,69 @@
+"""The subscriber of the matcher's counts per need, on `spie.need-reach.v1` (consumer group
+`employer_intake`, on the broker of `subscribers.py`).
+
+Ack policy NACK_ON_ERROR, in batches: committed once stored or dead-lettered. Storing keeps the
+newest `computed_at` per need, so a redelivered or late batch is harmless. A record that is not
+a NeedReachComputed, or that the database refuses, goes to `spie.need-reach.v1.dlq`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+
+from shared.contracts import NeedReachComputed, UnknownEventError, decode_event
+from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
+from shared.topics import NEED_REACH
+
+from .. import reach
+from ..handlers import Intake
+
+BATCH_RECORDS = 200
+BATCH_WAIT_MS = 50
+
+
+def _decode(record: Any) -> NeedReachComputed | None:
+    if not record.value:
+        return None  # a tombstone: nothing to keep
+    try:
+        event = decode_event(record.value)
+    except UnknownEventError as exc:
+        raise Undecodable(str(exc)) from exc
+    if not isinstance(event, NeedReachComputed):
+        raise Undecodable(f"{event.event_type} does not belong on {NEED_REACH.name}")
+    return event
+
+
+POLICY: BatchPolicy[NeedReachComputed] = BatchPolicy(
+    service="employer_intake",
+    decode=_decode,
+    poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
+    reason=lambda exc: f"refused by the database: {type(exc).__name__}",
+)
+
+
+def register_reach(
+    broker: KafkaBroker, get: Callable[[], Intake], *, group: str = "employer_intake"
+) -> None:
+    async def store(events: list[NeedReachComputed]) -> None:
+        await reach.record_reaches(get(), events)
+
+    @broker.subscriber(
+        NEED_REACH.name,
+        group_id=group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        decoder=raw_body,
+        title=f"employer_intake:{NEED_REACH.name}",
+        description="NeedReachComputed: the matcher's counts per need (no one named), the"
+        " newest kept per need and shown to its federation.",
+    )
+    async def on_reach(message: KafkaMessage) -> None:
+        await consume_batch(broker, message.raw_message, store, POLICY)

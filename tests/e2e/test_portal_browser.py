@@ -1,0 +1,277 @@
+"""The federations' portal in Debian's Chromium, through the front door of the real stack: a
+federation's user signs in by an e-mailed link, posts a need with the form (ROME suggestion
+accepted, a flagged sentence reworded after the check), meets a probable duplicate, imports a file
+with three bad lines and downloads them, then follows the need: the counts appear once the
+matcher has run, change when a compatible profile is added, and the référents' outcomes recorded
+in the inbox reach the funnel. Every page checked by axe-core, screenshots in test-artifacts/."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright
+
+from shared.settings import load_base_settings
+from tests.e2e.browser import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AxeReport,
+    check_page,
+    front_url,
+    latest_link,
+)
+from tests.e2e.test_workspace_browser import cli, until
+
+pytestmark = pytest.mark.e2e
+TRADE, COMMUNE, COMMUNE_NAME = "Ébéniste", "31042", "Bagnères-de-Luchon"
+
+
+@pytest.fixture(scope="module")
+def door(running_services: str) -> str:
+    if not CHROMIUM.exists() or not AXE.exists():
+        pytest.fail("Chromium or axe-core is missing: run `make setup` (deploy/local/prereqs.sh)")
+    url = front_url()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/connexion", timeout=2).status_code == 200:
+                return url
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the front door does not answer at {url}")
+        time.sleep(0.5)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def chromium() -> Any:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+async def known_to_the_notifier(table: str, email: str) -> None:
+    conn = await asyncpg.connect(load_base_settings().dsn)
+    try:
+        for _ in range(300):
+            if await conn.fetchval(
+                f"select 1 from notifier.{table} where lower(email) = lower($1)",
+                email,
+            ):
+                return
+            await asyncio.sleep(0.2)
+        pytest.fail(f"{email} never reached the notifier ({table})")
+    finally:
+        await conn.close()
+
+
+async def sign_in(page: Page, door: str, mail_dir: Path, email: str, start: str) -> None:
+    await page.goto(f"{door}{start}")
+    assert "/connexion" in page.url, page.url
+    await page.get_by_label("Votre adresse e-mail professionnelle").fill(email)
+    await page.get_by_role("button", name="Recevoir un lien de connexion").click()
+    await page.get_by_text("un lien de connexion vient d'y être envoyé").wait_for()
+    link = await until(
+        lambda: _async(latest_link(mail_dir, email, r"http://\S+/connexion\?jeton=\S+")),
+        within=20,
+        every=0.2,
+    )
+    await page.goto(link)
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.wait_for_load_state()
+
+
+async def _async(value: Any) -> Any:
+    return value
+
+
+async def new_profiles(profiles_url: str, bearer: dict[str, str], count: int) -> None:
+    """Consented profiles of the trade, where the need is, that the matcher will count."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        for i in range(count):
+            r = await http.post(
+                f"{profiles_url}/profiles",
+                headers=bearer,
+                json={
+                    "first_name": f"Personne{i}",
+                    "desired_jobs": [TRADE],
+                    "commune_insee": COMMUNE,
+                    "experience": "Fabrication de meubles en bois massif, finitions.",
+                    "skills": ["assemblage", "finition"],
+                    "mobility_km": 15,
+                    "has_driving_licence": True,
+                    "consent": {
+                        "purposes": ["matching"],
+                        "expires_at": "2027-11-30T00:00:00+00:00",
+                    },
+                },
+            )
+            assert r.status_code == 201, r.text
+
+
+async def fill_need(page: Page, run: str, *, description: str) -> None:
+    await page.get_by_label("Intitulé du poste").fill(TRADE)
+    await page.get_by_role("button", name="Retenir ce métier").click()
+    assert await page.locator("#champ-rome_code").input_value(), "the ROME code was not filled"
+    await page.get_by_label("Description du poste").fill(description)
+    await page.get_by_label("Nom de l'employeur").fill(f"Atelier du Bois {run}")
+    await page.get_by_label("SIRET de l'établissement").fill(f"{int(run, 16) % 10**14:014d}")
+    await page.get_by_label("Commune du lieu de travail").fill(f"{COMMUNE_NAME} ({COMMUNE})")
+    await page.get_by_label("Heures par semaine").fill("35")
+    await page.get_by_label("Nombre de postes").fill("1")
+    await page.get_by_label("En journée").check()
+    await page.locator("#champ-driving_licence_required").get_by_label("Non").check()
+    await page.locator("#champ-open_to_beginners").get_by_label("Oui").check()
+
+
+def results_of(page: Page) -> Any:
+    return page.locator("[data-fragment] .results")
+
+
+async def compatible_shown(page: Page, url: str) -> str:
+    await page.goto(url)
+    results = results_of(page)
+    await results.wait_for()
+    facts = results.locator("dl.facts dd")
+    return (await facts.first.inner_text()).strip() if await facts.count() else ""
+
+
+def import_file(run: str) -> bytes:
+    header = (
+        "external_ref,employer_name,siret,title,description,rome_code,skills,commune_insee,"
+        "contract_type,hours_per_week,positions,driving_licence_required,schedules,start_date,"
+        "open_to_beginners"
+    )
+    lines = [header]
+    for i in range(100):
+        commune = "99999" if i == 10 else "31555"  # line 12: a commune outside Haute-Garonne
+        hours = "0" if i == 40 else "35"  # line 42: no hours
+        title = "" if i == 70 else "Menuisier / Menuisière"  # line 72: no title
+        lines.append(
+            f"IMP-{run}-{i},Menuiserie {run} {i},{(int(run, 16) + i) % 10**14:014d},{title},"
+            f"Pose de menuiseries,,,{commune},CDI,{hours},1,non,day,,oui"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def test_a_federation_posts_checks_imports_and_follows_its_needs(
+    door: str, chromium: Browser, mail_dir: Path, running_services: str
+) -> None:
+    base = int(running_services)
+    profiles_url = f"http://127.0.0.1:{base + 2}"
+    run = uuid.uuid4().hex[:8]
+    federation = f"E2EF{run}"
+    email = f"julie.{run}@e2e.btp31.fr"
+    cli("services.employer_intake", "create-federation-user", "--federation", federation,
+        "--email", email, "--name", "Julie Martin", "--admin")  # fmt: skip
+    referent_email = f"referent.{run}@e2e.cd31.fr"
+    out = cli("services.candidate_profile", "create-referent", "--structure", f"E2EF{run}R",
+              "--email", referent_email, "--name", "Paul Lenoir")  # fmt: skip
+    bearer = {"Authorization": f"Bearer {out.strip().splitlines()[-1]}"}
+    await known_to_the_notifier("federation_users", email)
+    await known_to_the_notifier("referents", referent_email)
+    await new_profiles(profiles_url, bearer, 5)
+    report = AxeReport()
+    context = await chromium.new_context(locale="fr-FR", accept_downloads=True)
+    page = await context.new_page()
+
+    # Sign-in by an e-mailed link: the federation's user lands on its needs.
+    await sign_in(page, door, mail_dir, email, "/federation")
+    await page.get_by_role("heading", name="Mes besoins").wait_for()
+    await check_page(page, "portail-besoins", report)
+
+    # A need by the form: the ROME suggestion accepted, a flagged sentence shown by the check
+    # and reworded, then published.
+    await page.goto(f"{door}/federation/besoins/nouveau")
+    await fill_need(page, run, description="Fabrication de meubles. Homme uniquement.")
+    await page.get_by_role("button", name="Vérifier le texte").click()
+    await page.get_by_text("L1142-1").first.wait_for()
+    await check_page(page, "portail-verification", report)
+    await page.get_by_label("Description du poste").fill(
+        "Fabrication et restauration de meubles en bois massif."
+    )
+    await page.get_by_role("button", name="Vérifier le texte").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_text("L1142-1").count() == 0
+    await page.get_by_role("button", name="Publier", exact=True).click()
+    await page.get_by_role("heading", name=TRADE).wait_for()
+    need_url = page.url
+    await check_page(page, "portail-besoin", report)
+
+    # The same need again: a probable duplicate, shown with a link.
+    await page.goto(f"{door}/federation/besoins/nouveau")
+    await fill_need(page, run, description="Fabrication et restauration de meubles.")
+    await page.get_by_role("button", name="Publier", exact=True).click()
+    await page.get_by_text("Doublon probable").wait_for()
+    await check_page(page, "portail-doublon", report)
+
+    # A file of 100 lines, 3 of them wrong: imported with progress, the 3 reasons downloadable.
+    await page.goto(f"{door}/federation/import")
+    await check_page(page, "portail-import", report)
+    await page.get_by_label("Fichier à importer").set_input_files(
+        files=[{"name": f"besoins-{run}.csv", "mimeType": "text/csv", "buffer": import_file(run)}]
+    )
+    await page.get_by_role("button", name="Importer").click()
+    await page.get_by_role("heading", name="Lignes refusées").wait_for()
+    await check_page(page, "portail-import-resultat", report)
+    async with page.expect_download() as waiting:
+        await page.get_by_role("button", name="Télécharger les lignes refusées (CSV)").click()
+    refused = (await (await waiting.value).path()).read_text(encoding="utf-8-sig")
+    rows = [r for r in refused.splitlines()[1:] if r.strip()]
+    assert len(rows) == 3, refused
+    for line in ("12", "42", "72"):
+        assert any(r.split(";")[0].strip('"') == line or r.startswith(line) for r in rows), line
+
+    # The counts, once the matcher has run: 5 compatible profiles; a sixth changes them.
+    five = await until(lambda: _shows(page, need_url, "5"), within=150, every=5)
+    assert five
+    await check_page(page, "portail-resultats", report)
+    await new_profiles(profiles_url, bearer, 1)
+    assert await until(lambda: _shows(page, need_url, "6"), within=150, every=5)
+
+    # Outcomes recorded in the inbox reach the funnel (five of them: fewer would read
+    # "moins de 5").
+    referent = await (await chromium.new_context(locale="fr-FR")).new_page()
+    await sign_in(referent, door, mail_dir, referent_email, "/boite")
+    employer = f"Atelier du Bois {run}"
+
+    async def alerts_here() -> int:
+        await referent.goto(f"{door}/boite")
+        return await referent.locator("article", has_text=employer).count()
+
+    await until(lambda: _at_least(alerts_here, 5), within=120, every=3)
+    for _ in range(5):
+        card = referent.locator("article", has_text=employer).filter(
+            has=referent.get_by_role("button", name="Entretien")
+        )
+        await card.first.get_by_role("button", name="Entretien").click()
+        await referent.wait_for_load_state()
+
+    async def funnel_shows_interviews() -> bool:
+        await page.goto(need_url)
+        row = results_of(page).locator("tr", has_text="Entretien")
+        await results_of(page).wait_for()
+        return await row.count() > 0 and "5" in await row.first.inner_text()
+
+    assert await until(funnel_shows_interviews, within=150, every=5)
+    await check_page(page, "portail-entonnoir", report)
+    await context.close()
+    assert not report.failures, report.failures
+
+
+async def _shows(page: Page, url: str, figure: str) -> bool:
+    return await compatible_shown(page, url) == figure
+
+
+async def _at_least(count: Any, n: int) -> bool:
+    return int(await count()) >= n
