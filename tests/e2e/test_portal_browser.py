@@ -261,9 +261,10 @@ async def test_a_federation_posts_checks_imports_and_follows_its_needs(
 
     async def funnel_shows_interviews() -> bool:
         await page.goto(need_url)
-        row = results_of(page).locator("tr", has_text="Entretien")
         await results_of(page).wait_for()
-        return await row.count() > 0 and "5" in await row.first.inner_text()
+        cell = results_of(page).locator("tr", has_text="Entretien").locator("td")
+        # A figure, not "moins de 5" (which it read before the five decisions).
+        return await cell.count() > 0 and (await cell.first.inner_text()).strip().isdigit()
 
     assert await until(funnel_shows_interviews, within=150, every=5)
     await check_page(page, "portail-entonnoir", report)
