@@ -33,6 +33,8 @@ from tests.e2e.test_workspace_browser import cli, until
 
 pytestmark = pytest.mark.e2e
 TRADE, COMMUNE, COMMUNE_NAME = "Ébéniste", "31042", "Bagnères-de-Luchon"
+# Where the people live: a neighbouring commune, so that its name on a page would be theirs.
+HOME, HOME_NAME = "31142", "Cier-de-Luchon"
 
 
 @pytest.fixture(scope="module")
@@ -95,20 +97,25 @@ async def _async(value: Any) -> Any:
     return value
 
 
-async def new_profiles(profiles_url: str, bearer: dict[str, str], count: int) -> None:
-    """Consented profiles of the trade, where the need is, that the matcher will count."""
+async def new_profiles(
+    profiles_url: str, bearer: dict[str, str], count: int, run: str
+) -> list[tuple[str, str]]:
+    """Consented profiles of the trade, near the need, that the matcher will count: their
+    (candidate id, first name)."""
+    made = []
     async with httpx.AsyncClient(timeout=30) as http:
         for i in range(count):
+            first_name = f"Ninon{run}{i}"
             r = await http.post(
                 f"{profiles_url}/profiles",
                 headers=bearer,
                 json={
-                    "first_name": f"Personne{i}",
+                    "first_name": first_name,
                     "desired_jobs": [TRADE],
-                    "commune_insee": COMMUNE,
+                    "commune_insee": HOME,
                     "experience": "Fabrication de meubles en bois massif, finitions.",
                     "skills": ["assemblage", "finition"],
-                    "mobility_km": 15,
+                    "mobility_km": 25,
                     "has_driving_licence": True,
                     "consent": {
                         "purposes": ["matching"],
@@ -117,6 +124,8 @@ async def new_profiles(profiles_url: str, bearer: dict[str, str], count: int) ->
                 },
             )
             assert r.status_code == 201, r.text
+            made.append((str(r.json()["candidate_id"]), first_name))
+    return made
 
 
 async def fill_need(page: Page, run: str, *, description: str) -> None:
@@ -181,7 +190,7 @@ async def test_a_federation_posts_checks_imports_and_follows_its_needs(
     bearer = {"Authorization": f"Bearer {out.strip().splitlines()[-1]}"}
     await known_to_the_notifier("federation_users", email)
     await known_to_the_notifier("referents", referent_email)
-    await new_profiles(profiles_url, bearer, 5)
+    people = await new_profiles(profiles_url, bearer, 5, run)
     report = AxeReport()
     context = await chromium.new_context(locale="fr-FR", accept_downloads=True)
     page = await context.new_page()
@@ -238,7 +247,7 @@ async def test_a_federation_posts_checks_imports_and_follows_its_needs(
     before = await until(lambda: _figure(page, need_url), within=150, every=5)
     assert before >= 5, before
     await check_page(page, "portail-resultats", report)
-    await new_profiles(profiles_url, bearer, 1)
+    people += await new_profiles(profiles_url, bearer, 1, run + "x")
     assert await until(lambda: _is(_figure(page, need_url), before + 1), within=150, every=5)
 
     # Outcomes recorded in the inbox reach the funnel (five of them: fewer would read
@@ -268,6 +277,22 @@ async def test_a_federation_posts_checks_imports_and_follows_its_needs(
 
     assert await until(funnel_shows_interviews, within=150, every=5)
     await check_page(page, "portail-entonnoir", report)
+
+    # No page or export of the portal names a candidate: no id, first name or home commune.
+    seen = []
+    for path in ("/federation", "/federation/resultats"):
+        await page.goto(f"{door}{path}")
+        seen.append(await page.content())
+    await page.goto(need_url)
+    await results_of(page).wait_for()
+    seen.append(await page.content())
+    export = await page.request.get(f"{door}/federation/export.csv")
+    assert export.ok
+    seen.append(await export.text())
+    for needle in [HOME_NAME, *(x for pair in people for x in pair)]:
+        assert not any(needle in text for text in seen), needle
+    # Positive control of that search: the need's own words are found the same way.
+    assert all(f"Atelier du Bois {run}" in text for text in seen[2:])
     await context.close()
     assert not report.failures, report.failures
 

@@ -20,11 +20,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from .. import handlers
+from shared.contracts.federations import NeedReachPayload
+
+from .. import handlers, reach
 from ..domain import suggestions
 from ..domain.errors import IdempotencyConflict, InvalidFields, NeedAlreadyClosed, NeedNotFound
 from ..domain.model import CloseRequest, NeedInput, NeedRecord
 from ..domain.preparation import Prepared
+from ..domain.reach import shown
 from ..handlers import Intake
 from .auth import container_of
 from .need_form import CONTRACTS, SCHEDULES, YES_NO, NeedForm, errors_by_field, form_text
@@ -327,9 +330,11 @@ EXPORT_COLUMNS = (
     "code_rome",
     "postes",
     "cloture",  # pourvu or annulé; the free comment stays out: it may name someone
-    # The counts (issue 21's NeedReachComputed): empty until the intake stores them.
+    # The matcher's latest counts (NeedReachComputed), each under 5 read "moins de 5"; empty
+    # while the need has not been counted yet.
     "profils_compatibles",
     "propositions",
+    "entretiens",
     "embauches",
 )
 
@@ -353,6 +358,7 @@ async def export(request: Request, user: FederationUserDep) -> Response:
         )
         for r in records:
             row, p = row_of(r, intake.snapshot, now), r.payload
+            counts = await reach.reach_for(intake, federation=user.federation, need_id=p.need_id)
             writer.writerow(
                 [
                     p.need_id,
@@ -366,9 +372,7 @@ async def export(request: Request, user: FederationUserDep) -> Response:
                     p.rome_code or "",
                     p.positions,
                     {"filled": "pourvu", "cancelled": "annulé"}.get(r.closed_reason or "", ""),
-                    "",
-                    "",
-                    "",
+                    *_counts(counts),
                 ]
             )
         offset += len(records)
@@ -389,3 +393,15 @@ def _cell(text: str) -> str:
 
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+def _counts(counts: NeedReachPayload | None) -> list[str]:
+    if counts is None:
+        return ["", "", "", ""]
+    outcomes = counts.outcomes
+    return [
+        shown(counts.compatible),
+        shown(counts.proposals),
+        shown(outcomes.get("interview", 0)),
+        shown(outcomes.get("hired", 0)),
+    ]

@@ -5,6 +5,8 @@ federation in the results fragment with every count under 5 masked; another fede
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -108,6 +110,30 @@ async def test_the_counts_published_by_the_matcher_show_in_the_fragment_small_on
     assert 'role="img"' in page and '<title id="graphique-titre">' in page
     for small in (">1<", ">2<", ">3<"):
         assert small not in page
+
+
+async def test_the_export_carries_the_counts_masked_under_five(
+    client: httpx.AsyncClient,
+    intake_app: FastAPI,
+    make_key: MakeKey,
+    kafka_bootstrap: str,
+    federation: str,
+) -> None:
+    need_id = await _post_need(client, make_key, federation)
+    uncounted = await _post_need(client, make_key, federation)
+    me = await signed_in(intake_app, federation)
+    await publish(kafka_bootstrap, counts(need_id, federation, NOW))
+    await fragment_once(client, need_id, me, "<dd>12</dd>")
+    export = await client.get("/federation/export.csv", **me)
+    rows = {
+        r["besoin"]: r
+        for r in csv.DictReader(io.StringIO(export.text.removeprefix("\ufeff")), delimiter=";")
+    }
+    counted = rows[need_id]
+    assert (counted["profils_compatibles"], counted["propositions"]) == ("12", "moins de 5")
+    assert (counted["entretiens"], counted["embauches"]) == ("moins de 5", "5")
+    # A need the matcher has not counted yet: empty cells, not zeros.
+    assert rows[uncounted]["profils_compatibles"] == "" and rows[uncounted]["embauches"] == ""
 
 
 async def test_older_counts_arriving_late_never_replace_newer_ones(
