@@ -34,7 +34,8 @@ def _text(mail: EmailMessage) -> str:
 
 def _block(mail: EmailMessage, employer: str) -> str:
     """The need's block of an e-mail (one alert, or a block per alert in a grouped one)."""
-    [block] = [b for b in _text(mail).split("\n\n") if employer in b]
+    text = _text(mail).replace("\r\n", "\n")
+    [block] = [b for b in text.split("\n\n") if employer in b]
     return block
 
 
