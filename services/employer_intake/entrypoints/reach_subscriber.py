@@ -9,41 +9,19 @@ a NeedReachComputed, or that the database refuses, goes to `spie.need-reach.v1.d
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import asyncpg
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from shared.contracts import NeedReachComputed, UnknownEventError, decode_event
-from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
+from shared.contracts import NeedReachComputed
+from shared.kafka.batch import consume_batch, raw_body
 from shared.topics import NEED_REACH
 
 from .. import reach
 from ..handlers import Intake
+from .subscribers import BATCH_RECORDS, BATCH_WAIT_MS, policy_for
 
-BATCH_RECORDS = 200
-BATCH_WAIT_MS = 50
-
-
-def _decode(record: Any) -> NeedReachComputed | None:
-    if not record.value:
-        return None  # a tombstone: nothing to keep
-    try:
-        event = decode_event(record.value)
-    except UnknownEventError as exc:
-        raise Undecodable(str(exc)) from exc
-    if not isinstance(event, NeedReachComputed):
-        raise Undecodable(f"{event.event_type} does not belong on {NEED_REACH.name}")
-    return event
-
-
-POLICY: BatchPolicy[NeedReachComputed] = BatchPolicy(
-    service="employer_intake",
-    decode=_decode,
-    poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
-    reason=lambda exc: f"refused by the database: {type(exc).__name__}",
-)
+POLICY = policy_for(NeedReachComputed, NEED_REACH)
 
 
 def register_reach(
