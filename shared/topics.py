@@ -111,6 +111,34 @@ FEDERATION_USERS = Topic("spie.federation-users.v1", partitions=1, compacted=Tru
 # Compacted by need id: only the latest counts matter.
 NEED_REACH = Topic("spie.need-reach.v1", partitions=6, compacted=True, dead_letter=True)
 
+# The banque d'actions commune (services/actions). ActionPublished: an action and its sessions,
+# naming no one; compacted by action id (a new consumer gets the whole catalogue).
+ACTIONS = Topic("spie.actions.v1", partitions=3, compacted=True, dead_letter=True)
+# ActionProposed: a session proposed to a person (candidate id, distance, transferable skills).
+ACTION_PROPOSALS = Topic(
+    "spie.action-proposals.v1",
+    partitions=6,
+    retention_ms=PERSONAL_RETENTION_MS,
+    dead_letter=True,
+    extra=_PERSONAL_SEGMENTS,
+)
+# ActionProposalFeedbackGiven: the référent's follow-up of a proposal, beside the candidate id.
+ACTION_FEEDBACK = Topic(
+    "spie.action-feedback.v1",
+    partitions=3,
+    retention_ms=PERSONAL_RETENTION_MS,
+    dead_letter=True,
+    extra=_PERSONAL_SEGMENTS,
+)
+# RegistrationChanged: a person's registration to a session (candidate id, status, outcome).
+REGISTRATIONS = Topic(
+    "spie.registrations.v1",
+    partitions=6,
+    retention_ms=PERSONAL_RETENTION_MS,
+    dead_letter=True,
+    extra=_PERSONAL_SEGMENTS,
+)
+
 TOPICS: tuple[Topic, ...] = (
     NEEDS,
     CANDIDATES,
@@ -121,6 +149,10 @@ TOPICS: tuple[Topic, ...] = (
     NEED_TRADES,
     FEDERATION_USERS,
     NEED_REACH,
+    ACTIONS,
+    ACTION_PROPOSALS,
+    ACTION_FEEDBACK,
+    REGISTRATIONS,
 )
 
 

@@ -8,6 +8,12 @@ from typing import Annotated
 from pydantic import Field, TypeAdapter, ValidationError
 
 from shared import topics
+from shared.contracts.actions import (
+    ActionProposalFeedbackGiven,
+    ActionProposed,
+    ActionPublished,
+    RegistrationChanged,
+)
 from shared.contracts.envelope import Event
 from shared.contracts.federations import FederationUserUpserted, NeedReachComputed
 from shared.contracts.matches import MatchFound
@@ -30,6 +36,10 @@ TOPIC_OF_EVENT: dict[type[Event], topics.Topic] = {
     NeedTradesRead: topics.NEED_TRADES,
     FederationUserUpserted: topics.FEDERATION_USERS,
     NeedReachComputed: topics.NEED_REACH,
+    ActionPublished: topics.ACTIONS,
+    ActionProposed: topics.ACTION_PROPOSALS,
+    ActionProposalFeedbackGiven: topics.ACTION_FEEDBACK,
+    RegistrationChanged: topics.REGISTRATIONS,
 }
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.model_fields["event_type"].default: cls for cls in TOPIC_OF_EVENT
@@ -47,7 +57,11 @@ AnyEvent = Annotated[
     | MatchFeedbackGiven
     | NeedTradesRead
     | FederationUserUpserted
-    | NeedReachComputed,
+    | NeedReachComputed
+    | ActionPublished
+    | ActionProposed
+    | ActionProposalFeedbackGiven
+    | RegistrationChanged,
     Field(discriminator="event_type"),
 ]
 _ANY_EVENT: TypeAdapter[Event] = TypeAdapter(AnyEvent)

@@ -70,6 +70,10 @@ def test_every_event_type_has_a_topic_and_decodes_by_its_name() -> None:
         "NeedTradesRead",
         "FederationUserUpserted",
         "NeedReachComputed",
+        "ActionPublished",
+        "ActionProposed",
+        "ActionProposalFeedbackGiven",
+        "RegistrationChanged",
     }
     assert TOPIC_OF_EVENT[EVENT_TYPES["NeedPosted"]] is NEEDS
     assert TOPIC_OF_EVENT[EVENT_TYPES["ProfileErased"]] is CANDIDATES
