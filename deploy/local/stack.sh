@@ -42,7 +42,8 @@ STOP_TIMEOUT=${STOP_TIMEOUT:-20}
 # A single node on a 2-core machine needs little; override for a load test.
 KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}
 SERVICES=(employer_intake:$((SERVICE_PORT_BASE + 1)) candidate_profile:$((SERVICE_PORT_BASE + 2))
-          matcher:$((SERVICE_PORT_BASE + 3)) notifier:$((SERVICE_PORT_BASE + 4)))
+          matcher:$((SERVICE_PORT_BASE + 3)) notifier:$((SERVICE_PORT_BASE + 4))
+          actions:$((SERVICE_PORT_BASE + 5)))
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -460,7 +461,7 @@ db_setup() {
     echo "$out" | tail -n 20 >&2
     die "python -m shared.db setup failed"
   fi
-  say "postgres: schemas migrated, one role per service (spie_intake, spie_profiles, spie_matcher, spie_notifier)"
+  say "postgres: schemas migrated, one role per service (spie_intake, spie_profiles, spie_matcher, spie_notifier, spie_actions)"
 }
 # Each service's own login role (trust authentication on the local cluster).
 service_dsn() {
@@ -539,7 +540,7 @@ front_up() {
   sed -e "s#@STATE@#$state#g" -e "s#@LOGS@#$LOGS#g" -e "s#@TMP@#$tmp#g" -e "s#@USER@#$user#" \
       -e "s#@FRONT_PORT@#$FRONT_PORT#g" -e "s#@INTAKE_PORT@#$(port_of employer_intake)#g" \
       -e "s#@PROFILES_PORT@#$(port_of candidate_profile)#g" \
-      -e "s#@NOTIFIER_PORT@#$(port_of notifier)#g" \
+      -e "s#@NOTIFIER_PORT@#$(port_of notifier)#g" -e "s#@ACTIONS_PORT@#$(port_of actions)#g" \
       "$REPO/deploy/local/front.conf.template" > "$state/nginx.conf"
   "$NGINX" -t -q -c "$state/nginx.conf" -p "$state/" -e "$LOGS/front-error.log" \
     || die "the front door's configuration is refused (see above)"

@@ -61,6 +61,7 @@ class RolePasswords(BaseSettings):
     profiles: SecretStr | None = None
     matcher: SecretStr | None = None
     notifier: SecretStr | None = None
+    actions: SecretStr | None = None
 
     def by_role(self) -> dict[str, str]:
         return {

@@ -42,6 +42,9 @@ COMPONENTS: tuple[Component, ...] = (
         "matcher", REPO / "services/matcher/migrations", role="spie_matcher", reads=("referential",)
     ),
     Component("notifier", REPO / "services/notifier/migrations", role="spie_notifier"),
+    Component(
+        "actions", REPO / "services/actions/migrations", role="spie_actions", reads=("referential",)
+    ),
 )
 
 # Version tables: read by a service at start (to see that nothing is pending), never written.

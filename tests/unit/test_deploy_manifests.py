@@ -68,7 +68,7 @@ def test_every_deployment_has_a_service_an_autoscaler_and_probes() -> None:
             assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
             assert doc["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
     deployments = by_kind["Deployment"]
-    assert deployments == {"employer-intake", "candidate-profile", "matcher", "notifier"}
+    assert deployments == {"employer-intake", "candidate-profile", "matcher", "notifier", "actions"}
     assert by_kind["Service"] == deployments
     assert by_kind["HorizontalPodAutoscaler"] == deployments
 

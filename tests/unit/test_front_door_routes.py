@@ -19,12 +19,13 @@ COMPOSE = REPO / "docker-compose.yml"
 K8S = REPO / "deploy" / "k8s"
 INGRESS = K8S / "ingress.yaml"
 
-SERVICES = {"employer_intake", "candidate_profile", "notifier"}
+SERVICES = {"employer_intake", "candidate_profile", "notifier", "actions"}
 # The local door's upstream names (ports rendered by deploy/local/stack.sh).
 LOCAL_UPSTREAMS = {
     "intake": "employer_intake",
     "profiles": "candidate_profile",
     "notifier": "notifier",
+    "actions": "actions",
 }
 AUTH_URL = "nginx.ingress.kubernetes.io/auth-url"
 SNIPPET = "nginx.ingress.kubernetes.io/configuration-snippet"

@@ -1,0 +1,79 @@
+"""The banque d'actions' pages (`/actions`): what every page needs.
+
+Who is signed in comes from the front door (shared/web/door.py); the référent is then read from
+this service's replica of the référents, so a deactivated référent gets no page even with a
+live session. A page's routes live in their own module (pages_*.py) and use `WebReferentDep`,
+`render` and `check_csrf`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from services.actions.adapters import referents_repo
+from services.actions.adapters.referents_repo import Referent
+from services.actions.entrypoints.deps import ServicesDep
+from shared.web import pages
+from shared.web.door import SignInRequired, WebUser, require_web_user
+from shared.web.pages import templates_for
+
+templates = templates_for(Path(__file__).parent / "templates")
+
+
+class WebReferent:
+    """The signed-in référent (this service's replica) and the session's CSRF token."""
+
+    def __init__(self, referent: Referent, user: WebUser, csrf: str) -> None:
+        self.referent = referent
+        self.user = user
+        self.csrf = csrf
+
+
+async def web_referent(request: Request, services: ServicesDep) -> WebReferent:
+    user = require_web_user(request, services.keyring)
+    async with services.pool.acquire() as conn:
+        referent = await referents_repo.get(conn, user.referent_id)
+    if referent is None or not referent.active or referent.structure != user.structure:
+        raise SignInRequired(request.url.path)
+    return WebReferent(referent, user, user.csrf(services.keyring))
+
+
+WebReferentDep = Annotated[WebReferent, Depends(web_referent)]
+
+
+def check_csrf(services: ServicesDep, who: WebReferent, token: str | None) -> None:
+    """A form posted without this session's token (another site, an old page): 403."""
+    if not who.user.csrf_ok(services.keyring, token):
+        raise HTTPException(403, "Formulaire expiré : rechargez la page.")
+
+
+def render(
+    request: Request,
+    template: str,
+    who: WebReferent | None,
+    *,
+    status: int = 200,
+    nav: str = "actions",
+    **context: Any,
+) -> HTMLResponse:
+    base: dict[str, Any] = {
+        "user": who.referent if who else None,
+        "csrf": who.csrf if who else "",
+        "nav": nav,
+        "errors": {},
+    }
+    return templates.TemplateResponse(request, template, base | context, status_code=status)
+
+
+def install_page_errors(app: FastAPI) -> None:
+    """An error on a page is a page in French; the JSON API (`/actions/api/`) keeps its JSON."""
+    pages.install_page_errors(
+        app,
+        templates,
+        prefix="/actions",
+        not_found="Cette page n'existe pas, ou l'action a été retirée du catalogue.",
+    )
