@@ -38,7 +38,7 @@ fi
 # up): those are stopped at the end too, unless they ran before this script (a developer's stack
 # is left as it was).
 services_started=1
-if bash deploy/local/stack.sh status | grep -qE '^(employer_intake|candidate_profile|matcher|notifier) .* running '; then
+if bash deploy/local/stack.sh status | grep -qE '^(employer_intake|candidate_profile|matcher|notifier|actions) .* running '; then
   services_started=0
 fi
 stop_stack() {
