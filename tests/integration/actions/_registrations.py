@@ -55,6 +55,12 @@ class Referent:
     cookies: dict[str, str]
     csrf: str
 
+    @property
+    def page(self) -> dict[str, str]:
+        """The headers of a page's request through the front door: identity and session."""
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return {**self.page_headers, "Cookie": cookie}
+
 
 async def new_referent(services: Services, structure: str) -> Referent:
     referent_id = uuid.uuid4()
