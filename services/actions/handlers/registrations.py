@@ -83,20 +83,24 @@ async def cancel(services: Services, referent: Referent, registration_id: UUID) 
         session = await repo.session_state(conn, registration.session_id)
         assert session is not None  # a registration's session is deleted with it
         rules.check_can_cancel(registration.status, session, services.clock())
-        return await cancel_in(conn, registration, announce=True)
+        cancelled = await cancel_in(conn, registration, announce=True)
+        if registration.holds_place:
+            await publish_action(conn, registration.action_id)
+        return cancelled
 
 
 async def cancel_in(conn: Conn, registration: Registration, *, announce: bool) -> Registration:
     """Cancel a live registration (its row locked by the caller) and give its place to the
     first on the waiting list. `announce`: publish the cancellation itself (not for an erased
-    person, whom the other services forget on ProfileErased)."""
+    person, whom the other services forget on ProfileErased). The caller publishes the action
+    if a place was freed, once all its sessions are changed: the action's row is locked last,
+    in every transaction, so that none waits for another in a circle."""
     cancelled = await repo.set_status(conn, registration.registration_id, Status.CANCELLED)
     if announce:
         await _changed(conn, cancelled, previous=registration.status)
     if registration.holds_place:
         await repo.free_place(conn, registration.session_id)
         await _promote_first(conn, registration.session_id)
-        await publish_action(conn, registration.action_id)
     return cancelled
 
 

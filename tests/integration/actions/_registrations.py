@@ -20,7 +20,7 @@ from services.actions.entrypoints.app import create_app
 from services.actions.settings import ActionsSettings
 from shared import identity
 from shared.contracts import decode_event
-from shared.contracts.actions import RegistrationChanged
+from shared.contracts.actions import ActionPublished, RegistrationChanged
 from shared.web import sessions
 from shared.web.door import IDENTITY_HEADER, door_assertion
 
@@ -200,3 +200,16 @@ async def changes(services: Services, registration_id: uuid.UUID) -> list[Regist
         for e in found
         if isinstance(e, RegistrationChanged) and e.payload.registration_id == registration_id
     ]
+
+
+async def last_published(services: Services, action_id: uuid.UUID) -> ActionPublished:
+    """The action as the outbox last queued it (what the matcher reads)."""
+    async with services.pool.acquire() as conn:
+        rows = await conn.fetch(
+            "select value from actions.outbox where topic = 'spie.actions.v1' and key = $1"
+            " order by id desc limit 1",
+            str(action_id).encode(),
+        )
+    (event,) = [decode_event(r["value"]) for r in rows]
+    assert isinstance(event, ActionPublished)
+    return event

@@ -16,6 +16,7 @@ from services.actions.handlers.erasure import erase_person
 from shared.contracts.actions import RegistrationStatus
 from tests.integration.actions._registrations import (
     changes,
+    last_published,
     new_action,
     new_person,
     new_referent,
@@ -64,6 +65,8 @@ async def test_twenty_concurrent_registrations_fill_two_places_and_queue_eightee
     assert registered == holding == 2
     ranks = sorted(a.json()["waiting_rank"] for a in answers if a.json()["waiting_rank"])
     assert ranks and ranks[0] == 1 and ranks[-1] <= 18
+    published = await last_published(reg_services, offer.action_id)
+    assert [s.places_left for s in published.payload.sessions] == [0]
 
 
 async def test_cancelling_a_place_promotes_the_first_on_the_waiting_list(
