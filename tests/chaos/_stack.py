@@ -21,7 +21,13 @@ def base_port() -> int:
     return int(os.environ.get("SPIE_SERVICE_PORT_BASE", "8000"))
 
 
-PORT_OFFSET = {"employer_intake": 1, "candidate_profile": 2, "matcher": 3, "notifier": 4}
+PORT_OFFSET = {
+    "employer_intake": 1,
+    "candidate_profile": 2,
+    "matcher": 3,
+    "notifier": 4,
+    "actions": 5,
+}
 
 
 def url(service: str) -> str:
