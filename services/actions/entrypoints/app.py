@@ -16,7 +16,13 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from services.actions.bootstrap import Services, bootstrap
-from services.actions.entrypoints import pages_registrations, routes_registrations, subscribers
+from services.actions.entrypoints import (
+    pages_action,
+    pages_attendance,
+    pages_registrations,
+    routes_registrations,
+    subscribers,
+)
 from services.actions.entrypoints.web import install_page_errors
 from services.actions.settings import SCHEMA, ActionsSettings, load_settings
 from shared import topics
@@ -114,7 +120,9 @@ def create_app(
     install_pages(app)  # the shared look, sign-in through the front door
     app.mount("/actions/static", StaticFiles(directory=STATIC), name="actions-static")
     app.include_router(routes_registrations.router)
-    app.include_router(pages_registrations.router)
+    app.include_router(pages_registrations.router)  # /actions/inscriptions before /actions/{id}
+    app.include_router(pages_action.router)
+    app.include_router(pages_attendance.router)
     install_page_errors(app)
     install_unavailable_handler(app)
     instrument_app(app, service="actions")
