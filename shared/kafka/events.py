@@ -18,7 +18,11 @@ from shared.topics import Topic
 E = TypeVar("E", bound=Event)
 
 
-def event_policy(service: str, event_type: type[E], topic: Topic) -> BatchPolicy[E]:
+def event_policy(
+    service: str, event_type: type[E] | tuple[type[E], ...], topic: Topic
+) -> BatchPolicy[E]:
+    """`event_type`: the topic's event, or its events (a tuple)."""
+
     def decode(record: Any) -> E | None:
         if not record.value:
             return None  # a tombstone: nothing to keep

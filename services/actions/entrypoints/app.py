@@ -7,14 +7,22 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from services.actions.bootstrap import Services, bootstrap
-from services.actions.entrypoints import subscribers
+from services.actions.entrypoints import (
+    pages_action,
+    pages_attendance,
+    pages_registrations,
+    routes_registrations,
+    subscribers,
+)
 from services.actions.entrypoints.web import install_page_errors
 from services.actions.settings import SCHEMA, ActionsSettings, load_settings
 from shared import topics
@@ -31,6 +39,7 @@ from shared.referential.snapshot import Snapshot
 from shared.supervisor import Supervisor
 from shared.web.pages import install_pages
 
+STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """The banque d'actions commune: the partners' trainings, company visits,
 immersions, workshops, webinars, job datings and "découverte des métiers" sessions, in one
 catalogue any référent can search; registrations of the people they accompany, with a waiting
@@ -109,6 +118,11 @@ def create_app(
     )
     app.state.workers = workers
     install_pages(app)  # the shared look, sign-in through the front door
+    app.mount("/actions/static", StaticFiles(directory=STATIC), name="actions-static")
+    app.include_router(routes_registrations.router)
+    app.include_router(pages_registrations.router)  # /actions/inscriptions before /actions/{id}
+    app.include_router(pages_action.router)
+    app.include_router(pages_attendance.router)
     install_page_errors(app)
     install_unavailable_handler(app)
     instrument_app(app, service="actions")
