@@ -347,7 +347,8 @@ kafka_down() { stop_part kafka; }
 
 # ---------------------------------------------------------------- PostgreSQL
 # initdb and pg_ctl refuse root: as root they run as the postgres user, who then owns .stack/pg.
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /: the postgres user may not be able to enter the current folder (the checkout).
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 # As root, the server runs as the postgres user, who must walk down to its data, socket and log.
 # A checkout below a folder closed to others (mktemp -d, /root: mode 0700) cannot give it that:
