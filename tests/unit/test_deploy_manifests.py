@@ -509,3 +509,34 @@ def test_qdrant_keeps_its_index_on_a_volume_and_is_probed() -> None:
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
     assert statefulset["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+
+
+# ---------------------------------------------------------------- one-shot jobs
+
+JOBS = sorted((K8S / "jobs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", JOBS, ids=lambda p: p.name)
+def test_each_job_validates_runs_our_version_and_has_its_network_policy(path: Path) -> None:
+    for job in _docs(path):
+        kubernetes_validate.validate(job, "1.33.0", strict=True)
+        _, tag = _split_image(_containers(job)[0]["image"])
+        assert tag == VERSION
+        own = [p for p in _selecting(_pod_labels(job)) if p["spec"]["podSelector"]]
+        assert len(own) == 1
+        egress = [r for p in _selecting(_pod_labels(job)) for r in p["spec"].get("egress", [])]
+        assert _ports(egress) == DATA_PORTS | {53}
+        assert "ingress" not in own[0]["spec"]
+
+
+def test_the_setup_job_creates_the_topics_and_migrates_as_the_owner() -> None:
+    job = _of_kind("Job", _docs(K8S / "jobs" / "setup.yaml"))["spie-setup"]
+    container = _containers(job)[0]
+    command = " ".join(container["command"])
+    assert "python -m shared.topics ensure" in command
+    assert "python -m shared.db setup" in command
+    secrets = [s["secretRef"]["name"] for s in container["envFrom"] if "secretRef" in s]
+    assert "spie-owner" in secrets
+    # The owner's secret is the setup's alone.
+    for _, doc in _k8s_resources():
+        assert "spie-owner" not in json.dumps(doc), doc["metadata"]["name"]
