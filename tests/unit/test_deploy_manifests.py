@@ -482,6 +482,14 @@ def test_services_take_traffic_only_from_the_ingress_controller_and_monitoring()
         assert _ports(rules) == {_containers(doc)[0]["ports"][0]["containerPort"]}, name
 
 
+def test_the_session_check_asks_the_notifier_in_the_namespace_the_manifests_go_to() -> None:
+    annotations = _of_kind("Ingress")["spie-front"]["metadata"]["annotations"]
+    host = urlsplit(annotations["nginx.ingress.kubernetes.io/auth-url"]).hostname or ""
+    service, namespace = host.split(".")[:2]
+    assert service in _of_kind("Deployment")
+    assert namespace == _kustomization()["namespace"]
+
+
 # ---------------------------------------------------------------- Qdrant
 
 
