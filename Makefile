@@ -82,4 +82,6 @@ demo: setup
 	@bash deploy/local/demo.sh
 
 clean-stack: stack-down
+	@# As root in a checkout the postgres user cannot enter, .stack/pg links to /var/tmp (stack.sh).
+	if [ -L .stack/pg ]; then rm -rf "$$(readlink .stack/pg)"; fi
 	rm -rf .stack

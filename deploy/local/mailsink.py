@@ -28,12 +28,13 @@ class SaveToFolder:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in a container")
     parser.add_argument("--port", type=int, default=1025)
     parser.add_argument("--dir", type=Path, default=Path(".stack/mail"))
     args = parser.parse_args()
-    controller = Controller(SaveToFolder(args.dir), hostname="127.0.0.1", port=args.port)
+    controller = Controller(SaveToFolder(args.dir), hostname=args.host, port=args.port)
     controller.start()
-    print(f"mail sink on 127.0.0.1:{args.port}, messages in {args.dir}", flush=True)
+    print(f"mail sink on {args.host}:{args.port}, messages in {args.dir}", flush=True)
     try:
         asyncio.run(asyncio.Event().wait())
     finally:

@@ -7,7 +7,8 @@
 #   bash deploy/local/stack.sh kafka-up | kafka-down | pg-up | pg-down | services-up | services-down
 #
 # All state lives under <repo>/.stack/ (git-ignored): kafka/{data,logs}, pg/{data,sock},
-# pids/<part>.pid, logs/<part>.log. Data survives down/up; `make clean-stack` wipes it.
+# pids/<part>.pid, logs/<part>.log. Data survives down/up; `make clean-stack` wipes it. As root
+# in a checkout the postgres user cannot enter, pg/ is a link to a folder in /var/tmp (pg_locate).
 # STACK_SERVICES=0 starts only Kafka and PostgreSQL (the integration tests use that).
 set -euo pipefail
 
@@ -17,9 +18,7 @@ STACK=$REPO/.stack
 PIDS=$STACK/pids
 LOGS=$STACK/logs
 KAFKA_DIR=$STACK/kafka
-PG_DIR=$STACK/pg
-PG_DATA=$PG_DIR/data
-PG_SOCK=$PG_DIR/sock
+# PostgreSQL's folder (PG_DIR, PG_DATA, PG_SOCK, PG_LOG) is chosen by pg_locate, below.
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PY=$REPO/.venv/bin/python
 POM=$REPO/deploy/local/kafka/pom.xml
@@ -348,22 +347,59 @@ kafka_down() { stop_part kafka; }
 
 # ---------------------------------------------------------------- PostgreSQL
 # initdb and pg_ctl refuse root: as root they run as the postgres user, who then owns .stack/pg.
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /: the postgres user may not be able to enter the current folder (the checkout).
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+
+# As root, the server runs as the postgres user, who must walk down to its data, socket and log.
+# A checkout below a folder closed to others (mktemp -d, /root: mode 0700) cannot give it that:
+# then they live in /var/tmp/spie-pg-<port>-<hash of the checkout path> (root's, open to
+# traversal) and .stack/pg is a symlink to it, by which the next run, `status` and
+# `make clean-stack` find them. Anyone else runs the server as themself, in .stack/pg.
+# `pg_locate create` (before a start) makes the link when needed; plain `pg_locate` only looks.
+PG_OUTSIDE=""
+pg_locate() {
+  local link=$STACK/pg
+  if [ "${1:-}" = create ] && [ ! -L "$link" ] && [ "$(id -u)" = 0 ] \
+      && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$REPO" 2>/dev/null; then
+    [ -e "$link/data/PG_VERSION" ] \
+      && die "the postgres user cannot enter $REPO, and $(rel "$link") holds a cluster: move it to a folder it can reach and link it as $(rel "$link"), or open the closed folder (chmod o+x)"
+    # At most the empty folders of an earlier start that failed here.
+    if [ -d "$link" ]; then
+      rmdir "$link/sock" 2>/dev/null || true
+      rmdir "$link" 2>/dev/null || die "$(rel "$link") is not empty: move what it holds, then run up again"
+    fi
+    ln -s "/var/tmp/spie-pg-$PG_PORT-$(printf '%s' "$REPO" | sha256sum | cut -c1-12)" "$link"
+    say "postgres: the postgres user cannot enter $REPO: data in $(readlink "$link") ($(rel "$link") links there)"
+  fi
+  PG_DIR=$link PG_LOG=$LOGS/postgres.log PG_OUTSIDE=""
+  if [ -L "$link" ]; then
+    # pg_ctl opens the log as the postgres user: beside the data, linked from .stack/logs.
+    PG_OUTSIDE=$(readlink "$link") PG_DIR=$(readlink "$link") PG_LOG=$(readlink "$link")/postgres.log
+  fi
+  PG_DATA=$PG_DIR/data PG_SOCK=$PG_DIR/sock
+}
+pg_locate
 
 pg_prepare() {
   [ -x "$PGBIN/initdb" ] || die "PostgreSQL 15 is missing ($PGBIN); run deploy/local/prereqs.sh"
+  if [ -n "$PG_OUTSIDE" ] && { [ -L "$PG_DIR" ] || { [ -e "$PG_DIR" ] \
+      && ! [[ "$(stat -c %U "$PG_DIR")" =~ ^(root|postgres)$ ]]; }; }; then
+    # /var/tmp is everyone's: never follow a link or use a folder someone else put there.
+    die "$PG_DIR is a link or belongs to $(stat -c %U "$PG_DIR"), not to root or postgres: remove it"
+  fi
   mkdir -p "$PG_DIR" "$PG_SOCK"
-  touch "$LOGS/postgres.log"
+  touch "$PG_LOG"
+  if [ -n "$PG_OUTSIDE" ]; then ln -sfn "$PG_LOG" "$LOGS/postgres.log"; fi
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || die "user postgres is missing (the postgresql-15 package creates it)"
-    # The postgres user must be able to walk down to .stack/pg: every parent needs o+x.
+    # The postgres user must be able to walk down to its folder: every parent needs o+x.
     local d=$PG_DIR
     while [ "$d" != / ]; do
       runuser -u postgres -- test -x "$d" 2>/dev/null \
         || die "the postgres user cannot enter $d (PostgreSQL's data lives below it): chmod o+x $d"
       d=$(dirname "$d")
     done
-    chown postgres:postgres "$PG_DIR" "$PG_SOCK" "$LOGS/postgres.log"
+    chown postgres:postgres "$PG_DIR" "$PG_SOCK" "$PG_LOG"
   fi
 }
 
@@ -373,6 +409,7 @@ pg_lock_pid() { if [ -f "$PG_DATA/postmaster.pid" ]; then head -1 "$PG_DATA/post
 
 pg_up() {
   local t0; t0=$(now)
+  pg_locate create
   if check_running postgres; then
     say "postgres: already running (pid $(read_pid postgres))"
   elif is_ours postgres "$(pg_lock_pid)"; then
@@ -393,14 +430,14 @@ pg_up() {
     if [ ! -f "$PG_DATA/PG_VERSION" ]; then
       say "postgres: initdb $(rel "$PG_DATA")"
       as_pg "$PGBIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-        >> "$LOGS/postgres.log" 2>&1 || { log_tail "$LOGS/postgres.log"; die "initdb failed"; }
+        >> "$PG_LOG" 2>&1 || { log_tail "$PG_LOG"; die "initdb failed"; }
     fi
     # Unix sockets are limited to ~107 bytes of path: a deep clone uses TCP only.
     local sock=$PG_SOCK
     [ ${#sock} -gt 90 ] && sock=""
-    if ! pg_ctl_ -l "$LOGS/postgres.log" -w -t 60 \
+    if ! pg_ctl_ -l "$PG_LOG" -w -t 60 \
         -o "-p $PG_PORT -k '$sock' -c listen_addresses=$HOST" start >/dev/null 9>&-; then
-      log_tail "$LOGS/postgres.log"
+      log_tail "$PG_LOG"
       die "PostgreSQL did not start (see $(rel "$LOGS/postgres.log"))"
     fi
     pg_lock_pid > "$(pidfile postgres)"
@@ -412,7 +449,7 @@ pg_up() {
     sleep 0.25
   done
   "$PGBIN/pg_isready" -q -h "$HOST" -p "$PG_PORT" \
-    || { log_tail "$LOGS/postgres.log"; die "PostgreSQL does not answer on $HOST:$PG_PORT"; }
+    || { log_tail "$PG_LOG"; die "PostgreSQL does not answer on $HOST:$PG_PORT"; }
   local psql=("$PGBIN/psql" -X -q -h "$HOST" -p "$PG_PORT" -U postgres -d postgres -tA)
   if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != 1 ]; then
     "$PGBIN/createdb" -h "$HOST" -p "$PG_PORT" -U postgres "$DB_NAME"
@@ -576,7 +613,7 @@ mailsink_up() {
 # ---------------------------------------------------------------- commands
 # One stack.sh at a time changes the stack (a test and a developer may call up together).
 lock() {
-  mkdir -p "$PIDS" "$LOGS" "$KAFKA_DIR" "$PG_DIR"
+  mkdir -p "$PIDS" "$LOGS" "$KAFKA_DIR"
   exec 9>"$STACK/.lock"
   flock -w 300 9 || die "another stack.sh still holds $(rel "$STACK/.lock")"
 }
@@ -663,6 +700,9 @@ cmd_status() {
     [ "$state" = stopped ] && [ ! -f "services/$name/__main__.py" ] && state=absent
     row "$name" "http://$HOST:${spec#*:}" "$state"
   done
+  if [ -n "$PG_OUTSIDE" ]; then
+    echo "postgres data: $PG_OUTSIDE (the postgres user cannot enter $REPO; $(rel "$STACK/pg") links there)"
+  fi
 }
 
 case ${1:-} in
