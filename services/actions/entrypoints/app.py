@@ -14,7 +14,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from services.actions.bootstrap import Services, bootstrap
-from services.actions.entrypoints import subscribers
+from services.actions.entrypoints import pages_coordination, subscribers
 from services.actions.entrypoints.web import install_page_errors
 from services.actions.settings import SCHEMA, ActionsSettings, load_settings
 from shared import topics
@@ -108,6 +108,8 @@ def create_app(
         health_router({"postgres": database, "kafka": kafka, "workers": workers.check})
     )
     app.state.workers = workers
+    # Before any `/actions/{id}` route, which would take "coordination" for an id.
+    app.include_router(pages_coordination.router)
     install_pages(app)  # the shared look, sign-in through the front door
     install_page_errors(app)
     install_unavailable_handler(app)

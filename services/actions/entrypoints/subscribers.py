@@ -8,21 +8,53 @@ reason; PostgreSQL away is retried, then the batch is read again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
 from services.actions.bootstrap import Services
-from services.actions.handlers import replicas
+from services.actions.handlers import coordination, replicas
+from shared.contracts.actions import ActionProposalFeedbackGiven, ActionProposed
+from shared.contracts.matches import MatchFound
+from shared.contracts.notifications import MatchFeedbackGiven
 from shared.contracts.referents import ReferentUpserted
-from shared.kafka.batch import consume_batch, raw_body
+from shared.kafka.batch import BatchPolicy, consume_batch, raw_body
 from shared.kafka.events import event_policy
-from shared.topics import REFERENTS
+from shared.topics import ACTION_FEEDBACK, ACTION_PROPOSALS, FEEDBACK, MATCHES, REFERENTS, Topic
 
 BATCH_RECORDS = 200
 BATCH_WAIT_MS = 50
 REFERENTS_POLICY = event_policy("actions", ReferentUpserted, REFERENTS)
+# The coordination view's counts (handlers/coordination.py): proposals, their follow-up, and
+# the matches and hirings on trades proposed to discover.
+COORDINATION: tuple[tuple[Topic, BatchPolicy[Any], Any, str], ...] = (
+    (
+        ACTION_PROPOSALS,
+        event_policy("actions", ActionProposed, ACTION_PROPOSALS),
+        coordination.record_proposals,
+        "ActionProposed: trade, wish or discovery, when (coordination counts).",
+    ),
+    (
+        ACTION_FEEDBACK,
+        event_policy("actions", ActionProposalFeedbackGiven, ACTION_FEEDBACK),
+        coordination.record_follow_ups,
+        "ActionProposalFeedbackGiven: inscrit / pas pertinent and why (coordination counts).",
+    ),
+    (
+        MATCHES,
+        event_policy("actions", MatchFound, MATCHES),
+        coordination.record_matches,
+        "MatchFound on a trade proposed to discover before (coordination counts).",
+    ),
+    (
+        FEEDBACK,
+        event_policy("actions", MatchFeedbackGiven, FEEDBACK),
+        coordination.record_match_decisions,
+        "MatchFeedbackGiven: hired on such a match (coordination counts).",
+    ),
+)
 
 
 def register(broker: KafkaBroker, get: Callable[[], Services], *, group: str = "actions") -> None:
@@ -43,3 +75,36 @@ def register(broker: KafkaBroker, get: Callable[[], Services], *, group: str = "
     )
     async def on_referents(message: KafkaMessage) -> None:
         await consume_batch(broker, message.raw_message, referents, REFERENTS_POLICY)
+
+    for topic, policy, handle, description in COORDINATION:
+        _batch_subscriber(broker, get, group, topic, policy, handle, description)
+
+
+def _batch_subscriber(
+    broker: KafkaBroker,
+    get: Callable[[], Services],
+    group: str,
+    topic: Topic,
+    policy: BatchPolicy[Any],
+    handle: Callable[[Services, list[Any]], Awaitable[None]],
+    description: str,
+) -> None:
+    """One batch subscriber, with the same acknowledgement policy as the référents'."""
+
+    async def store(events: list[Any]) -> None:
+        await handle(get(), events)
+
+    @broker.subscriber(
+        topic.name,
+        group_id=group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        decoder=raw_body,
+        title=f"actions:{topic.name}",
+        description=description,
+    )
+    async def on_batch(message: KafkaMessage) -> None:
+        await consume_batch(broker, message.raw_message, store, policy)
