@@ -118,4 +118,4 @@ def _period_or_422(services: ServicesDep, du: str | None, au: str | None) -> Per
         return period_of(du, au, today=coordination.today(services))
     except PeriodError as exc:
         detail = [{"loc": ["query", exc.field], "msg": exc.message, "type": "value_error"}]
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail) from exc
+        raise HTTPException(422, detail) from exc
