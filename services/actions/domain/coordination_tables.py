@@ -107,27 +107,33 @@ def _offer(f: Figures, rows: Sequence[OfferRow]) -> None:
     """Actions by kind and by provider: two breakdowns of one grand total, masked as one."""
     kinds = [(str(k), ACTION_KIND_LABELS[k]) for k in ActionKind]
     providers = [(p, p) for p in sorted({r.provider for r in rows}, key=str.casefold)]
-    total: Key = ("offre", "total")
     for name, _ in OFFER:
-        f.counts[(*total, name)] = sum(getattr(r, name) for r in rows)
-    columns = (*(label for _, label in OFFER), "Taux de remplissage")
-    for slug, title, header, values in (
-        ("par-type", "Actions par type", "Type d'action", kinds),
-        ("par-structure", "Actions par structure", "Structure", providers),
-    ):
-        lines = []
-        for value, label in values:
-            row: Key = ("offre", slug, value)
-            mine = [r for r in rows if (r.kind if slug == "par-type" else r.provider) == value]
-            for name, _ in OFFER:
-                f.counts[(*row, name)] = sum(getattr(r, name) for r in mine)
-            lines.append(_offer_line(label, row))
+        f.counts[("offre", "total", name)] = sum(getattr(r, name) for r in rows)
+    _offer_table(f, rows, "par-type", "Actions par type", "Type d'action", kinds)
+    _offer_table(f, rows, "par-structure", "Actions par structure", "Structure", providers)
+
+
+def _offer_table(
+    f: Figures,
+    rows: Sequence[OfferRow],
+    slug: str,
+    title: str,
+    header: str,
+    values: list[tuple[str, str]],
+) -> None:
+    lines = []
+    for value, label in values:
+        mine = [r for r in rows if (r.kind if slug == "par-type" else r.provider) == value]
         for name, _ in OFFER:
-            parts = tuple((*("offre", slug, v), name) for v, _ in values)
-            f.sums.append(Sum((*total, name), parts))
-        lines.append(_offer_line("Ensemble", total, total=True))
-        caption = f"{title} ayant au moins une session dans la période : places et remplissage"
-        f.tables.append(TableSpec(slug, title, caption, header, columns, tuple(lines)))
+            f.counts[("offre", slug, value, name)] = sum(getattr(r, name) for r in mine)
+        lines.append(_offer_line(label, ("offre", slug, value)))
+    for name, _ in OFFER:
+        parts = tuple(("offre", slug, v, name) for v, _ in values)
+        f.sums.append(Sum(("offre", "total", name), parts))
+    lines.append(_offer_line("Ensemble", ("offre", "total"), total=True))
+    columns = (*(label for _, label in OFFER), "Taux de remplissage")
+    caption = f"{title} ayant au moins une session dans la période : places et remplissage"
+    f.tables.append(TableSpec(slug, title, caption, header, columns, tuple(lines)))
 
 
 def _offer_line(label: str, row: Key, *, total: bool = False) -> LineSpec:
@@ -176,64 +182,69 @@ def _publics(f: Figures, rows: Sequence[PublicRow]) -> None:
 
 def _proposals(f: Figures, proposals: dict[bool, int], follow_ups: Sequence[FollowUpRow]) -> None:
     """Proposals of actions (wish or discovery) and the référents' follow-up, with reasons."""
-    sides = [(side, label, side == "decouverte") for side, label in SIDES]
-    for side, _, discovery in sides:
-        mine = [r for r in follow_ups if r.discovery == discovery]
-        f.counts[("propositions", side, "made")] = proposals.get(discovery, 0)
-        for decision in ("inscrit", "pas_pertinent"):
-            f.counts[("propositions", side, decision)] = sum(
-                r.count for r in mine if r.decision == decision
-            )
-        for reason in ACTION_NOT_RELEVANT_REASONS:
-            f.counts[("raisons", reason, side)] = sum(
-                r.count for r in mine if r.decision == "pas_pertinent" and r.reason == reason
-            )
+    for side, _ in SIDES:
+        _side_counts(f, side, proposals, follow_ups)
     for name in ("made", "inscrit", "pas_pertinent"):
-        parts = tuple(("propositions", side, name) for side, _, _ in sides)
-        f.counts[("propositions", "total", name)] = sum(f.counts[p] for p in parts)
-        f.sums.append(Sum(("propositions", "total", name), parts))
+        _summed(f, ("propositions", "total", name), [("propositions", s, name) for s, _ in SIDES])
     for reason in ACTION_NOT_RELEVANT_REASONS:
-        parts = tuple(("raisons", reason, side) for side, _, _ in sides)
-        f.counts[("raisons", reason, "total")] = sum(f.counts[p] for p in parts)
-        f.sums.append(Sum(("raisons", reason, "total"), parts))
+        _summed(f, ("raisons", reason, "total"), [("raisons", reason, s) for s, _ in SIDES])
     for side in ("souhait", "decouverte", "total"):
         parts = tuple(("raisons", reason, side) for reason in ACTION_NOT_RELEVANT_REASONS)
         f.sums.append(Sum(("propositions", side, "pas_pertinent"), parts))
+    f.tables.append(_proposal_table())
+    f.tables.append(_reason_table())
+
+
+def _side_counts(
+    f: Figures, side: str, proposals: dict[bool, int], follow_ups: Sequence[FollowUpRow]
+) -> None:
+    discovery = side == "decouverte"
+    mine = [r for r in follow_ups if r.discovery == discovery]
+    f.counts[("propositions", side, "made")] = proposals.get(discovery, 0)
+    for decision in ("inscrit", "pas_pertinent"):
+        count = sum(r.count for r in mine if r.decision == decision)
+        f.counts[("propositions", side, decision)] = count
+    for reason in ACTION_NOT_RELEVANT_REASONS:
+        count = sum(r.count for r in mine if r.decision == "pas_pertinent" and r.reason == reason)
+        f.counts[("raisons", reason, side)] = count
+
+
+def _summed(f: Figures, total: Key, parts: list[Key]) -> None:
+    f.counts[total] = sum(f.counts[p] for p in parts)
+    f.sums.append(Sum(total, tuple(parts)))
+
+
+def _proposal_table() -> TableSpec:
     lines = [
         LineSpec(label, _proposal_cells(("propositions", side)), side == "total")
         for side, label in (*SIDES, ("total", "Ensemble"))
     ]
-    f.tables.append(
-        TableSpec(
-            "propositions",
-            "Propositions d'actions et suites données",
-            "Propositions d'actions faites dans la période, selon qu'elles portent sur un métier "
-            "souhaité ou à découvrir, et suites données par les référents",
-            "Proposition",
-            ("Propositions", "Suite : inscrit", "Suite : pas pertinent", "Part inscrite"),
-            tuple(lines),
-        )
+    return TableSpec(
+        "propositions",
+        "Propositions d'actions et suites données",
+        "Propositions d'actions faites dans la période, selon qu'elles portent sur un métier "
+        "souhaité ou à découvrir, et suites données par les référents",
+        "Proposition",
+        ("Propositions", "Suite : inscrit", "Suite : pas pertinent", "Part inscrite"),
+        tuple(lines),
     )
-    reasons = [
-        LineSpec(label, tuple(("raisons", reason, s) for s in ("souhait", "decouverte", "total")))
+
+
+def _reason_table() -> TableSpec:
+    sides = ("souhait", "decouverte", "total")
+    lines = [
+        LineSpec(label, tuple(("raisons", reason, s) for s in sides))
         for reason, label in REASON_LABELS.items()
     ]
-    reasons.append(
-        LineSpec(
-            "Pas pertinent, toutes raisons",
-            tuple(("propositions", s, "pas_pertinent") for s in ("souhait", "decouverte", "total")),
-            total=True,
-        )
-    )
-    f.tables.append(
-        TableSpec(
-            "raisons",
-            "Propositions jugées pas pertinentes, par raison",
-            "Raisons données par les référents pour les propositions jugées pas pertinentes",
-            "Raison",
-            ("Souhait", "Découverte", "Ensemble"),
-            tuple(reasons),
-        )
+    every = tuple(("propositions", s, "pas_pertinent") for s in sides)
+    lines.append(LineSpec("Pas pertinent, toutes raisons", every, total=True))
+    return TableSpec(
+        "raisons",
+        "Propositions jugées pas pertinentes, par raison",
+        "Raisons données par les référents pour les propositions jugées pas pertinentes",
+        "Raison",
+        ("Souhait", "Découverte", "Ensemble"),
+        tuple(lines),
     )
 
 
