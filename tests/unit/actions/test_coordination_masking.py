@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from services.actions.domain.coordination import (
     MASKED,
     NO_RATE,
@@ -120,3 +123,31 @@ def test_a_rate_on_a_masked_total_is_not_shown_since_it_would_give_the_total_bac
     hidden = hidden_figures(counts, [column])
     assert shown_rate(Rate(("taken",), ("total",)), counts, hidden) == NO_RATE
     assert shown_rate(Rate(("taken",), ("part2",)), counts, hidden) != NO_RATE
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=30), min_size=2, max_size=5),
+        min_size=2,
+        max_size=6,
+    ).filter(lambda grid: len({len(r) for r in grid}) == 1)
+)
+def test_in_any_table_with_margins_no_sum_is_left_with_a_single_masked_figure(
+    grid: list[list[int]],
+) -> None:
+    counts: dict[Key, int] = {}
+    sums: list[Sum] = []
+    width = len(grid[0])
+    for i, row in enumerate(grid):
+        counts |= {(str(i), str(j)): n for j, n in enumerate(row)}
+        counts[(str(i), "total")] = sum(row)
+        sums.append(Sum((str(i), "total"), tuple((str(i), str(j)) for j in range(width))))
+    for j in [*map(str, range(width)), "total"]:
+        counts[("total", j)] = sum(counts[(str(i), j)] for i in range(len(grid)))
+        sums.append(Sum(("total", j), tuple((str(i), j) for i in range(len(grid)))))
+    hidden = hidden_figures(counts, sums)
+    for s in sums:
+        assert sum(k in hidden for k in (s.total, *s.parts)) != 1
+    for key, n in counts.items():
+        assert (hidden.get(key) == MASKED) == (0 < n < 5)
+        assert hidden.get(key) != SECONDARY or n >= 5
