@@ -61,4 +61,5 @@ def trade_label(referential: Snapshot, code: str) -> str:
 
 
 def today(services: Services) -> date:
-    return services.clock().date()
+    """Today in Paris, where the period's days are counted."""
+    return services.clock().astimezone(coordination_repo.PARIS).date()

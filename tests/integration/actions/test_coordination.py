@@ -374,7 +374,7 @@ async def test_the_default_period_is_the_last_twelve_months_and_a_bad_date_is_na
     coordination_services: Services, coordination_client: httpx.AsyncClient
 ) -> None:
     who = await referent(coordination_services, coordinator=True)
-    today = coordination_services.clock().date()
+    today = coordination.today(coordination_services)
     page = await coordination_client.get("/actions/coordination", headers=who.page)
     assert page.status_code == 200
     assert f'value="{today.isoformat()}"' in page.text
