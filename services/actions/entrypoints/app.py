@@ -19,6 +19,7 @@ from services.actions.bootstrap import Services, bootstrap
 from services.actions.entrypoints import (
     pages_action,
     pages_attendance,
+    pages_coordination,
     pages_registrations,
     routes_registrations,
     subscribers,
@@ -117,6 +118,8 @@ def create_app(
         health_router({"postgres": database, "kafka": kafka, "workers": workers.check})
     )
     app.state.workers = workers
+    # Before any `/actions/{id}` route, which would take "coordination" for an id.
+    app.include_router(pages_coordination.router)
     install_pages(app)  # the shared look, sign-in through the front door
     app.mount("/actions/static", StaticFiles(directory=STATIC), name="actions-static")
     app.include_router(routes_registrations.router)

@@ -8,18 +8,30 @@ reason; PostgreSQL away is retried, then the batch is read again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
 from services.actions.bootstrap import Services
-from services.actions.handlers import replicas
+from services.actions.handlers import coordination, replicas
+from shared.contracts.actions import ActionProposalFeedbackGiven, ActionProposed
+from shared.contracts.matches import MatchFound
+from shared.contracts.notifications import MatchFeedbackGiven
 from shared.contracts.profiles import ProfileErased, ProfileUpserted
 from shared.contracts.referents import ReferentUpserted
 from shared.kafka.batch import BatchPolicy, consume_batch, raw_body
 from shared.kafka.events import event_policy
-from shared.topics import CANDIDATES, REFERENTS
+from shared.topics import (
+    ACTION_FEEDBACK,
+    ACTION_PROPOSALS,
+    CANDIDATES,
+    FEEDBACK,
+    MATCHES,
+    REFERENTS,
+    Topic,
+)
 
 BATCH_RECORDS = 200
 BATCH_WAIT_MS = 50
@@ -27,14 +39,71 @@ REFERENTS_POLICY = event_policy("actions", ReferentUpserted, REFERENTS)
 PERSONS_POLICY: BatchPolicy[ProfileUpserted | ProfileErased] = event_policy(
     "actions", (ProfileUpserted, ProfileErased), CANDIDATES
 )
+Handle = Callable[[Services, list[Any]], Awaitable[None]]
+
+# What the service reads: the topic, its policy, the handler, and why (the AsyncAPI text).
+SUBSCRIPTIONS: tuple[tuple[Topic, BatchPolicy[Any], Handle, str], ...] = (
+    (
+        REFERENTS,
+        REFERENTS_POLICY,
+        replicas.record_referents,
+        "ReferentUpserted: who may sign in to the catalogue, and their structure.",
+    ),
+    (
+        CANDIDATES,
+        PERSONS_POLICY,
+        replicas.record_persons,
+        "ProfileUpserted, ProfileErased: who may be registered, by which structure;"
+        " an erasure cancels the person's registrations (tombstones skipped).",
+    ),
+    # The coordination view's counts (handlers/coordination.py): proposals, their follow-up,
+    # and the matches and hirings on trades proposed to discover.
+    (
+        ACTION_PROPOSALS,
+        event_policy("actions", ActionProposed, ACTION_PROPOSALS),
+        coordination.record_proposals,
+        "ActionProposed: trade, wish or discovery, when (coordination counts).",
+    ),
+    (
+        ACTION_FEEDBACK,
+        event_policy("actions", ActionProposalFeedbackGiven, ACTION_FEEDBACK),
+        coordination.record_follow_ups,
+        "ActionProposalFeedbackGiven: inscrit / pas pertinent and why (coordination counts).",
+    ),
+    (
+        MATCHES,
+        event_policy("actions", MatchFound, MATCHES),
+        coordination.record_matches,
+        "MatchFound on a trade proposed to discover before (coordination counts).",
+    ),
+    (
+        FEEDBACK,
+        event_policy("actions", MatchFeedbackGiven, FEEDBACK),
+        coordination.record_match_decisions,
+        "MatchFeedbackGiven: hired on such a match (coordination counts).",
+    ),
+)
 
 
 def register(broker: KafkaBroker, get: Callable[[], Services], *, group: str = "actions") -> None:
-    async def referents(events: list[ReferentUpserted]) -> None:
-        await replicas.record_referents(get(), events)
+    for topic, policy, handle, description in SUBSCRIPTIONS:
+        _batch_subscriber(broker, get, group, topic, policy, handle, description)
+
+
+def _batch_subscriber(
+    broker: KafkaBroker,
+    get: Callable[[], Services],
+    group: str,
+    topic: Topic,
+    policy: BatchPolicy[Any],
+    handle: Handle,
+    description: str,
+) -> None:
+    async def store(events: list[Any]) -> None:
+        await handle(get(), events)
 
     @broker.subscriber(
-        REFERENTS.name,
+        topic.name,
         group_id=group,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -42,27 +111,8 @@ def register(broker: KafkaBroker, get: Callable[[], Services], *, group: str = "
         max_records=BATCH_RECORDS,
         batch_timeout_ms=BATCH_WAIT_MS,
         decoder=raw_body,
-        title=f"actions:{REFERENTS.name}",
-        description="ReferentUpserted: who may sign in to the catalogue, and their structure.",
+        title=f"actions:{topic.name}",
+        description=description,
     )
-    async def on_referents(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, referents, REFERENTS_POLICY)
-
-    async def persons(events: list[ProfileUpserted | ProfileErased]) -> None:
-        await replicas.record_persons(get(), events)
-
-    @broker.subscriber(
-        CANDIDATES.name,
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=BATCH_RECORDS,
-        batch_timeout_ms=BATCH_WAIT_MS,
-        decoder=raw_body,
-        title=f"actions:{CANDIDATES.name}",
-        description="ProfileUpserted, ProfileErased: who may be registered, by which structure;"
-        " an erasure cancels the person's registrations (tombstones skipped).",
-    )
-    async def on_candidates(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, persons, PERSONS_POLICY)
+    async def on_batch(message: KafkaMessage) -> None:
+        await consume_batch(broker, message.raw_message, store, policy)

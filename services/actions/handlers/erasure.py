@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
-from services.actions.adapters import persons_repo
+from services.actions.adapters import coordination_repo, persons_repo
 from services.actions.adapters import registrations_repo as registrations
 from services.actions.adapters.db import Conn
 from services.actions.handlers.publication import publish_action
@@ -37,6 +37,7 @@ async def _registrations(conn: Conn, candidate_id: UUID) -> None:
 # In order: what refers to the person first, the person's row last.
 ERASERS: list[Eraser] = [
     _registrations,
+    coordination_repo.forget_person,  # the coordination view's proposals, follow-ups, matches
     persons_repo.delete,
 ]
 
