@@ -11,6 +11,7 @@ import pytest
 
 from services.actions.adapters import persons_repo
 from services.actions.bootstrap import Services
+from services.actions.handlers.coordination import record_proposals
 from services.actions.handlers.replicas import record_persons
 from shared.contracts.profiles import (
     ConsentState,
@@ -19,6 +20,7 @@ from shared.contracts.profiles import (
     ProfilePayload,
     ProfileUpserted,
 )
+from tests.integration.actions._coordination import proposed
 from tests.integration.actions._registrations import (
     new_action,
     new_referent,
@@ -97,6 +99,11 @@ async def test_an_erased_profile_loses_its_place_to_the_first_waiting(
         producer="tests",
         payload=ProfileErasedPayload(candidate_id=leaving, version=2, reason="withdrawn"),
     )
+    # What the coordination view keeps of each (a proposal): the erasure takes the erased one's.
+    when = datetime.now(UTC) - timedelta(days=1)
+    await record_proposals(
+        reg_services, [proposed(p, "F1703", when, discovery=True) for p in (leaving, staying)]
+    )
     await record_persons(reg_services, [erased])
 
     rows = list((await statuses(reg_services, offer.session_id)).values())
@@ -105,6 +112,13 @@ async def test_an_erased_profile_loses_its_place_to_the_first_waiting(
         (True, "annule"),  # the erased person, no longer named
     ]
     assert await places(reg_services, offer.session_id) == (1, 1)
+    async with reg_services.pool.acquire() as conn:
+        kept = await conn.fetch(
+            "select candidate_id from actions.coordination_proposals"
+            " where candidate_id = any($1::uuid[])",
+            [leaving, staying],
+        )
+    assert [r["candidate_id"] for r in kept] == [staying]
 
 
 async def test_a_profile_whose_consent_was_withdrawn_is_removed_like_an_erased_one(
