@@ -14,7 +14,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from services.actions.bootstrap import Services, bootstrap
-from services.actions.entrypoints import subscribers
+from services.actions.entrypoints import routes_catalogue, subscribers
 from services.actions.entrypoints.web import install_page_errors
 from services.actions.settings import SCHEMA, ActionsSettings, load_settings
 from shared import topics
@@ -108,6 +108,7 @@ def create_app(
         health_router({"postgres": database, "kafka": kafka, "workers": workers.check})
     )
     app.state.workers = workers
+    app.include_router(routes_catalogue.router)
     install_pages(app)  # the shared look, sign-in through the front door
     install_page_errors(app)
     install_unavailable_handler(app)
