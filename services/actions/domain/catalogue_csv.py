@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from services.actions.domain.catalogue import (
     ActionDraft,
     ActionInput,
+    FieldErrors,
     Invalid,
     SessionDraft,
     SessionInput,
@@ -262,45 +263,56 @@ def _action(
     try:
         return check_action(given, referential), []
     except Invalid as exc:
-        return None, _located(line, exc)
+        return None, [LineError(line, c, m) for c, m in by_column(exc.errors).items()]
 
 
 def _session(
     line: int, raw: dict[str, str], now: datetime
 ) -> tuple[SessionDraft | None, list[LineError]]:
-    day = read_date(raw["date"])
+    try:
+        return read_session(raw, now), []
+    except Invalid as exc:
+        return None, [LineError(line, c, m) for c, m in exc.errors.items()]
+
+
+def read_session(cells: Mapping[str, str], now: datetime) -> SessionDraft:
+    """A session written in the file's columns (or the form's, which bear the same names):
+    date, date_fin, heure_debut, heure_fin, places, horaires; Invalid keyed by column."""
+    day = read_date(cells.get("date", ""))
     # Without date_fin, the session ends the day it starts.
-    last_day = read_date(raw["date_fin"]) if raw["date_fin"] else day
-    start, end = read_time(raw["heure_debut"]), read_time(raw["heure_fin"])
-    unread = [
-        LineError(line, column, f"indiquez {what}")
+    last_day = read_date(cells["date_fin"]) if cells.get("date_fin") else day
+    start = read_time(cells.get("heure_debut", ""))
+    end = read_time(cells.get("heure_fin", ""))
+    unread = {
+        column: f"Indiquez {what}."
         for column, missing, what in (
             ("date", day is None, "le jour au format JJ/MM/AAAA"),
-            ("date_fin", bool(raw["date_fin"]) and last_day is None, _LAST_DAY),
+            ("date_fin", bool(cells.get("date_fin")) and last_day is None, _LAST_DAY),
             ("heure_debut", start is None, "l'heure de début au format HH:MM"),
             ("heure_fin", end is None, "l'heure de fin au format HH:MM"),
         )
         if missing
-    ]
+    }
     if unread:
-        return None, unread
+        raise Invalid(unread)
     given = SessionInput(
         starts_at=local(day, start),
         ends_at=local(last_day, end),
-        capacity=raw["places"],
-        schedules=_listed(raw["horaires"]),
+        capacity=cells.get("places", ""),
+        schedules=_listed(cells.get("horaires", "")),
     )
     try:
-        return check_session(given, now), []
+        return check_session(given, now)
     except Invalid as exc:
-        return None, _located(line, exc)
+        raise Invalid(by_column(exc.errors)) from exc
+
+
+def by_column(errors: FieldErrors) -> FieldErrors:
+    """Errors of the action's or the session's fields, under the columns that hold them."""
+    return {COLUMN_OF.get(f, f): message for f, message in errors.items()}
 
 
 _LAST_DAY = "le dernier jour au format JJ/MM/AAAA, ou laissez vide"
-
-
-def _located(line: int, exc: Invalid) -> list[LineError]:
-    return [LineError(line, COLUMN_OF.get(f, f), message) for f, message in exc.errors.items()]
 
 
 def _listed(cell: str) -> tuple[str, ...]:

@@ -14,7 +14,13 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from services.actions.bootstrap import Services, bootstrap
-from services.actions.entrypoints import routes_catalogue, subscribers
+from services.actions.entrypoints import (
+    pages_catalogue,
+    pages_import,
+    pages_suggestions,
+    routes_catalogue,
+    subscribers,
+)
 from services.actions.entrypoints.web import install_page_errors
 from services.actions.settings import SCHEMA, ActionsSettings, load_settings
 from shared import topics
@@ -109,6 +115,9 @@ def create_app(
     )
     app.state.workers = workers
     app.include_router(routes_catalogue.router)
+    app.include_router(pages_suggestions.router)
+    app.include_router(pages_import.router)
+    app.include_router(pages_catalogue.router)
     install_pages(app)  # the shared look, sign-in through the front door
     install_page_errors(app)
     install_unavailable_handler(app)
