@@ -4,7 +4,9 @@ public and kind, the next session first.
 One query. The places within the radius are computed beforehand from the referential (a few
 hundred communes at most) and matched with `commune_insee = any($n)`; trades with the GIN index
 on `rome_codes` (`&&`); each action's next session by the (action_id, starts_at) index of the
-sessions to come. About 5,000 actions and 30,000 sessions read in a few milliseconds.
+sessions to come. Measured on the local stack with 5,000 actions and 30,000 sessions: about
+4 ms by trade and place, 40 ms for the whole catalogue unfiltered (every action's next session
+is then read before the page is cut).
 """
 
 from __future__ import annotations
