@@ -111,6 +111,12 @@ async def update_session(conn: Conn, session_id: UUID, session: SessionDraft) ->
     await set_capacity(conn, session_id, session.capacity)
 
 
+async def lock_imports(conn: Conn, *, provider: str) -> None:
+    """One import at a time per provider, until the transaction ends: two imports of the same
+    new reference at once would otherwise both create its action."""
+    await conn.execute("select pg_advisory_xact_lock(hashtext($1))", f"actions-import:{provider}")
+
+
 async def imported_action(conn: Conn, *, provider: str, reference: str) -> UUID | None:
     found: UUID | None = await conn.fetchval(
         "select action_id from actions.import_references"

@@ -39,6 +39,7 @@ async def import_catalogue(services: Services, referent: Referent, body: bytes) 
     actions = read_catalogue(body, services.referential, services.clock())
     report, errors = ImportReport(), []
     async with services.transaction() as conn:
+        await catalogue_store.lock_imports(conn, provider=referent.structure)
         for imported in actions:
             known = await catalogue_store.imported_action(
                 conn, provider=referent.structure, reference=imported.reference

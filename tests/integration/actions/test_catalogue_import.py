@@ -3,6 +3,8 @@ references imported again update their actions instead of adding copies."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -106,6 +108,18 @@ async def test_another_partner_importing_the_same_references_gets_its_own_action
         "created"
     ] == 3
     assert len(await actions_of(services, one.structure)) == 3
+
+
+async def test_the_same_file_imported_twice_at_once_makes_each_action_once(
+    client: httpx.AsyncClient, services: Services, make_referent: MakeReferent, unique: str
+) -> None:
+    partner = await make_referent(f"FACE{unique}")
+    body = catalogue(unique).encode()
+    replies = await asyncio.gather(
+        *(client.post("/actions/api/import", content=body, headers=partner.api) for _ in range(2))
+    )
+    assert sorted(r.json()["created"] for r in replies) == [0, 3]
+    assert [n for _, _, n in await actions_of(services, partner.structure)] == [2, 1, 1]
 
 
 async def test_a_file_too_long_is_refused_with_the_limit(
