@@ -25,6 +25,11 @@ E = TypeVar("E", ActionKind, Public, Schedule)
 FieldErrors = dict[str, str]
 _ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 MAX_TITLE, MAX_TEXT, MAX_TRADES, MAX_CAPACITY = 200, 5000, 20, 10_000
+MAX_SESSIONS = 200  # what ActionPublished carries
+TOO_MANY_SESSIONS = (
+    f"Une action compte au plus {MAX_SESSIONS} séances : publiez une nouvelle action pour les"
+    " suivantes."
+)
 
 
 class Invalid(ValueError):

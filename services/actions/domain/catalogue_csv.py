@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.actions.domain.catalogue import (
+    MAX_SESSIONS,
+    TOO_MANY_SESSIONS,
     ActionDraft,
     ActionInput,
     FieldErrors,
@@ -237,6 +239,8 @@ def _read_line(
         ]
     session, session_errors = _session(line, raw, now)
     if session is not None:
+        if len(group.sessions) >= MAX_SESSIONS:
+            session_errors.append(LineError(line, "date", TOO_MANY_SESSIONS))
         if any(s.session.starts_at == session.starts_at for s in group.sessions):
             session_errors.append(LineError(line, "date", "séance en double pour cette référence"))
         group.sessions.append(ImportedSession(line, session))

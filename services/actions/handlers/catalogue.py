@@ -16,6 +16,8 @@ from services.actions.adapters.db import Conn
 from services.actions.adapters.referents_repo import Referent
 from services.actions.bootstrap import Services
 from services.actions.domain.catalogue import (
+    MAX_SESSIONS,
+    TOO_MANY_SESSIONS,
     ActionInput,
     Invalid,
     SessionInput,
@@ -75,7 +77,9 @@ async def add_session(
 ) -> Action:
     draft = check_session(given, services.clock())
     async with services.transaction() as conn:
-        await _changeable(conn, referent, action_id)
+        action = await _changeable(conn, referent, action_id)
+        if live_sessions(action) >= MAX_SESSIONS:
+            raise Invalid({"starts_at": TOO_MANY_SESSIONS})
         await catalogue_store.insert_session(conn, action_id, draft)
         return await publish_action(conn, action_id)
 
@@ -103,6 +107,10 @@ async def close_action(services: Services, referent: Referent, action_id: UUID) 
         await _changeable(conn, referent, action_id)
         await catalogue_store.close_action(conn, action_id)
         return await publish_action(conn, action_id)
+
+
+def live_sessions(action: Action) -> int:
+    return sum(not s.cancelled for s in action.sessions)
 
 
 def below_taken(registered: int) -> str:

@@ -16,13 +16,15 @@ from services.actions.adapters.catalogue_store import BelowPlacesTaken
 from services.actions.adapters.db import Conn
 from services.actions.adapters.referents_repo import Referent
 from services.actions.bootstrap import Services
+from services.actions.domain.catalogue import MAX_SESSIONS, TOO_MANY_SESSIONS
 from services.actions.domain.catalogue_csv import (
     ImportedAction,
+    ImportedSession,
     LineError,
     LinesRefused,
     read_catalogue,
 )
-from services.actions.handlers.catalogue import below_taken
+from services.actions.handlers.catalogue import below_taken, live_sessions
 from services.actions.handlers.publication import publish_action
 
 
@@ -76,18 +78,28 @@ async def _update(
     assert current is not None  # the reference row is deleted with its action
     await catalogue_store.update_action(conn, action_id, imported.action)
     by_start = {s.starts_at: s.session_id for s in current.sessions}
-    errors = []
+    live, added, errors = live_sessions(current), 0, []
     for s in imported.sessions:
         session_id = by_start.get(s.session.starts_at)
-        if session_id is None:
+        if session_id is not None:
+            errors += await _update_session(conn, session_id, s, report)
+        elif live + added >= MAX_SESSIONS:
+            errors.append(LineError(s.line, "date", TOO_MANY_SESSIONS))
+        else:
             await catalogue_store.insert_session(conn, action_id, s.session)
-            report.sessions_added += 1
-            continue
-        try:
-            await catalogue_store.update_session(conn, session_id, s.session)
-            report.sessions_updated += 1
-        except BelowPlacesTaken as exc:
-            errors.append(LineError(s.line, "places", below_taken(exc.registered)))
+            added += 1
+    report.sessions_added += added
     await publish_action(conn, action_id)
     report.updated += 1
     return errors
+
+
+async def _update_session(
+    conn: Conn, session_id: UUID, imported: ImportedSession, report: ImportReport
+) -> list[LineError]:
+    try:
+        await catalogue_store.update_session(conn, session_id, imported.session)
+    except BelowPlacesTaken as exc:
+        return [LineError(imported.line, "places", below_taken(exc.registered))]
+    report.sessions_updated += 1
+    return []

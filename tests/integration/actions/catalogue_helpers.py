@@ -12,8 +12,14 @@ from services.actions.bootstrap import Services
 
 
 def far_day() -> datetime:
-    """A day of its own, years ahead: a search on that day sees only this test's actions."""
-    return datetime(2031, 1, 6, 8, tzinfo=UTC) + timedelta(days=random.randrange(3000))
+    """A day years ahead, for an action no search test looks for (2031 to 2085)."""
+    return datetime(2031, 1, 6, 8, tzinfo=UTC) + timedelta(days=random.randrange(20_000))
+
+
+def search_day() -> datetime:
+    """A day of its own for a search test (2100 to 2180, where no other test publishes): a
+    search on it sees only this test's actions."""
+    return datetime(2100, 1, 4, 8, tzinfo=UTC) + timedelta(days=random.randrange(29_000))
 
 
 def session(day: datetime, *, hours: int = 0, capacity: int = 10) -> dict[str, Any]:

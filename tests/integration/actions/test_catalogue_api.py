@@ -3,6 +3,8 @@ and change their actions, each change published once through the outbox."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 
@@ -136,3 +138,34 @@ async def test_the_api_refuses_a_caller_without_a_referents_assertion(
     forged = {"Authorization": provider.api["Authorization"][:-4] + "AAAA"}
     assert (await client.post("/actions/api/actions", json=body, headers=forged)).status_code == 401
     assert (await client.get("/actions/api/actions", headers=provider.api)).status_code == 200
+
+
+async def test_a_201st_session_is_refused_as_the_published_action_holds_200(
+    client: httpx.AsyncClient, services: Services, make_referent: MakeReferent, unique: str
+) -> None:
+    provider = await make_referent(f"AFPA{unique}")
+    day = far_day()
+    created = await client.post("/actions/api/actions", json=action_body(day), headers=provider.api)
+    action_id = created.json()["action_id"]
+    async with services.transaction() as conn:  # 199 more, as earlier additions would have made
+        await conn.executemany(
+            "insert into actions.sessions (session_id, action_id, starts_at, ends_at, capacity)"
+            " values (gen_random_uuid(), $1::uuid, $2, $3, 5)",
+            [
+                (action_id, day + timedelta(days=i), day + timedelta(days=i, hours=2))
+                for i in range(1, 200)
+            ],
+        )
+    url = f"/actions/api/actions/{action_id}/sessions"
+    refused = await client.post(url, json=session(day - timedelta(days=1)), headers=provider.api)
+    assert refused.status_code == 422 and fields_in_error(refused) == {"starts_at"}
+    async with services.transaction() as conn:
+        await conn.execute(
+            "update actions.sessions set cancelled = true where action_id = $1::uuid"
+            " and starts_at = $2",
+            action_id,
+            day + timedelta(days=5),
+        )
+    added = await client.post(url, json=session(day - timedelta(days=1)), headers=provider.api)
+    assert added.status_code == 201 and len(added.json()["sessions"]) == 200
+    await client.post(f"/actions/api/actions/{action_id}/cloture", headers=provider.api)

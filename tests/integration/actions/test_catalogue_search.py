@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.actions.bootstrap import Services
-from tests.integration.actions.catalogue_helpers import action_body, far_day, session
+from tests.integration.actions.catalogue_helpers import action_body, search_day, session
 from tests.integration.actions.conftest import MakeReferent, SignedIn
 
 pytestmark = pytest.mark.integration
@@ -35,7 +35,7 @@ async def test_an_action_10_km_away_is_found_within_20_km_not_within_5(
     assert 7 < services.referential.distance_km(TOULOUSE, COLOMIERS) < 13
     provider = await make_referent(f"AFPA{unique}")
     searcher = await make_referent(f"CREPI{unique}")
-    day = far_day()
+    day = search_day()
     colomiers = await publish(client, provider, action_body(day, commune_insee=COLOMIERS))
     remote = await publish(
         client, provider, action_body(day, commune_insee=None, remote=True, kind="webinaire")
@@ -54,7 +54,7 @@ async def test_a_search_keeps_the_dates_public_and_kind_asked(
     client: httpx.AsyncClient, make_referent: MakeReferent, unique: str
 ) -> None:
     provider = await make_referent(f"AFPA{unique}")
-    day = far_day()
+    day = search_day()
     for_all = await publish(client, provider, action_body(day))
     for_over_50 = await publish(
         client, provider, action_body(day, publics=["50_ans_et_plus"], kind="atelier")
@@ -76,7 +76,7 @@ async def test_results_come_next_session_first_with_the_places_left_and_closed_o
     client: httpx.AsyncClient, services: Services, make_referent: MakeReferent, unique: str
 ) -> None:
     provider = await make_referent(f"AFPA{unique}")
-    day = far_day()
+    day = search_day()
     afternoon = await publish(
         client, provider, action_body(day, sessions=[session(day, hours=5, capacity=4)])
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -99,3 +99,16 @@ def test_a_wrong_header_a_non_utf8_file_or_too_many_lines_are_refused_whole(
     with pytest.raises(FileRefused, match=f"{MAX_LINES} au plus") as caught:
         read_catalogue(csv_of(*[line] * (MAX_LINES + 1)), referential, NOW)
     assert caught.value.status == 413
+
+
+def test_an_action_holds_at_most_200_sessions_the_next_line_says_so(
+    referential: Snapshot,
+) -> None:
+    lines = [
+        f"A;atelier;CV;;tous;31555;non;{date(2027, 1, 1) + timedelta(days=i):%d/%m/%Y};9h;12h;5"
+        for i in range(201)
+    ]
+    with pytest.raises(LinesRefused) as caught:
+        read_catalogue(csv_of(*lines), referential, NOW)
+    assert [(e.line, e.column) for e in caught.value.errors] == [(202, "date")]
+    assert "au plus 200 séances" in caught.value.errors[0].message
