@@ -15,6 +15,7 @@ from faststream.specification import AsyncAPI
 
 from services.actions.bootstrap import Services, bootstrap
 from services.actions.entrypoints import (
+    pages_action_edit,
     pages_catalogue,
     pages_import,
     pages_suggestions,
@@ -118,6 +119,7 @@ def create_app(
     app.include_router(pages_suggestions.router)
     app.include_router(pages_import.router)
     app.include_router(pages_catalogue.router)
+    app.include_router(pages_action_edit.router)
     install_pages(app)  # the shared look, sign-in through the front door
     install_page_errors(app)
     install_unavailable_handler(app)

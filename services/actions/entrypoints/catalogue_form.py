@@ -19,7 +19,7 @@ from services.actions.domain.catalogue import (
     Invalid,
     SessionDraft,
 )
-from services.actions.domain.catalogue_csv import by_column, read_session
+from services.actions.domain.columns import action_input, by_column, read_session
 from services.actions.domain.model import Action
 from services.actions.domain.when import in_paris
 from shared.contracts.actions import ACTION_KIND_LABELS, PUBLIC_LABELS
@@ -73,28 +73,24 @@ class ActionForm:
             "accessibilite": action.accessibility,
         }
         # The form offers three trades; an action imported with more keeps them in "metier_3".
-        values |= dict(zip(TRADE_FIELDS, [*trades[:2], "; ".join(trades[2:])], strict=False))
+        values |= dict(zip(TRADE_FIELDS, [*trades[:2], " | ".join(trades[2:])], strict=False))
         return cls(values)
 
-    def action(self) -> ActionInput:
+    def cells(self) -> dict[str, str]:
+        """The form as a line of the catalogue file (lists separated by "|")."""
         v = self.values
-        trades = [v.get(n, "") for n in TRADE_FIELDS]
-        return ActionInput(
-            kind=v.get("type", ""),
-            title=v.get("intitule", ""),
-            description=v.get("description", ""),
-            trades=tuple(t.strip() for field_ in trades for t in field_.split(";")),
-            publics=tuple(v.get("publics", [])),
-            commune=v.get("commune", ""),
-            remote="oui" in v.get("a_distance", []),
-            prerequisites=v.get("prerequis", ""),
-            accessibility=v.get("accessibilite", ""),
-        )
+        cells = {n: str(v.get(n, "")) for n in (*TEXTS, *SESSION_TEXTS)}
+        cells["metiers"] = "|".join(str(v.get(n, "")) for n in TRADE_FIELDS)
+        for name in ("publics", "horaires"):
+            cells[name] = "|".join(v.get(name, []))
+        cells["a_distance"] = "oui" if "oui" in v.get("a_distance", []) else "non"
+        return cells
+
+    def action(self) -> ActionInput:
+        return action_input(self.cells())
 
     def session(self, now: datetime) -> SessionDraft:
-        cells = {n: str(self.values.get(n, "")) for n in SESSION_TEXTS}
-        cells["horaires"] = "|".join(self.values.get("horaires", []))
-        return read_session(cells, now)
+        return read_session(self.cells(), now)
 
 
 def form_errors(exc: Invalid) -> dict[str, str]:

@@ -8,13 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
-from services.actions.domain.catalogue_csv import (
-    COLUMNS,
-    MAX_LINES,
-    REQUIRED,
-    FileRefused,
-    LinesRefused,
-)
+from services.actions.domain.catalogue_csv import MAX_LINES, FileRefused, LinesRefused
+from services.actions.domain.columns import COLUMNS, REQUIRED
 from services.actions.entrypoints.deps import ServicesDep
 from services.actions.entrypoints.web import WebReferent, WebReferentDep, check_csrf, render
 from services.actions.handlers.imports import import_catalogue

@@ -11,12 +11,18 @@ from typing import Annotated, Any, NoReturn
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.actions.adapters import catalogue_repo
-from services.actions.domain.catalogue import ActionInput, Invalid, SessionInput
-from services.actions.domain.catalogue_csv import COLUMNS, FileRefused, LinesRefused
+from services.actions.domain.catalogue import Invalid
+from services.actions.domain.catalogue_csv import FileRefused, LinesRefused
+from services.actions.domain.columns import COLUMNS
 from services.actions.domain.search import Criteria, Page
+from services.actions.entrypoints.catalogue_schemas import (
+    ActionBody,
+    CapacityBody,
+    NewActionBody,
+    SessionBody,
+)
 from services.actions.entrypoints.deps import ApiReferentDep, ServicesDep
 from services.actions.handlers import catalogue, imports
 from services.actions.handlers.catalogue import ActionClosed, ActionNotFound
@@ -26,62 +32,6 @@ from shared.contracts.actions import ActionPayload
 
 router = APIRouter(prefix="/actions/api", tags=["catalogue"])
 NOT_FOUND = "Action introuvable (ou proposée par une autre structure)."
-
-
-class SessionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    starts_at: AwareDatetime = Field(examples=["2027-01-12T09:00:00+01:00"])
-    ends_at: AwareDatetime = Field(examples=["2027-01-12T12:00:00+01:00"])
-    capacity: int = Field(examples=[12], description="From 1 to 10,000 places.")
-    schedules: list[str] = Field(default_factory=list, max_length=4, examples=[["day"]])
-
-    def given(self) -> SessionInput:
-        return SessionInput(self.starts_at, self.ends_at, self.capacity, tuple(self.schedules))
-
-
-class ActionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str = Field(examples=["decouverte_metiers"])
-    title: str = Field(max_length=1000, examples=["Découvrir les métiers du BTP"])
-    description: str = Field(default="", max_length=20_000)
-    rome_codes: list[str] = Field(
-        default_factory=list,
-        max_length=20,
-        description="ROME codes, or trades as words read through the ROME appellations.",
-        examples=[["F1703", "couvreuse"]],
-    )
-    publics: list[str] = Field(max_length=10, examples=[["tous"]])
-    commune_insee: str | None = Field(
-        default=None, max_length=200, description="An INSEE code (or a commune's name)."
-    )
-    remote: bool = False
-    prerequisites: str = Field(default="", max_length=20_000)
-    accessibility: str = Field(default="", max_length=20_000)
-
-    def given(self) -> ActionInput:
-        return ActionInput(
-            kind=self.kind,
-            title=self.title,
-            description=self.description,
-            trades=tuple(self.rome_codes),
-            publics=tuple(self.publics),
-            commune=self.commune_insee or "",
-            remote=self.remote,
-            prerequisites=self.prerequisites,
-            accessibility=self.accessibility,
-        )
-
-
-class NewActionBody(ActionBody):
-    sessions: list[SessionBody] = Field(min_length=1, max_length=200)
-
-
-class CapacityBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    capacity: int
 
 
 def unprocessable(exc: Invalid, where: str = "body") -> NoReturn:
