@@ -129,7 +129,7 @@ def _communes_within(
     km = int(km_text) if km_text.isdigit() else (DEFAULT_KM if not km_text else -1)
     errors: FieldErrors = {}
     if not 0 <= km <= MAX_KM:
-        errors["km"] = f"Indiquez une distance en kilomètres, entre 0 et {MAX_KM}."
+        errors["km"] = f"Indiquez une distance en kilomètres, nombre entier de 0 à {MAX_KM}."
     if not criteria.commune.strip():
         return None, errors
     center = commune_code(referential, criteria.commune)

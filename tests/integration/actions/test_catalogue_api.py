@@ -74,6 +74,10 @@ async def test_another_structures_referent_cannot_change_an_action_its_provider_
     assert added.status_code == 201 and len(added.json()["sessions"]) == 2
     closed = await client.post(f"{url}/cloture", headers=provider.api)
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    # A closed action is no one else's business any more; its provider still reads it.
+    assert (await client.get(url, headers=other.api)).status_code == 404
+    assert (await client.get(url, headers=provider.api)).json()["status"] == "closed"
+    assert (await client.put(url, json=edit, headers=provider.api)).status_code == 409
     assert [e["version"] for e in await published(services, action_id)] == [1, 2, 3, 4]
 
 

@@ -121,7 +121,12 @@ async def test_only_the_providers_referents_reach_the_actions_edit_pages(
         },
     )
     assert added.status_code == 303
-    assert [e["version"] for e in await published(services, action_id)] == [1, 2, 3]
+    close = f"/actions/{action_id}/cloture"
+    assert (await post(client, other, close, {})).status_code == 404
+    assert (await post(client, provider, close, {})).status_code == 303
+    closed = await get(client, provider, f"/actions/{action_id}/modifier", fait="close")
+    assert "Cette action est close" in closed.text
+    assert [e["version"] for e in await published(services, action_id)] == [1, 2, 3, 4]
 
 
 async def test_the_edit_page_refuses_fewer_places_than_taken_beside_the_session(
