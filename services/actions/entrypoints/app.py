@@ -18,9 +18,14 @@ from faststream.specification import AsyncAPI
 from services.actions.bootstrap import Services, bootstrap
 from services.actions.entrypoints import (
     pages_action,
+    pages_action_edit,
     pages_attendance,
+    pages_catalogue,
     pages_coordination,
+    pages_import,
     pages_registrations,
+    pages_suggestions,
+    routes_catalogue,
     routes_registrations,
     subscribers,
 )
@@ -120,6 +125,11 @@ def create_app(
     app.state.workers = workers
     # Before any `/actions/{id}` route, which would take "coordination" for an id.
     app.include_router(pages_coordination.router)
+    app.include_router(routes_catalogue.router)
+    app.include_router(pages_suggestions.router)
+    app.include_router(pages_import.router)
+    app.include_router(pages_catalogue.router)
+    app.include_router(pages_action_edit.router)
     install_pages(app)  # the shared look, sign-in through the front door
     app.mount("/actions/static", StaticFiles(directory=STATIC), name="actions-static")
     app.include_router(routes_registrations.router)

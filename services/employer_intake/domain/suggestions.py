@@ -1,56 +1,31 @@
 """What the portal's need form offers while a federation's user types: ROME appellations whose
-words start as typed, the skills of a fiche, and the communes of the referential by name.
-
-Pure lookups over the snapshot the intake already loads (the same referential the ROME coding
-and the checks use), indexed once per snapshot.
+words start as typed (shared/referential/suggest.py, as every form reads trades and communes),
+the skills of a fiche, and the communes of the referential by name.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from typing import NamedTuple
-
 from shared.referential.snapshot import Snapshot
-from shared.referential.text import normalise
+from shared.referential.suggest import (
+    Place,
+    Trade,
+    commune_code,
+    commune_label,
+    communes,
+    trades,
+)
 
-_CODE_IN_NAME = re.compile(r"\((\d{5}|2[AB]\d{3})\)\s*$")
-_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+__all__ = [
+    "Place",
+    "Trade",
+    "commune_code",
+    "commune_label",
+    "commune_name",
+    "communes",
+    "skills_of",
+    "trades",
+]
 MAX_SKILL = 120  # shared.contracts.common.SkillText
-
-
-class Trade(NamedTuple):
-    libelle: str
-    code_rome: str
-    fiche: str
-
-
-class Place(NamedTuple):
-    nom: str
-    code_insee: str
-
-    @property
-    def label(self) -> str:
-        """What the form shows and sends back: the name, and the code that tells homonyms apart."""
-        return f"{self.nom} ({self.code_insee})"
-
-
-class _Entry(NamedTuple):
-    key: str
-    words: frozenset[str]
-    principale: bool
-    trade: Trade
-
-
-def trades(snapshot: Snapshot, text: str, limit: int = 12) -> list[Trade]:
-    """Appellations whose words start with every word typed; those starting with the first word
-    first, then France Travail's main ones, then the shorter."""
-    typed = normalise(text).split()
-    if not typed or len("".join(typed)) < 2:
-        return []
-    hits = [e for e in _trades(snapshot) if all(_starts_a_word(t, e.words) for t in typed)]
-    hits.sort(key=lambda e: (not e.key.startswith(typed[0]), not e.principale, len(e.key), e.key))
-    return [e.trade for e in hits[:limit]]
 
 
 def skills_of(snapshot: Snapshot, code_rome: str | None, limit: int = 30) -> list[str]:
@@ -62,58 +37,6 @@ def skills_of(snapshot: Snapshot, code_rome: str | None, limit: int = 30) -> lis
     return list(dict.fromkeys(labels))[:limit]
 
 
-def communes(snapshot: Snapshot, text: str, limit: int = 12) -> list[Place]:
-    typed = normalise(text)
-    if len(typed) < 2:
-        return []
-    index = _communes(snapshot)
-    hits = [p for key, p in index if key.startswith(typed)]
-    hits += [p for key, p in index if typed in key and not key.startswith(typed)]
-    return hits[:limit]
-
-
-def commune_code(snapshot: Snapshot, written: str) -> str | None:
-    """The INSEE code of what the user wrote: "Muret (31395)", "31395" or a name with no
-    homonym; None when the referential has no such commune or the name is ambiguous."""
-    written = written.strip()
-    found = _CODE_IN_NAME.search(written) or _INSEE.match(written)
-    if found:
-        code = found.group(1)
-        return code if snapshot.has_commune(code) else None
-    same = [p for key, p in _communes(snapshot) if key == normalise(written)]
-    return same[0].code_insee if len(same) == 1 else None
-
-
-def commune_label(snapshot: Snapshot, code_insee: str) -> str:
-    commune = snapshot.commune(code_insee)
-    return Place(commune.nom, code_insee).label if commune else code_insee
-
-
 def commune_name(snapshot: Snapshot, code_insee: str) -> str:
     commune = snapshot.commune(code_insee)
     return commune.nom if commune else code_insee
-
-
-def _starts_a_word(prefix: str, words: frozenset[str]) -> bool:
-    return any(w.startswith(prefix) for w in words)
-
-
-@lru_cache(maxsize=4)
-def _trades(snapshot: Snapshot) -> tuple[_Entry, ...]:
-    entries = []
-    for a in snapshot.appellations.values():
-        key = normalise(a.libelle)
-        words = frozenset(key.split()) | {w for f in a.formes for w in normalise(f).split()}
-        fiche = snapshot.fiche(a.code_rome)
-        trade = Trade(a.libelle, a.code_rome, fiche.libelle if fiche else a.code_rome)
-        entries.append(_Entry(key, words, a.principale, trade))
-    return tuple(entries)
-
-
-@lru_cache(maxsize=4)
-def _communes(snapshot: Snapshot) -> tuple[tuple[str, Place], ...]:
-    places = sorted(
-        (Place(c.nom, code) for code, c in snapshot.communes.items()),
-        key=lambda p: (normalise(p.nom), p.code_insee),
-    )
-    return tuple((normalise(p.nom), p) for p in places)
