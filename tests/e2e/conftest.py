@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
+
+from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS, front_url
 
 REPO = Path(__file__).resolve().parents[2]
 STACK = ["bash", str(REPO / "deploy" / "local" / "stack.sh")]
@@ -38,3 +44,33 @@ def running_services(shared_data: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def mail_dir() -> Path:
     return REPO / ".stack" / "mail"
+
+
+@pytest.fixture(scope="session")
+def front(running_services: str) -> str:
+    """The front door, once it routes to the notifier."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Chromium is not installed: `apt-get install chromium` (deploy/local/prereqs.sh)"
+        )
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make setup` (npm, tests/e2e/package.json)")
+    url = front_url()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/connexion", timeout=2).status_code == 200:
+                return url
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the front door does not answer at {url}")
+        time.sleep(0.5)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()

@@ -8,7 +8,6 @@ in the inbox reach the funnel. Every page checked by axe-core, screenshots in te
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,17 +15,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from shared.settings import load_base_settings
 from tests.e2e.browser import (
-    AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     AxeReport,
     check_page,
-    front_url,
     latest_link,
 )
 from tests.e2e.test_workspace_browser import cli, until
@@ -35,31 +29,6 @@ pytestmark = pytest.mark.e2e
 TRADE, COMMUNE, COMMUNE_NAME = "Ébéniste", "31042", "Bagnères-de-Luchon"
 # Where the people live: a neighbouring commune, so that its name on a page would be theirs.
 HOME, HOME_NAME = "31142", "Cier-de-Luchon"
-
-
-@pytest.fixture(scope="module")
-def door(running_services: str) -> str:
-    if not CHROMIUM.exists() or not AXE.exists():
-        pytest.fail("Chromium or axe-core is missing: run `make setup` (deploy/local/prereqs.sh)")
-    url = front_url()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/connexion", timeout=2).status_code == 200:
-                return url
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"the front door does not answer at {url}")
-        time.sleep(0.5)
-
-
-@pytest_asyncio.fixture(scope="module")
-async def chromium() -> Any:
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 async def known_to_the_notifier(table: str, email: str) -> None:
@@ -175,7 +144,7 @@ def import_file(run: str) -> bytes:
 
 
 async def test_a_federation_posts_checks_imports_and_follows_its_needs(
-    door: str, chromium: Browser, mail_dir: Path, running_services: str
+    front: str, browser: Browser, mail_dir: Path, running_services: str
 ) -> None:
     base = int(running_services)
     profiles_url = f"http://127.0.0.1:{base + 2}"
@@ -193,7 +162,7 @@ async def test_a_federation_posts_checks_imports_and_follows_its_needs(
     people = await new_profiles(profiles_url, bearer, 5, run)
     need_urls: list[str] = []
     try:
-        await journey(door, chromium, mail_dir, run, people, profiles_url, bearer, email,
+        await journey(front, browser, mail_dir, run, people, profiles_url, bearer, email,
                       referent_email, need_urls)  # fmt: skip
     finally:
         # The people the run made are erased: a stack used again starts without them (the

@@ -11,24 +11,18 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 from pypdf import PdfReader
 
 from tests.e2e.browser import (
     ARTIFACTS,
-    AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     AxeReport,
     check_page,
-    front_url,
     latest_link,
 )
 
@@ -40,36 +34,6 @@ def cli(module: str, *args: str) -> str:
         [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True
     )
     return done.stdout
-
-
-@pytest.fixture(scope="module")
-def front(running_services: str) -> str:
-    """The front door, once it routes to the notifier."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Chromium is not installed: `apt-get install chromium` (deploy/local/prereqs.sh)"
-        )
-    if not AXE.exists():
-        pytest.fail("axe-core is not installed: run `make setup` (npm, tests/e2e/package.json)")
-    url = front_url()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/connexion", timeout=2).status_code == 200:
-                return url
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"the front door does not answer at {url}")
-        time.sleep(0.5)
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
 
 
 async def notifier_knows(email: str) -> None:
