@@ -63,7 +63,14 @@ async def _send(
         conn, ids=[m.item_id for m in group if m.kind == "proposition"]
     )
     notices = await notices_repo.get_many(conn, ids=[m.item_id for m in group if m.kind == "place"])
-    text = actions_email(proposals, notices, referent, ch.public_url, digest=group[0].digest)
+    try:
+        text = actions_email(proposals, notices, referent, ch.public_url, digest=group[0].digest)
+    except (KeyError, TypeError, ValueError) as exc:
+        # A stored item the words cannot be made of: these rows fail, the queue goes on (raised,
+        # the restarted worker would pick the same rows first and nothing would go out).
+        reason = f"message impossible à écrire : {type(exc).__name__}"
+        await mails_repo.finish(conn, item_ids=ids, status="failed", error=reason)
+        return
     try:
         async with conn.transaction():
             await mails_repo.finish(conn, item_ids=ids, status="sent")

@@ -24,7 +24,15 @@ from shared.kafka.broker import publish_event
 from shared.topics import ACTION_FEEDBACK, ACTION_PROPOSALS
 from tests.action_events import proposal_event, registration_event
 
-from .helpers import SmtpInbox, TopicWatcher, body_of, eventually, known_referent
+from .helpers import (
+    SmtpInbox,
+    TopicWatcher,
+    body_of,
+    eventually,
+    known_referent,
+    profile_shared,
+    referent_event,
+)
 from .test_notifier import (  # noqa: F401
     app,
     broker,
@@ -122,6 +130,32 @@ async def test_a_shared_person_s_proposal_is_in_the_partner_s_inbox_too(
         assert f"Atelier {unique}" in (await client.get("/boite")).text
     async with signed_in(app, notifier_settings, stranger) as client:
         assert f"Atelier {unique}" not in (await client.get("/boite")).text
+    unshared = profile_shared(proposal.payload.candidate_id, mine, f"CD31-{unique}", [], version=2)
+    await publish_event(broker, unshared)  # the person withdrew the sharing
+    await eventually(
+        lambda: db.fetchval(
+            "select 1 from notifier.action_proposals where proposal_id = $1 and shared_with = '{}'",
+            proposal.payload.proposal_id,
+        )
+    )
+    async with signed_in(app, notifier_settings, partner) as client:
+        assert f"Atelier {unique}" not in (await client.get("/boite")).text
+    async with signed_in(app, notifier_settings, mine) as client:
+        assert f"Atelier {unique}" in (await client.get("/boite")).text  # their own: kept
+
+
+async def test_a_proposal_for_a_referent_not_known_yet_is_emailed_once_they_are(
+    app: Any, broker: KafkaBroker, smtp: SmtpInbox, db: asyncpg.Connection, unique: str
+) -> None:
+    referent_id = uuid.uuid4()
+    proposal = proposal_event(referent_id, f"CD31-{unique}", title=f"Soudure {unique}")
+    await publish_event(broker, proposal)
+    await stored(db, proposal.payload.proposal_id)
+    await asyncio.sleep(1)
+    assert smtp.to(address(referent_id)) == []  # nobody to write to yet
+    await publish_event(broker, referent_event(referent_id, f"CD31-{unique}", "Léa Roux"))
+    [mail] = await eventually(lambda: _now(smtp.to(address(referent_id))))
+    assert f"Soudure {unique}" in body_of(mail) and "Bonjour Léa Roux" in body_of(mail)
 
 
 async def test_pas_pertinent_needs_a_reason_and_then_publishes_the_follow_up_with_it(
