@@ -342,5 +342,10 @@ async def proposals_for(
 async def open_proposal_counts(
     *, pool: asyncpg.Pool, referent: Referent, candidate_ids: list[UUID]
 ) -> dict[UUID, int]:
+    """Per person, the alerts and the actions proposed that await a decision."""
     async with connection(pool) as conn:
-        return await alerts_repo.open_counts(conn, referent=referent, candidate_ids=candidate_ids)
+        alerts = await alerts_repo.open_counts(conn, referent=referent, candidate_ids=candidate_ids)
+        actions = await action_proposals_repo.open_counts(
+            conn, referent=referent, candidate_ids=candidate_ids
+        )
+    return {k: alerts.get(k, 0) + actions.get(k, 0) for k in alerts.keys() | actions.keys()}

@@ -151,3 +151,19 @@ async def redact_candidate(conn: asyncpg.Connection, *, candidate_id: UUID) -> l
         candidate_id,
     )
     return [r["proposal_id"] for r in rows]
+
+
+async def open_counts(
+    conn: asyncpg.Connection, *, referent: Referent, candidate_ids: list[UUID]
+) -> dict[UUID, int]:
+    """Per person, the actions proposed nobody has followed up yet (the workspace's badges)."""
+    rows = await conn.fetch(
+        """select p.candidate_id, count(*) as n from notifier.action_proposals p
+            where p.candidate_id = any($1::uuid[]) and p.decision is null
+              and (p.referent_id = $2 or p.structure = $3 or $3 = any(p.shared_with))
+            group by p.candidate_id""",
+        candidate_ids,
+        referent.referent_id,
+        referent.structure,
+    )
+    return {r["candidate_id"]: int(r["n"]) for r in rows}

@@ -180,6 +180,8 @@ async def test_pas_pertinent_needs_a_reason_and_then_publishes_the_follow_up_wit
     async with signed_in(app, notifier_settings, mine) as client:
         page = (await client.get("/boite")).text
         assert "à distance" in page
+        badges = f"/boite/api/nouvelles?ids={proposal.payload.candidate_id}"
+        assert (await client.get(badges)).json() == {str(proposal.payload.candidate_id): 1}
         forged = await client.post(url, data={"decision": "inscrit", "csrf": "0" * 64})
         assert forged.status_code == 403
         no_reason = await client.post(
@@ -193,6 +195,7 @@ async def test_pas_pertinent_needs_a_reason_and_then_publishes_the_follow_up_wit
         assert done.status_code == 303
         page = (await client.get("/boite")).text
         assert "Pas pertinent" in page and "(Trop loin)" in page
+        assert (await client.get(badges)).json() == {}  # followed up: no longer awaiting
         fragment = (await client.get(f"/boite/personnes/{proposal.payload.candidate_id}")).text
         assert "Découvrir les métiers de la couverture" in fragment and "(Trop loin)" in fragment
     [record] = await watch_actions[ACTION_FEEDBACK.name].find(
