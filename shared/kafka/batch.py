@@ -22,12 +22,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import asyncpg
 from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
+from shared.contracts import Event, UnknownEventError, decode_event
 from shared.dlq.sender import send_to_dead_letter
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
+from shared.topics import Topic
 from shared.transient import is_transient
 
 log = logging.getLogger("spie.kafka.batch")
@@ -50,6 +53,33 @@ class BatchPolicy(Generic[E]):
     retry_seconds: float = 30.0
     # An outage: never a dead letter, the batch is read again once retries are spent.
     transient: Callable[[BaseException], bool] = is_transient
+
+
+Ev = TypeVar("Ev", bound=Event)
+
+
+def event_policy(service: str, event_type: type[Ev], topic: Topic) -> BatchPolicy[Ev]:
+    """How `service` consumes a topic of one event type into PostgreSQL: a tombstone is skipped,
+    a record of another type or not an event at all is dead-lettered with the reason, and
+    content the database refuses (it would refuse it again on every retry) too."""
+
+    def decode(record: Any) -> Ev | None:
+        if not record.value:
+            return None  # a tombstone: nothing to keep
+        try:
+            event = decode_event(record.value)
+        except UnknownEventError as exc:
+            raise Undecodable(str(exc)) from exc
+        if not isinstance(event, event_type):
+            raise Undecodable(f"{event.event_type} does not belong on {topic.name}")
+        return event
+
+    return BatchPolicy(
+        service=service,
+        decode=decode,
+        poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
+        reason=lambda exc: f"refused by the database: {type(exc).__name__}",
+    )
 
 
 def raw_body(_message: object) -> None:

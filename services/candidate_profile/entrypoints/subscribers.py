@@ -13,18 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
-import asyncpg
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
 from services.candidate_profile.bootstrap import Services
 from services.candidate_profile.handlers import registrations
 from services.candidate_profile.settings import ProfileSettings
-from shared.contracts import UnknownEventError, decode_event
 from shared.contracts.actions import RegistrationChanged
-from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
+from shared.kafka.batch import consume_batch, event_policy, raw_body
 from shared.kafka.broker import make_broker
 from shared.topics import REGISTRATIONS
 
@@ -32,24 +29,7 @@ BATCH_RECORDS = 200
 BATCH_WAIT_MS = 50
 
 
-def _registration(record: Any) -> RegistrationChanged | None:
-    if not record.value:
-        return None  # a tombstone: nothing to keep
-    try:
-        event = decode_event(record.value)
-    except UnknownEventError as exc:
-        raise Undecodable(str(exc)) from exc
-    if not isinstance(event, RegistrationChanged):
-        raise Undecodable(f"{event.event_type} does not belong on {REGISTRATIONS.name}")
-    return event
-
-
-POLICY: BatchPolicy[RegistrationChanged] = BatchPolicy(
-    service="candidate_profile",
-    decode=_registration,
-    poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
-    reason=lambda exc: f"refused by the database: {type(exc).__name__}",
-)
+POLICY = event_policy("candidate_profile", RegistrationChanged, REGISTRATIONS)
 
 
 def register(broker: KafkaBroker, get: Callable[[], Services], *, group: str) -> None:

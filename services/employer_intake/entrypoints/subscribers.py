@@ -11,14 +11,13 @@ with backoff, then the batch is read again: a reading is never dropped for an ou
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import asyncpg
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 
-from shared.contracts import Event, NeedTradesRead, UnknownEventError, decode_event
-from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
+from shared.contracts import Event, NeedTradesRead
+from shared.kafka.batch import BatchPolicy, consume_batch, event_policy, raw_body
 from shared.topics import NEED_TRADES, Topic
 
 from .. import handlers
@@ -30,27 +29,8 @@ BATCH_WAIT_MS = 50
 
 
 def policy_for(event_type: type[E], topic: Topic) -> BatchPolicy[E]:
-    """How the intake consumes a topic of one event type: a tombstone is skipped, a record of
-    another type or not an event at all is dead-lettered with the reason, and content the
-    database refuses (it would refuse it again on every retry) too."""
-
-    def decode(record: Any) -> E | None:
-        if not record.value:
-            return None  # a tombstone: nothing to keep
-        try:
-            event = decode_event(record.value)
-        except UnknownEventError as exc:
-            raise Undecodable(str(exc)) from exc
-        if not isinstance(event, event_type):
-            raise Undecodable(f"{event.event_type} does not belong on {topic.name}")
-        return event
-
-    return BatchPolicy(
-        service="employer_intake",
-        decode=decode,
-        poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
-        reason=lambda exc: f"refused by the database: {type(exc).__name__}",
-    )
+    """How the intake consumes a topic of one event type (shared/kafka/batch.py)."""
+    return event_policy("employer_intake", event_type, topic)
 
 
 POLICY = policy_for(NeedTradesRead, NEED_TRADES)
