@@ -29,14 +29,15 @@ def _proposal(row: asyncpg.Record) -> ActionProposal:
 
 
 async def insert(conn: asyncpg.Connection, *, proposal: ActionProposal) -> bool:
-    """False when this proposal is already stored (a replayed event)."""
+    """False when this proposal is already stored (a replayed event), or this session was
+    already proposed to this person (another run of the matcher)."""
     p = proposal
     status: str = await conn.execute(
         """insert into notifier.action_proposals (proposal_id, action_id, session_id,
                candidate_id, referent_id, structure, shared_with, discovery, rome_code,
                rome_label, explanation, distance_km, action, created_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           on conflict (proposal_id) do nothing""",
+           on conflict do nothing""",
         p.proposal_id,
         p.action_id,
         p.session_id,

@@ -21,11 +21,12 @@ create table action_proposals (
     claimed_by uuid,
     decision text check (decision in ('inscrit', 'pas_pertinent')),
     reason text,
-    decided_at timestamptz
+    decided_at timestamptz,
+    -- A session is proposed to a person once, whatever the matcher's later runs or replays.
+    constraint action_proposals_once_per_session unique (candidate_id, session_id)
 );
 create index action_proposals_referent on action_proposals (referent_id, created_at desc);
 create index action_proposals_shared on action_proposals using gin (shared_with);
-create index action_proposals_candidate on action_proposals (candidate_id);
 
 -- "Une place s'est libérée": told to the référent who registered the person, once per version.
 create table place_notices (

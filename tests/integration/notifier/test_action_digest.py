@@ -100,3 +100,20 @@ async def test_an_erased_person_s_proposal_is_never_emailed(
     [digest] = _mine(mail, _address(claire))
     assert f"B {unique}" in digest["body"]  # the other person's: sent
     assert f"A {unique}" not in digest["body"] and str(person) not in digest["body"]
+
+
+async def test_a_session_proposed_again_to_the_same_person_is_kept_and_emailed_once(
+    pool: asyncpg.Pool, unique: str
+) -> None:
+    at = datetime(2026, 11, 27, 10, tzinfo=PARIS)
+    claire = await _claire(pool, unique, at, mode="immediate")
+    first = await _propose(pool, at, claire, f"CD31-{unique}", title=f"Visite {unique}")
+    again = first.model_copy(
+        update={"payload": first.payload.model_copy(update={"proposal_id": uuid.uuid4()})}
+    )  # another run of the matcher: a new proposal id, the same person and session
+    assert not await handle_action_proposed(again, pool=pool, hash_key=KEY, clock=lambda: at)
+    assert not await handle_action_proposed(first, pool=pool, hash_key=KEY, clock=lambda: at)
+    mail = FakeMail()
+    await _drain(pool, mail, datetime(2026, 11, 27, 10, 1, tzinfo=PARIS))
+    [sent] = _mine(mail, _address(claire))
+    assert sent["body"].count(f"Visite {unique}") == 1
