@@ -146,6 +146,7 @@ async def test_an_attended_action_and_its_outcome_reach_the_passeport_page_pdf_a
     actions = page.split('id="titre-actions"')[1].split("</section>")[0]
     assert f"Visite chantier {unique}" in actions and "résultat : Entretien obtenu" in actions
     assert f"Webinaire {unique}" not in page  # absent: not an action followed
+    assert "Rien pour l'instant" not in actions  # the section is not empty
     pdf = await person.get(f"/espace/personnes/{person.id}/passeport.pdf")
     assert pdf.status_code == 200
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
