@@ -16,6 +16,7 @@ from shared.contracts.actions import (
     ActionProposalFeedbackGiven,
     ActionProposed,
     RegistrationChanged,
+    RegistrationStatus,
 )
 from shared.outbox import enqueue_event
 
@@ -104,9 +105,9 @@ async def handle_registration_changed(
     event: RegistrationChanged, *, pool: asyncpg.Pool, hash_key: bytes, clock: Clock
 ) -> bool:
     """A person moved up from the waiting list: the référent who registered them is told, once
-    per version of the registration. Any other change is not the notifier's business."""
+    per registration. Any other change is not the notifier's business."""
     p = event.payload
-    if not p.promoted:
+    if not (p.promoted and p.status is RegistrationStatus.REGISTERED):
         return False
     notice = PlaceNotice(
         notice_id=uuid.uuid4(),

@@ -6,7 +6,6 @@ shared with (the person's page of the workspace also shows those of the référe
 
 from __future__ import annotations
 
-import json
 from uuid import UUID
 
 import asyncpg
@@ -23,7 +22,7 @@ _FIELDS = set(ActionProposal.__dataclass_fields__)
 
 def _proposal(row: asyncpg.Record) -> ActionProposal:
     values = {k: row[k] for k in row.keys() if k in _FIELDS}
-    values["action"] = json.loads(row["action"])
+    values["action"] = dict(row["action"])  # jsonb: decoded by the pool's codec
     values["shared_with"] = list(row["shared_with"])
     return ActionProposal(**values)
 
@@ -50,7 +49,7 @@ async def insert(conn: asyncpg.Connection, *, proposal: ActionProposal) -> bool:
         p.rome_label,
         p.explanation,
         p.distance_km,
-        json.dumps(p.action),
+        p.action,
         p.created_at,
     )
     return status.endswith(" 1")

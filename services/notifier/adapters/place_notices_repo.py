@@ -16,14 +16,14 @@ def _notice(row: asyncpg.Record) -> PlaceNotice:
 
 
 async def insert(conn: asyncpg.Connection, *, notice: PlaceNotice) -> bool:
-    """False when this version of the registration was already told (a replayed event)."""
+    """False when this registration's freed place was already told (a replay, a later version)."""
     n = notice
     status: str = await conn.execute(
         """insert into notifier.place_notices (notice_id, registration_id, version, candidate_id,
                referent_id, action_id, session_id, action_title, action_kind,
                provider_structure, starts_at, created_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-           on conflict (registration_id, version) do nothing""",
+           on conflict (registration_id) do nothing""",
         n.notice_id,
         n.registration_id,
         n.version,

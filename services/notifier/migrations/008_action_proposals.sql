@@ -28,7 +28,7 @@ create table action_proposals (
 create index action_proposals_referent on action_proposals (referent_id, created_at desc);
 create index action_proposals_shared on action_proposals using gin (shared_with);
 
--- "Une place s'est libérée": told to the référent who registered the person, once per version.
+-- "Une place s'est libérée": told to the référent who registered the person.
 create table place_notices (
     notice_id uuid primary key,
     registration_id uuid not null,
@@ -43,7 +43,8 @@ create table place_notices (
     starts_at timestamptz not null,
     created_at timestamptz not null,
     redacted_at timestamptz,
-    unique (registration_id, version)
+    -- A place freed is told once per registration, whatever later versions still say.
+    unique (registration_id)
 );
 create index place_notices_referent on place_notices (referent_id, created_at desc);
 create index place_notices_candidate on place_notices (candidate_id);

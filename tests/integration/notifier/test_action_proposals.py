@@ -225,6 +225,11 @@ async def test_a_promoted_registration_tells_the_referent_who_registered_by_inbo
         )  # fmt: skip
         await publish_event(broker, event)
     await publish_event(broker, event)  # the promotion, replayed
+    later = registration_event(
+        person, mine, f"CD31-{unique}", status="inscrit", version=3,
+        registration_id=registration, promoted=True, title=f"Visite {unique}",
+    )  # fmt: skip
+    await publish_event(broker, later)  # a later version still saying promoted: told once
     await eventually(lambda: _now(smtp.to(address(mine))))
     await asyncio.sleep(2)
     [mail] = smtp.to(address(mine))
