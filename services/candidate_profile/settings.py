@@ -27,6 +27,9 @@ class ProfileSettings(BaseServiceSettings):
     )
     idempotency_keep_hours: float = Field(default=24.0, ge=0)
     relay_poll_seconds: float = Field(default=1.0, gt=0)
+    consumer_group: str = Field(
+        default="candidate_profile", description="Kafka group reading the registrations."
+    )
     webhook_allow_loopback: bool = Field(
         default=False,
         description="Development and tests only: a webhook URL may point at 127.0.0.1 or ::1.",

@@ -184,6 +184,12 @@ def _write(
     return text, f"<alert-{group[0].delivery_id}@spie31>"
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long an e-mail waits for the mail server after `attempts` tries: growing, at most an
+    hour."""
+    return timedelta(seconds=min(30 * 2**attempts, 3600))
+
+
 async def _retry_later(
     conn: asyncpg.Connection, group: list[Delivery], reason: str, ch: Channels
 ) -> None:
@@ -196,7 +202,7 @@ async def _retry_later(
             f"abandon après {MAX_EMAIL_ATTEMPTS} essais : {reason}",
         )
         return
-    delay = timedelta(seconds=min(30 * 2 ** group[0].attempts, 3600))
+    delay = retry_delay(group[0].attempts)
     for d in group:
         await deliveries_repo.postpone(
             conn,

@@ -26,12 +26,20 @@ from shared.contracts import (
 )
 from shared.outbox import enqueue_event, enqueue_events, forget_keys
 
-from .adapters import access_repo, alerts_repo, deliveries_repo, referents_repo
+from .adapters import (
+    access_repo,
+    action_mails_repo,
+    action_proposals_repo,
+    alerts_repo,
+    deliveries_repo,
+    place_notices_repo,
+    referents_repo,
+)
 from .adapters import federation_access_repo as federation_repo
 from .adapters.db import connection, transaction
 from .domain.feedback import check_may_act, parse_decision
 from .domain.model import Alert, FederationAccount, Referent
-from .domain.schedule import plan_deliveries
+from .domain.schedule import email_plan, plan_deliveries
 
 SCHEMA = "notifier"
 PRODUCER = "notifier"
@@ -186,6 +194,9 @@ async def handle_referent_upserted(
             await access_repo.revoke_all(conn, referent_id=p.referent_id, now=clock())
         waiting = await alerts_repo.unplanned_alerts(conn, referent_id=p.referent_id)
         await _plan(conn, [(a, referent) for a in waiting], clock())
+        # The e-mails about actions proposed to their people that waited for them, too.
+        plan = email_plan(clock(), referent.preferences, active=referent.active)
+        await action_mails_repo.plan_waiting(conn, referent_id=p.referent_id, plan=plan)
     return len(waiting)
 
 
@@ -227,13 +238,18 @@ async def handle_profile_shared(
         erased = await alerts_repo.erased_versions(conn, candidate_hashes=[h])
         if h in erased and version <= erased[h]:
             return False
-        return await alerts_repo.record_shares(
+        newer = await alerts_repo.record_shares(
             conn,
             candidate_id=candidate_id,
             version=version,
             structure=structure,
             shared_with=shared_with,
         )
+        if newer:  # the actions proposed to the person follow the sharing as alerts do
+            await action_proposals_repo.share(
+                conn, candidate_id=candidate_id, shared_with=shared_with
+            )
+        return newer
 
 
 async def handle_profile_erased(
@@ -262,7 +278,18 @@ async def handle_profile_erased(
             [(a, d.channel, "suppressed", False) for a, d in zip(alerts, cancelled, strict=True)],
             detail="profil supprimé",
         )
+        await _redact_actions(conn, candidate_id)
     return len(alert_ids)
+
+
+async def _redact_actions(conn: asyncpg.Connection, candidate_id: UUID) -> None:
+    """The person's action proposals and place notices are redacted like alerts, their
+    e-mails still to be sent cancelled, and a follow-up not yet relayed (ActionProposal-
+    FeedbackGiven, keyed by the person) leaves the outbox."""
+    proposals = await action_proposals_repo.redact_candidate(conn, candidate_id=candidate_id)
+    notices = await place_notices_repo.redact_candidate(conn, candidate_id=candidate_id)
+    await action_mails_repo.cancel(conn, item_ids=proposals + notices)
+    await forget_keys(conn, schema=SCHEMA, keys=[str(candidate_id).encode()])
 
 
 async def give_feedback(
@@ -315,5 +342,10 @@ async def proposals_for(
 async def open_proposal_counts(
     *, pool: asyncpg.Pool, referent: Referent, candidate_ids: list[UUID]
 ) -> dict[UUID, int]:
+    """Per person, the alerts and the actions proposed that await a decision."""
     async with connection(pool) as conn:
-        return await alerts_repo.open_counts(conn, referent=referent, candidate_ids=candidate_ids)
+        alerts = await alerts_repo.open_counts(conn, referent=referent, candidate_ids=candidate_ids)
+        actions = await action_proposals_repo.open_counts(
+            conn, referent=referent, candidate_ids=candidate_ids
+        )
+    return {k: alerts.get(k, 0) + actions.get(k, 0) for k in alerts.keys() | actions.keys()}

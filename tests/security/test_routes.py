@@ -27,11 +27,13 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from shared.identity import issue
+from shared.kafka.broker import make_broker, publish_event
 from shared.keys import Keyring
 from shared.ops_access import issue_ops
 from shared.settings import load_base_settings
 from shared.web import sessions
 from shared.web.door import IDENTITY_HEADER, door_assertion
+from tests.action_events import proposal_event
 from tests.security.conftest import AttackLedger, cli
 from tests.security.forms import form_fields
 
@@ -699,12 +701,64 @@ def notifier_plans() -> dict[tuple[str, str], PlanMaker]:
             owner_check=lambda r: isinstance(r.json(), dict),
         )
 
+    async def follow_up_action(world: World, http: httpx.AsyncClient) -> Plan:
+        # X, signed in with a valid form token of its own, follows up an action proposed to Y's
+        # person (Z, shared with, may: it is not attacked here).
+        proposal = await proposed_to_y(world, http)
+        x_cookie, x_csrf = world.sessions["X"]
+        attempts = [
+            Attempt(NO_CREDENTIAL, form={"csrf": x_csrf}),
+            Attempt(FORGED, cookies=forged_cookie(world), form={"csrf": x_csrf}),
+            Attempt(OTHER_TENANT, cookies={"spie_session": x_cookie}, form={"csrf": x_csrf}),
+        ]
+        owner = Attempt("owner", cookies=cookie(world, "Y"), form={"csrf": world.sessions["Y"][1]})
+        call = Call(
+            "POST",
+            f"{world.urls['notifier']}/boite/actions/{proposal}/suivi",
+            data={"decision": "inscrit"},
+        )
+        return Plan(
+            call,
+            attempts,
+            owner,
+            contains(proposal),
+            changes_victim=True,
+            owner_status=303,
+            owner_sees_data=False,
+        )
+
     return {
         ("GET", "/boite"): inbox,
         ("POST", "/alertes/{alert_id}/suivi"): act,
+        ("POST", "/boite/actions/{proposal_id}/suivi"): follow_up_action,
         ("GET", "/boite/personnes/{candidate_id}"): proposals,
         ("GET", "/boite/api/nouvelles"): open_counts,
     }
+
+
+async def proposed_to_y(world: World, http: httpx.AsyncClient, within: float = 60) -> str:
+    """An action proposed to Y's person (published as the matcher would), once in Y's inbox."""
+    me = await http.get(
+        f"{world.urls['candidate_profile']}/referents/me", headers=bearer(world, "Y")
+    )
+    event = proposal_event(
+        uuid.UUID(me.json()["referent_id"]), world.structure["Y"],
+        candidate_id=uuid.UUID(world.profile),
+    )  # fmt: skip
+    broker = make_broker(load_base_settings().kafka_bootstrap, client_id="security-tests")
+    await broker.start()
+    try:
+        await publish_event(broker, event)
+    finally:
+        await broker.stop()
+    proposal = str(event.payload.proposal_id)
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        page = await http.get(f"{world.urls['notifier']}/boite", cookies=cookie(world, "Y"))
+        if f'id="action-{proposal}"' in page.text:
+            return proposal
+        await asyncio.sleep(0.5)
+    raise AssertionError("the action proposed never reached Y's inbox")
 
 
 @dataclass

@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from services.candidate_profile.domain.registrations import Registration, exported
+
 SECTIONS: dict[str, str] = {
     "competences": "Compétences et preuves",
     "metiers": "Métiers explorés",
@@ -104,6 +106,9 @@ class Passeport:
     items: list[Item] = field(default_factory=list)
     reviews: dict[str, Review] = field(default_factory=dict)
     attestations: list[Attestation] = field(default_factory=list)
+    # The actions of the banque commune the person attended, as their provider recorded them:
+    # shown in "Actions suivies" beside those the référent typed (not editable here).
+    attended: list[Registration] = field(default_factory=list)
 
     def section(self, name: str) -> list[Item]:
         return [i for i in self.items if i.section == name]
@@ -118,14 +123,7 @@ def export(p: Passeport, history: list[Change], now: datetime) -> dict[str, Any]
         "candidate_id": str(p.candidate_id),
         "first_name": p.first_name,
         "exported_at": now.isoformat(),
-        "sections": {
-            name: {
-                "title": title,
-                "items": [i.content for i in p.section(name)],
-                "review": _review(p.reviews.get(name)),
-            }
-            for name, title in SECTIONS.items()
-        },
+        "sections": {name: _section(p, name, title) for name, title in SECTIONS.items()},
         "attestations": [
             {
                 "employer_name": a.employer_name,
@@ -148,6 +146,17 @@ def export(p: Passeport, history: list[Change], now: datetime) -> dict[str, Any]
             for c in history
         ],
     }
+
+
+def _section(p: Passeport, name: str, title: str) -> dict[str, Any]:
+    section: dict[str, Any] = {
+        "title": title,
+        "items": [i.content for i in p.section(name)],
+        "review": _review(p.reviews.get(name)),
+    }
+    if name == "actions":  # those attended in the banque commune, as their provider recorded
+        section["banque_commune"] = [exported(r) for r in p.attended]
+    return section
 
 
 def _review(r: Review | None) -> dict[str, Any] | None:

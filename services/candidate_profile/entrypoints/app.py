@@ -25,6 +25,7 @@ from services.candidate_profile.entrypoints import (
     routes_referents,
 )
 from services.candidate_profile.entrypoints.errors import install_error_handlers
+from services.candidate_profile.entrypoints.subscribers import consume_registrations
 from services.candidate_profile.entrypoints.tasks import retention_loop
 from services.candidate_profile.entrypoints.web import install_page_errors
 from services.candidate_profile.settings import SCHEMA, ProfileSettings, load_settings
@@ -58,6 +59,7 @@ def create_app(settings: ProfileSettings | None = None) -> FastAPI:
         app.state.relay = relay
         workers.start("outbox-relay", lambda: relay.run(stop))
         workers.start("retention", lambda: retention_loop(services, stop))
+        workers.start("registrations", lambda: consume_registrations(settings, services, stop))
         try:
             yield
         finally:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from services.candidate_profile.adapters import registrations_repo
 from services.candidate_profile.domain.errors import (
     ConsentConflict,
     InvalidField,
@@ -82,11 +83,14 @@ async def show_person(
             entries = await people.history(
                 conn, actor=who.referent, candidate_id=candidate_id, ctx=services.ctx
             )
+            # Read once the profile is known visible: the same rule as the page itself.
+            registered = await registrations_repo.of_person(conn, candidate_id)
     except ProfileNotFound:
         return words.not_found(request, who)
     return render(
         request, "personne.html", who, status=status, errors=errors or {}, structure=structure,
         person=words.person(profile, who, services.ctx), history=entries, done=done, w=words,
+        registrations=registered,
     )  # fmt: skip
 
 

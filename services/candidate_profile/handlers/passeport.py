@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from services.candidate_profile.adapters import passeport_repo as repo
-from services.candidate_profile.adapters import profiles_repo
+from services.candidate_profile.adapters import profiles_repo, registrations_repo
 from services.candidate_profile.adapters.db import Conn
 from services.candidate_profile.domain import passeport as rules
 from services.candidate_profile.domain import passeport_forms as forms
@@ -38,6 +38,7 @@ async def load(conn: Conn, profile: Profile) -> Passeport:
         items=await repo.items(conn, cid),
         reviews=await repo.reviews(conn, cid),
         attestations=await repo.attestations(conn, cid),
+        attended=await registrations_repo.attended(conn, cid),
     )
 
 

@@ -28,3 +28,7 @@ class InvalidFeedback(NotifierError):
 
 class SignInRefused(NotifierError):
     """A well-signed sign-in link that no longer opens the inbox (the message says why)."""
+
+
+class ProposalNotFound(NotifierError):
+    """No such action proposal in the référent's inbox (or not theirs to see)."""

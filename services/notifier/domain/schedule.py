@@ -96,3 +96,11 @@ def decide(
     if in_quiet_hours(now, prefs):
         return Decision("postpone", until=end_of_quiet_hours(now, prefs))
     return Decision("send")
+
+
+def email_plan(now: datetime, prefs: AlertPreferences, *, active: bool) -> DeliveryPlan | None:
+    """When an e-mail about an action goes out, by the same preferences as alerts; None: never
+    (the référent left or wants no e-mail). Actions have no webhook."""
+    if not active or not prefs.email:
+        return None
+    return DeliveryPlan(AlertChannel.EMAIL, email_due_at(now, prefs), prefs.mode == "daily_digest")

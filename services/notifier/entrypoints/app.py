@@ -17,6 +17,7 @@ from faststream.specification import AsyncAPI
 
 from shared.body_limit import BodySizeLimit
 from shared.contracts import AlertSent, MatchFeedbackGiven
+from shared.contracts.actions import ActionProposalFeedbackGiven
 from shared.heap import freeze_startup_heap
 from shared.http import health_router, install_unavailable_handler, kafka_reachable
 from shared.kafka.broker import make_broker
@@ -25,9 +26,10 @@ from shared.metrics import instrument_app
 from shared.ops_access import install_ops_routes
 from shared.outbox import OutboxRelay
 from shared.supervisor import Supervisor
-from shared.topics import ALERTS, FEEDBACK
+from shared.topics import ACTION_FEEDBACK, ALERTS, FEEDBACK
 from shared.web.pages import install_pages
 
+from ..action_delivery import deliver_next_actions
 from ..bootstrap import Notifier, bootstrap
 from ..delivery import deliver_next
 from ..handlers import SCHEMA
@@ -72,8 +74,12 @@ def create_app(settings: NotifierSettings | None = None, **fakes: Any) -> FastAP
         async def webhook_step() -> bool:
             return await deliver_next_webhook(n.pool, n.channels, n.webhook_rules)
 
+        async def actions_step() -> bool:
+            return await deliver_next_actions(n.pool, n.channels)
+
         for name, step, count in (
             ("delivery", email_step, settings.delivery_workers),
+            ("actions-mail", actions_step, 1),
             ("webhook", webhook_step, settings.webhook_workers),
         ):
             for i in range(count):
@@ -132,6 +138,12 @@ def create_asyncapi_app() -> FastStream:
         title="notifier:feedback",
         schema=MatchFeedbackGiven,
         description="A référent's decision on a match, through the outbox.",
+    )
+    broker.publisher(
+        ACTION_FEEDBACK.name,
+        title="notifier:action-feedback",
+        schema=ActionProposalFeedbackGiven,
+        description="A référent's follow-up of an action proposed, through the outbox.",
     )
     return FastStream(broker, specification=AsyncAPI(broker, title="SPIE notifier", version="1"))
 

@@ -1,12 +1,14 @@
 """Kafka subscribers of the notifier (consumer group `notifier`).
 
-Ack policy, the same for the four topics: NACK_ON_ERROR with auto-commit off. The handlers are
+Ack policy, the same for every topic: NACK_ON_ERROR with auto-commit off. The handlers are
 idempotent (unique constraints, newest-event-wins upserts), so redelivery is harmless, while an
 alert must never be lost. A message that cannot be understood goes to `<topic>.dlq` with the
 reason and is acknowledged; a transient failure (PostgreSQL or Kafka away: `shared/transient.py`)
 is retried with backoff, and if it persists the message is nacked (the consumer seeks back) and
 read again.
 MatchFound is consumed in batches (shared/kafka/batch.py: the same guarantees, per record).
+ActionProposed and RegistrationChanged (the banque d'actions commune) one by one: a few a day
+per person, kept by their event's key (a replay stores nothing).
 """
 
 from __future__ import annotations
@@ -32,14 +34,23 @@ from shared.contracts import (
     UnknownEventError,
     decode_event,
 )
+from shared.contracts.actions import ActionProposed, RegistrationChanged
 from shared.dlq.sender import send_to_dead_letter
 from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
-from shared.topics import CANDIDATES, FEDERATION_USERS, MATCHES, REFERENTS, Topic
+from shared.topics import (
+    ACTION_PROPOSALS,
+    CANDIDATES,
+    FEDERATION_USERS,
+    MATCHES,
+    REFERENTS,
+    REGISTRATIONS,
+    Topic,
+)
 from shared.transient import is_transient
 
-from .. import handlers
+from .. import action_handlers, handlers
 from ..bootstrap import Notifier
 
 log = logging.getLogger("spie.notifier.consumer")
@@ -161,6 +172,22 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
                 hash_key=get().hash_key,
             )
 
+    async def proposal(record: ConsumerRecord) -> None:
+        event = _decode(record, ActionProposed)
+        assert isinstance(event, ActionProposed)
+        n = get()
+        await action_handlers.handle_action_proposed(
+            event, pool=n.pool, hash_key=n.hash_key, clock=n.clock
+        )
+
+    async def registration(record: ConsumerRecord) -> None:
+        event = _decode(record, RegistrationChanged)
+        assert isinstance(event, RegistrationChanged)
+        n = get()
+        await action_handlers.handle_registration_changed(
+            event, pool=n.pool, hash_key=n.hash_key, clock=n.clock
+        )
+
     async def matches(events: list[MatchFound]) -> None:
         n = get()
         await handlers.handle_matches_found(events, pool=n.pool, hash_key=n.hash_key, clock=n.clock)
@@ -191,3 +218,11 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
     @subscriber(CANDIDATES)
     async def on_candidate(message: KafkaMessage) -> None:
         await _process(broker, message, candidate)
+
+    @subscriber(ACTION_PROPOSALS)
+    async def on_action_proposal(message: KafkaMessage) -> None:
+        await _process(broker, message, proposal)
+
+    @subscriber(REGISTRATIONS)
+    async def on_registration(message: KafkaMessage) -> None:
+        await _process(broker, message, registration)

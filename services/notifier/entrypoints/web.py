@@ -17,13 +17,20 @@ from shared.login_token import InvalidLoginToken, verify_login_token
 from shared.web import door, sessions
 from shared.web.pages import templates_for
 
-from .. import access, handlers
+from .. import access, action_handlers, handlers
 from ..bootstrap import Notifier
-from ..domain import errors, labels
+from ..domain import actions, errors, labels
 from ..domain.model import FederationAccount, Referent
 
 templates = templates_for(Path(__file__).parent / "templates")
-templates.env.globals.update(labels=labels, decisions=labels.DECISIONS, reasons=labels.REASONS)
+templates.env.globals.update(
+    labels=labels,
+    decisions=labels.DECISIONS,
+    reasons=labels.REASONS,
+    actions=actions,
+    follow_ups=actions.FOLLOW_UPS,
+    action_reasons=actions.NOT_RELEVANT_REASONS,
+)
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("notifier.web")
 
@@ -282,12 +289,15 @@ async def _inbox_page(
 ) -> HTMLResponse:
     n = _notifier(request)
     alerts = await handlers.list_inbox(pool=n.pool, referent=referent)
+    proposals, places = await action_handlers.inbox(pool=n.pool, referent=referent)
     session_id = _session_id(request)
     context = {
         "referent": referent,
         "user": referent,
         "nav": "boite",
         "alerts": alerts,
+        "proposals": proposals,
+        "places": places,
         "csrf": sessions.csrf_token(n.keyring, session_id) if session_id else "",
         "done": request.query_params.get("fait"),
         "error_for": None,
@@ -312,11 +322,13 @@ async def person_proposals(request: Request, candidate_id: UUID) -> Response:
     referent = await _referent(request)
     if referent is None:
         return HTMLResponse("Session expirée : reconnectez-vous.", status_code=401)
-    alerts = await handlers.proposals_for(
-        pool=_notifier(request).pool, referent=referent, candidate_id=candidate_id
+    pool = _notifier(request).pool
+    alerts = await handlers.proposals_for(pool=pool, referent=referent, candidate_id=candidate_id)
+    offered = await action_handlers.for_person(
+        pool=pool, referent=referent, candidate_id=candidate_id
     )
     return templates.TemplateResponse(
-        request, "personne.html", {"alerts": alerts, "referent": referent}
+        request, "personne.html", {"alerts": alerts, "proposals": offered, "referent": referent}
     )
 
 
@@ -371,3 +383,44 @@ async def act(
             request, referent, status=409, error_for=alert_id, error=f"Action impossible : {exc}."
         )
     return RedirectResponse(f"/boite?fait={alert_id}#alerte-{alert_id}", status_code=303)
+
+
+@router.post("/boite/actions/{proposal_id}/suivi")
+async def follow_up_action(
+    request: Request,
+    proposal_id: UUID,
+    decision: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """ "Inscrit" or "Pas pertinent" + reason on an action proposed: ActionProposalFeedbackGiven."""
+    n = _notifier(request)
+    referent = await _referent(request)
+    if referent is None:
+        return await _not_for_the_inbox(request)
+    session_id = _session_id(request)
+    if session_id is None or not sessions.csrf_ok(n.keyring, session_id, csrf):
+        return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
+    try:
+        await action_handlers.follow_up(
+            pool=n.pool,
+            referent=referent,
+            proposal_id=proposal_id,
+            decision=decision,
+            reason=reason or None,
+        )
+    except errors.ProposalNotFound:
+        return HTMLResponse("Cette action n'est pas proposée dans votre boîte.", status_code=404)
+    except errors.InvalidFeedback as exc:
+        return await _inbox_page(
+            request, referent, status=422, error_for=proposal_id, error=str(exc)
+        )
+    except (errors.AlreadyClaimed, errors.AlertRedacted) as exc:
+        return await _inbox_page(
+            request,
+            referent,
+            status=409,
+            error_for=proposal_id,
+            error=f"Action impossible : {exc}.",
+        )
+    return RedirectResponse(f"/boite?fait={proposal_id}#action-{proposal_id}", status_code=303)
