@@ -1,9 +1,11 @@
-"""The demo: a realistic Haute-Garonne morning played through the public APIs of the four services.
+"""The demo: a realistic Haute-Garonne morning played through the public APIs of the five services.
 
 BTP 31, the GEIQ and the CCI post needs (one by CSV upload, one with a compliance flag, one
 probable duplicate); référents of three structures create consented profiles; the matcher
-proposes; the notifier alerts; one candidate withdraws consent. Prints a summary and exits 0
-only if the scenario's alerts arrived.
+proposes; the notifier alerts; the Mission locale publishes a "découverte des métiers" session
+in the banque d'actions commune and the matcher proposes it to the people it fits; one
+candidate withdraws consent. Prints a summary and exits 0 only if the scenario's alerts and the
+action's proposals arrived.
 """
 
 from __future__ import annotations
@@ -29,15 +31,17 @@ from rich.panel import Panel
 from rich.table import Table
 
 from shared.contracts import AlertSent, MatchFound, UnknownEventError, decode_event
+from shared.contracts.actions import ActionProposed
 from shared.kafka.reader import read_since
 from shared.settings import load_base_settings
-from shared.topics import ALERTS, MATCHES
+from shared.topics import ACTION_PROPOSALS, ALERTS, MATCHES
 
 BASE = int(os.environ.get("SPIE_SERVICE_PORT_BASE", "8000"))
 INTAKE = f"http://127.0.0.1:{BASE + 1}"
 PROFILES = f"http://127.0.0.1:{BASE + 2}"
 MATCHER = f"http://127.0.0.1:{BASE + 3}"
 INBOX = f"http://127.0.0.1:{BASE + 4}"
+ACTIONS = f"http://127.0.0.1:{BASE + 5}"
 FRONT = f"http://127.0.0.1:{os.environ.get('SPIE_FRONT_PORT', '8080')}"
 MAIL_DIR = Path(__file__).resolve().parents[2] / ".stack" / "mail"
 console = Console()
@@ -60,6 +64,7 @@ class Demo:
     referents: dict[str, Referent] = field(default_factory=dict)
     needs: list[dict[str, Any]] = field(default_factory=list)
     profiles: dict[str, str] = field(default_factory=dict)  # label -> candidate_id
+    action: dict[str, Any] = field(default_factory=dict)  # the banque d'actions' session
 
 
 def cli(module: str, *args: str) -> tuple[str, str]:
@@ -361,6 +366,42 @@ async def withdraw(demo: Demo, http: httpx.AsyncClient, first: str, structure: s
     r.raise_for_status()
 
 
+async def publish_action(demo: Demo, http: httpx.AsyncClient) -> None:
+    """The Mission locale publishes a morning of discovery of the building trades in Muret,
+    through the catalogue's API (an identity assertion from the profiles service)."""
+    ref = demo.referents["MLT"]
+    r = await http.post(
+        f"{PROFILES}/referents/me/assertion", headers={"Authorization": f"Bearer {ref.token}"}
+    )
+    r.raise_for_status()
+    headers = {"Authorization": f"Bearer {r.json()['assertion']}"}
+    day = (datetime.now(UTC) + timedelta(days=10)).date()
+    body = {
+        "kind": "decouverte_metiers",
+        "title": f"Découvrir les métiers du gros œuvre ({demo.run})",
+        "description": "Une matinée sur un chantier-école : maçonnerie, coffrage, sécurité.",
+        "rome_codes": ["F1703", "F1701"],
+        "publics": ["tous"],
+        "commune_insee": "31395",
+        "sessions": [
+            {
+                "starts_at": f"{day}T09:00:00+01:00",
+                "ends_at": f"{day}T12:00:00+01:00",
+                "capacity": 12,
+                "schedules": ["day"],
+            }
+        ],
+    }
+    # The catalogue knows the référent once it has read them on spie.referents.v1.
+    for _ in range(60):
+        r = await http.post(f"{ACTIONS}/actions/api/actions", json=body, headers=headers)
+        if r.status_code != 401:
+            break
+        await asyncio.sleep(1)
+    r.raise_for_status()
+    demo.action = r.json()
+
+
 class TopicWatch:
     """Reads MatchFound and AlertSent published since the demo started."""
 
@@ -368,6 +409,7 @@ class TopicWatch:
         self.bootstrap, self.since_ms = bootstrap, since_ms
         self.matches: list[MatchFound] = []
         self.alerts: list[AlertSent] = []
+        self.proposals: list[ActionProposed] = []
         # People whose consent was withdrawn: once erased, the notifier rightly alerts nobody
         # about them, so their late matches owe no alert.
         self.withdrawn: set[str] = set()
@@ -386,6 +428,18 @@ class TopicWatch:
         alerts = await read_since(self.bootstrap, ALERTS.name, self.since_ms)
         self.matches = [e for e in _decoded(matches) if isinstance(e, MatchFound)]
         self.alerts = [e for e in _decoded(alerts) if isinstance(e, AlertSent)]
+        proposals = await read_since(self.bootstrap, ACTION_PROPOSALS.name, self.since_ms)
+        self.proposals = [e for e in _decoded(proposals) if isinstance(e, ActionProposed)]
+
+    def proposed(self, action_id: str) -> list[ActionProposed]:
+        return [p for p in self.proposals if str(p.payload.action_id) == action_id]
+
+    async def until_proposed(self, action_id: str, deadline: float) -> None:
+        while True:
+            await self.poll()
+            if self.proposed(action_id) or time.time() >= deadline:
+                return
+            await asyncio.sleep(2)
 
     async def until_alerted(self, needs: set[str], deadline: float) -> None:
         """Polls until every match of these needs has its alert, or the deadline passes."""
@@ -425,6 +479,9 @@ async def main() -> int:
         wait_s = float(os.environ.get("DEMO_WAIT_SECONDS", "90"))
         with console.status("Rapprochements et alertes…"):
             await watch.until_alerted(our_needs, time.time() + wait_s)
+        with console.status("Banque d'actions : une découverte des métiers, ses propositions…"):
+            await publish_action(demo, http)
+            await watch.until_proposed(str(demo.action["action_id"]), time.time() + wait_s)
         await withdraw(demo, http, "Karim", "CD31")
         watch.withdrawn.add(demo.profiles["Karim"])
         # A withdrawal erases; matches found meanwhile must still have their alerts.
@@ -509,7 +566,17 @@ def summary(
     for channel in ("email", "inbox", "webhook"):
         sent = [a for a in alerts if a.payload.channel.value == channel]
         table.add_row(f"alertes {channel}", str(len(sent)))
+    proposals = watch.proposed(str(demo.action.get("action_id", "")))
+    discovery = sum(p.payload.reason.kind == "decouverte" for p in proposals)
+    table.add_row(
+        "banque d'actions",
+        f"1 action publiée, {len(proposals)} proposition(s) (dont {discovery} métier à découvrir)",
+    )
     console.print(table)
+    for p in proposals[:2]:
+        console.print(
+            Panel(p.payload.explanation, title=f"Action proposée : {p.payload.action.title}")
+        )
     if matches:
         best = max(matches, key=lambda m: m.payload.score)
         p = best.payload
@@ -525,6 +592,7 @@ def summary(
     ref = demo.referents["CD31"]
     signed_in, link = door
     console.print(
+        f"Banque d'actions commune : {FRONT}/actions\n"
         f"Espace des référents : {FRONT}/espace "
         f"({'connexion vérifiée' if signed_in else '[red]connexion impossible[/red]'})\n"
         f"Lien de connexion de {ref.name} ({ref.structure}), une fois, 30 min : {link}\n"
@@ -538,7 +606,9 @@ def summary(
     arrived = bool(matches) and not watch.unalerted(our_needs)
     if not arrived:
         console.print("[red]Les alertes du scénario ne sont pas toutes arrivées.[/red]")
-    return 0 if arrived and signed_in else 1
+    if not proposals:
+        console.print("[red]L'action publiée n'a été proposée à personne.[/red]")
+    return 0 if arrived and signed_in and proposals else 1
 
 
 if __name__ == "__main__":

@@ -12,12 +12,10 @@ import asyncpg
 
 from services.actions.adapters.db import Conn
 from services.actions.settings import SCHEMA, ActionsSettings
-from shared.db.migrate import migrate
-from shared.db.pool import connect, create_pool
+from shared.db.pool import create_pool
 from shared.keys import Keyring
-from shared.outbox import install
-from shared.referential.lookup import load_snapshot
 from shared.referential.snapshot import Snapshot
+from shared.service_db import prepare_with_referential
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -41,15 +39,9 @@ class Services:
             yield conn
 
 
-async def prepare_database(dsn: str) -> Snapshot:
+async def prepare_database(dsn: str, given: Snapshot | None = None) -> Snapshot:
     """Apply the migrations, install the outbox, read the referential in force."""
-    conn = await connect(dsn)
-    try:
-        await migrate(conn, schema=SCHEMA, directory=MIGRATIONS)
-        await install(conn, schema=SCHEMA)
-        return await load_snapshot(conn)
-    finally:
-        await conn.close()
+    return await prepare_with_referential(dsn, schema=SCHEMA, migrations=MIGRATIONS, given=given)
 
 
 async def bootstrap(
@@ -59,12 +51,7 @@ async def bootstrap(
     referential: Snapshot | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Services:
-    snapshot = await prepare_database(settings.dsn)
-    referential = referential or snapshot
-    if not referential.communes:
-        raise RuntimeError(
-            "the referential has no communes: run `python -m shared.referential import-communes`"
-        )
+    referential = await prepare_database(settings.dsn, referential)
     pool = pool or await create_pool(settings.dsn, max_size=settings.pool_size)
     return Services(
         settings=settings,

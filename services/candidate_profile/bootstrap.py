@@ -14,11 +14,9 @@ from services.candidate_profile.adapters.db import Conn
 from services.candidate_profile.adapters.trame_files import TrameCatalog, load_catalog
 from services.candidate_profile.handlers.context import Context, utcnow
 from services.candidate_profile.settings import SCHEMA, ProfileSettings
-from shared.db.migrate import migrate
-from shared.db.pool import connect, create_pool
-from shared.outbox import install
-from shared.referential.lookup import load_snapshot
+from shared.db.pool import create_pool
 from shared.referential.snapshot import Snapshot
+from shared.service_db import prepare_with_referential
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -37,15 +35,9 @@ class Services:
             yield conn
 
 
-async def prepare_database(dsn: str) -> Snapshot:
+async def prepare_database(dsn: str, given: Snapshot | None = None) -> Snapshot:
     """Apply the migrations, install the outbox, read the referential in force."""
-    conn = await connect(dsn)
-    try:
-        await migrate(conn, schema=SCHEMA, directory=MIGRATIONS)
-        await install(conn, schema=SCHEMA)
-        return await load_snapshot(conn)
-    finally:
-        await conn.close()
+    return await prepare_with_referential(dsn, schema=SCHEMA, migrations=MIGRATIONS, given=given)
 
 
 async def bootstrap(
@@ -55,12 +47,7 @@ async def bootstrap(
     referential: Snapshot | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Services:
-    snapshot = await prepare_database(settings.dsn)
-    referential = referential or snapshot
-    if not referential.communes:
-        raise RuntimeError(
-            "the referential has no communes: run `python -m shared.referential import-communes`"
-        )
+    referential = await prepare_database(settings.dsn, referential)
     ctx = Context(
         referential=referential,
         keyring=settings.keyring(),
