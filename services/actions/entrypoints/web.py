@@ -11,26 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from services.actions.adapters import referents_repo
 from services.actions.adapters.referents_repo import Referent
 from services.actions.entrypoints.deps import ServicesDep
-from shared.web import pages
-from shared.web.door import SignInRequired, WebUser, require_web_user
+from shared.web import pages, signed_in
+from shared.web.door import SignInRequired, require_web_user
 from shared.web.pages import templates_for
 
 templates = templates_for(Path(__file__).parent / "templates")
-
-
-class WebReferent:
-    """The signed-in référent (this service's replica) and the session's CSRF token."""
-
-    def __init__(self, referent: Referent, user: WebUser, csrf: str) -> None:
-        self.referent = referent
-        self.user = user
-        self.csrf = csrf
+WebReferent = signed_in.WebReferent[Referent]
 
 
 async def web_referent(request: Request, services: ServicesDep) -> WebReferent:
@@ -47,8 +39,7 @@ WebReferentDep = Annotated[WebReferent, Depends(web_referent)]
 
 def check_csrf(services: ServicesDep, who: WebReferent, token: str | None) -> None:
     """A form posted without this session's token (another site, an old page): 403."""
-    if not who.user.csrf_ok(services.keyring, token):
-        raise HTTPException(403, "Formulaire expiré : rechargez la page.")
+    signed_in.check_form(services.keyring, who, token)
 
 
 def render(
@@ -60,13 +51,9 @@ def render(
     nav: str = "actions",
     **context: Any,
 ) -> HTMLResponse:
-    base: dict[str, Any] = {
-        "user": who.referent if who else None,
-        "csrf": who.csrf if who else "",
-        "nav": nav,
-        "errors": {},
-    }
-    return templates.TemplateResponse(request, template, base | context, status_code=status)
+    return signed_in.page(
+        templates, request, template, who, status=status, nav=nav, context=context
+    )
 
 
 def install_page_errors(app: FastAPI) -> None:
