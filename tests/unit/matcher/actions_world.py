@@ -1,0 +1,65 @@
+"""A small hand-built world for the proposals of actions: open needs near Toulouse, a person
+who wishes to serve in restaurants, and actions with fitting and unfitting sessions side by side."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.matcher.domain.actions import Action, Session
+from services.matcher.domain.discovery import OpenNeed
+from services.matcher.domain.model import Profile
+from tests.unit.matcher.factories import BLAGNAC, NOW, SAINT_GAUDENS, TOULOUSE, profile
+
+BALMA = "31044"
+IN_A_WEEK = (NOW + timedelta(days=7)).date()
+
+NEEDS = (
+    # Roofers asked twice in Blagnac: two of the person's skills are theirs.
+    OpenNeed("F1619", BLAGNAC, ("Travail en hauteur", "Lecture de plans", "Pose de tuiles")),
+    OpenNeed("F1619", BLAGNAC, ("travail en hauteur", "Zinguerie")),
+    # Cashiers in Balma: a ROME mobilité of waiting tables (G1803 -> D1505).
+    OpenNeed("D1505", BALMA, ("Encaissement",)),
+    # An electrician in Toulouse shares one skill only: not enough to propose the trade.
+    OpenNeed("F1602", TOULOUSE, ("Lecture de plans", "Câblage")),
+)
+# Welders shares two skills, but asked in Saint-Gaudens, far beyond 20 km.
+FAR_NEED = OpenNeed("H2913", SAINT_GAUDENS, ("Travail en hauteur", "Lecture de plans"))
+
+
+def person(**changes: Any) -> Profile:
+    base = profile(
+        desired_jobs=(),
+        desired_rome_codes=("G1803",),
+        skills=("travail en hauteur", "lecture de plans", "accueil de la clientèle"),
+        experience="Deux ans de service en salle.",
+        commune_insee=TOULOUSE,
+        mobility_km=30,
+        unavailable_schedules=frozenset({"weekend"}),
+        available_from=IN_A_WEEK,
+    )
+    return replace(base, **changes)
+
+
+def session(days: float, *, places: int = 5, schedules: tuple[str, ...] = ("day",)) -> Session:
+    start: datetime = NOW + timedelta(days=days)
+    return Session(
+        str(uuid.uuid4()), start, start + timedelta(hours=3), frozenset(schedules), places
+    )
+
+
+def action(codes: tuple[str, ...], commune: str | None, *sessions: Session, **kw: Any) -> Action:
+    return Action(
+        action_id=str(uuid.uuid4()),
+        version=1,
+        rome_codes=codes,
+        commune_insee=commune,
+        remote=commune is None,
+        title=kw.pop("title", "Découverte"),
+        kind=kw.pop("kind", "decouverte_metiers"),
+        provider_structure="AFPA",
+        sessions=sessions,
+        **kw,
+    )
