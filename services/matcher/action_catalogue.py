@@ -21,7 +21,7 @@ from services.matcher.adapters import actions_store as store
 from services.matcher.adapters.index_payload import need_of, profile_of
 from services.matcher.adapters.pg_repository import Conn
 from services.matcher.domain.actions import Action, Session
-from services.matcher.domain.discovery import NEARBY_KM
+from services.matcher.domain.discovery import nearby_communes
 from services.matcher.domain.model import Need, Profile
 from services.matcher.domain.ports import NEEDS, PROFILES
 from services.matcher.domain.prefilter import MARGIN_KM
@@ -122,8 +122,8 @@ async def _near_profiles(pipeline: Pipeline, action: Action) -> list[dict[str, A
 
 
 async def _trades_asked_near(conn: Conn, pipeline: Pipeline, home: str) -> set[str]:
-    near = action_proposals.communes_within(pipeline.resolver.snapshot, home, NEARBY_KM)
-    return {n.rome_code for n in await store.open_needs_in(conn, communes=near)}
+    near = nearby_communes(pipeline.resolver.snapshot, home)
+    return {a.rome_code for a in await store.asked_in(conn, communes=near)}
 
 
 async def keep_open_needs(pool: asyncpg.Pool, pipeline: Pipeline, needs: Sequence[Need]) -> None:

@@ -15,7 +15,6 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, cast
 
 import asyncpg
@@ -24,7 +23,15 @@ from services.matcher.adapters import actions_store as store
 from services.matcher.adapters.pg_repository import SCHEMA
 from services.matcher.domain import proposal_text
 from services.matcher.domain.actions import Action, session_faults
-from services.matcher.domain.discovery import NEARBY_KM, OpenNeed, Pick, Trade, discover, pick
+from services.matcher.domain.discovery import (
+    NEARBY_KM,
+    Asked,
+    Pick,
+    Trade,
+    discover,
+    nearby_communes,
+    pick,
+)
 from services.matcher.domain.mixite import mixite_list
 from services.matcher.domain.model import Profile, profile_to_dict
 from services.matcher.mapping import PRODUCER
@@ -37,25 +44,16 @@ from shared.contracts.actions import (
     ProposedActionSummary,
 )
 from shared.outbox import enqueue_events
-from shared.referential.snapshot import Snapshot
 
 _NS = uuid.UUID("a3c5e0f2-6b1d-4e8a-9c47-2d5f8b1e6a90")
 
 
-@lru_cache(maxsize=4096)
-def communes_within(snapshot: Snapshot, insee: str, km: float) -> tuple[str, ...]:
-    """The communes whose centroid is within `km` of this one (the matching's distance)."""
-    if not snapshot.has_commune(insee):
-        return ()
-    return tuple(c for c in snapshot.communes if snapshot.distance_km(insee, c) <= km)
-
-
-def neutral_needs(pipeline: Pipeline, needs: Sequence[OpenNeed]) -> list[OpenNeed]:
+def neutral_asked(pipeline: Pipeline, asked: Sequence[Asked]) -> list[Asked]:
     neutral = pipeline.resolver.neutral
-    return [OpenNeed(n.rome_code, n.commune_insee, tuple(map(neutral, n.skills))) for n in needs]
+    return [Asked(a.rome_code, a.open_needs, tuple(map(neutral, a.skills))) for a in asked]
 
 
-def trades_for(pipeline: Pipeline, profile: Profile, nearby: Sequence[OpenNeed]) -> list[Trade]:
+def trades_for(pipeline: Pipeline, profile: Profile, asked: Sequence[Asked]) -> list[Trade]:
     """Wished trades (the given codes and the matcher's reading of the desired jobs), then
     the discovery trades, every text read in its gender-neutral form."""
     neutral = pipeline.resolver.neutral
@@ -63,9 +61,7 @@ def trades_for(pipeline: Pipeline, profile: Profile, nearby: Sequence[OpenNeed])
         pipeline.profile_codes(profile),
         tuple(neutral(s) for s in profile.skills),
         neutral(profile.experience),
-        neutral_needs(pipeline, nearby),
-        home=profile.commune_insee,
-        distance=pipeline.distance,
+        neutral_asked(pipeline, asked),
         mobilities=pipeline.resolver.snapshot.mobilities,
         mixite=mixite_list().covers,
     )
@@ -83,14 +79,18 @@ async def propose_to(
     `correlation_ids`: the event each profile came with, in the same order (if any)."""
     found: list[tuple[ActionProposed, dict[str, Any]]] = []
     snapshot = pipeline.resolver.snapshot
+    asked_near: dict[str, list[Asked]] = {}
     async with pool.acquire() as conn:
         for i, profile in enumerate(profiles):
             correlation_id = correlation_ids[i] if i < len(correlation_ids) else None
             if profile.consent is None or not profile.consent.active_at(at):
                 continue
-            near = communes_within(snapshot, profile.commune_insee, NEARBY_KM)
-            nearby = await store.open_needs_in(conn, communes=near)
-            trades = await asyncio.to_thread(trades_for, pipeline, profile, nearby)
+            home = profile.commune_insee
+            if home not in asked_near:  # many of a batch live in the same commune
+                near = nearby_communes(snapshot, home)
+                asked_near[home] = await store.asked_in(conn, communes=near)
+            asked = asked_near[home]
+            trades = await asyncio.to_thread(trades_for, pipeline, profile, asked)
             actions = await store.open_actions_of(conn, codes=[t.code for t in trades])
             picks = pick(trades, actions, profile, at=at, distance=pipeline.distance)
             found += [

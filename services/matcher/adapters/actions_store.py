@@ -9,7 +9,7 @@ from uuid import UUID
 
 from services.matcher.adapters.pg_repository import Conn
 from services.matcher.domain.actions import Action, Session
-from services.matcher.domain.discovery import OpenNeed
+from services.matcher.domain.discovery import Asked
 
 _UPSERT_ACTION = (
     "insert into matcher.actions (action_id, version, status, rome_codes, commune_insee,"
@@ -133,13 +133,17 @@ async def forget_open_needs(conn: Conn, *, need_ids: Sequence[UUID]) -> None:
     await conn.execute("delete from matcher.open_needs where need_id = any($1::uuid[])", need_ids)
 
 
-async def open_needs_in(conn: Conn, *, communes: Sequence[str]) -> list[OpenNeed]:
+async def asked_in(conn: Conn, *, communes: Sequence[str]) -> list[Asked]:
+    """The open needs of these communes by trade (how many, the skills they ask): a person's
+    discovery reads one row per trade, however many needs there are."""
     rows = await conn.fetch(
-        "select rome_code, commune_insee, skills from matcher.open_needs"
-        " where commune_insee = any($1::text[])",
+        "select n.rome_code, count(distinct n.need_id) as needs,"
+        " coalesce(array_agg(distinct s.skill) filter (where s.skill is not null), '{}') as skills"
+        " from matcher.open_needs n left join lateral unnest(n.skills) as s(skill) on true"
+        " where n.commune_insee = any($1::text[]) group by n.rome_code",
         list(communes),
     )
-    return [OpenNeed(r["rome_code"], r["commune_insee"], tuple(r["skills"])) for r in rows]
+    return [Asked(r["rome_code"], r["needs"], tuple(r["skills"])) for r in rows]
 
 
 PROPOSAL_COLUMNS = (

@@ -1,9 +1,10 @@
 """Trades for a person: those wished, and trades worth discovering beyond the wish.
 
 A trade T not wished is worth discovering when employers nearby ask for it now (at least one
-open need of T within NEARBY_KM of the person's commune) and the person can reach it: T is a
-ROME mobilité of a wished trade, or at least MIN_TRANSFERABLE of the person's skills are found
-among the skills of those open needs (the matching's overlap rule, on gender-neutral texts).
+open need of T within NEARBY_KM of the person's commune: `nearby_communes`) and the person can
+reach it: T is a ROME mobilité of a wished trade, or at least MIN_TRANSFERABLE of the person's
+skills are found among the skills of those open needs (the matching's overlap rule, on
+gender-neutral texts).
 Discovery trades are ordered: the mixité list first, then more open needs nearby, then more
 transferable skills, then the code; MAX_DISCOVERY are kept. Nothing here reads who the person is
 beyond skills, experience, trades and place.
@@ -15,11 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from services.matcher.domain import skills as skill_rules
 from services.matcher.domain.actions import Action, Fit, earliest_fit
 from services.matcher.domain.compatibility import DistanceFn
 from services.matcher.domain.model import Profile
+from shared.referential.snapshot import Snapshot
 from shared.referential.text import normalise
 
 NEARBY_KM = 20
@@ -29,11 +32,12 @@ MAX_PROPOSALS = 5
 
 
 @dataclass(frozen=True, slots=True)
-class OpenNeed:
-    """An open need as discovery reads it: its trade, its commune, its skills (gender-neutral)."""
+class Asked:
+    """What employers near the person ask now of one trade: how many open needs within
+    NEARBY_KM (`nearby_communes`), and the skills they ask (gender-neutral)."""
 
     rome_code: str
-    commune_insee: str
+    open_needs: int
     skills: tuple[str, ...]
 
 
@@ -57,21 +61,19 @@ def discover(
     wished: Sequence[str],
     person_skills: tuple[str, ...],
     experience: str,
-    needs: Iterable[OpenNeed],
+    asked: Iterable[Asked],
     *,
-    home: str,
-    distance: DistanceFn,
     mobilities: Callable[[str], Sequence[str]],
     mixite: Callable[[str], bool],
 ) -> list[Trade]:
     """The wished trades, in the order given, then up to MAX_DISCOVERY discovery trades.
-    Only the `needs` within NEARBY_KM of `home` count; texts come already gender-neutral."""
+    `asked`: the open needs near the person by trade; texts come already gender-neutral."""
     counts: dict[str, int] = defaultdict(int)
-    asked: dict[str, dict[str, str]] = defaultdict(dict)  # trade -> skill key -> skill
-    for need in _near(needs, home, distance):
-        counts[need.rome_code] += 1
-        for skill in need.skills:
-            asked[need.rome_code].setdefault(normalise(skill), skill)
+    wanted: dict[str, dict[str, str]] = defaultdict(dict)  # trade -> skill key -> skill
+    for trade in asked:
+        counts[trade.rome_code] += trade.open_needs
+        for skill in trade.skills:
+            wanted[trade.rome_code].setdefault(normalise(skill), skill)
     trades = [
         Trade(c, True, open_nearby=counts.get(c, 0), mixite=mixite(c))
         for c in dict.fromkeys(wished)
@@ -79,7 +81,7 @@ def discover(
     found = []
     for code in sorted(set(counts) - set(wished)):
         source = next((w for w in wished if code in mobilities(w)), None)
-        needed = tuple(skill for _, skill in sorted(asked[code].items()))
+        needed = tuple(skill for _, skill in sorted(wanted[code].items()))
         _, matched = skill_rules.overlap(needed, person_skills, experience)
         if source is not None or len(matched) >= MIN_TRANSFERABLE:
             found.append(Trade(code, False, source, matched, counts[code], mixite(code)))
@@ -87,11 +89,13 @@ def discover(
     return trades + found[:MAX_DISCOVERY]
 
 
-def _near(needs: Iterable[OpenNeed], home: str, distance: DistanceFn) -> Iterable[OpenNeed]:
-    for need in needs:
-        km = distance(need.commune_insee, home)
-        if km is not None and km <= NEARBY_KM:
-            yield need
+@lru_cache(maxsize=4096)
+def nearby_communes(snapshot: Snapshot, home: str) -> tuple[str, ...]:
+    """The communes within NEARBY_KM of `home` (centroids, the matching's distance): the
+    employers whose open needs count for the person."""
+    if not snapshot.has_commune(home):
+        return ()
+    return tuple(c for c in snapshot.communes if snapshot.distance_km(home, c) <= NEARBY_KM)
 
 
 def pick(

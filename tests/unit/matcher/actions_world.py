@@ -9,24 +9,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.matcher.domain.actions import Action, Session
-from services.matcher.domain.discovery import OpenNeed
+from services.matcher.domain.discovery import Asked
 from services.matcher.domain.model import Profile
-from tests.unit.matcher.factories import BLAGNAC, NOW, SAINT_GAUDENS, TOULOUSE, profile
+from tests.unit.matcher.factories import NOW, TOULOUSE, profile
 
-BALMA = "31044"
 IN_A_WEEK = (NOW + timedelta(days=7)).date()
 
+# What employers within 20 km of Toulouse ask now, by trade.
 NEEDS = (
-    # Roofers asked twice in Blagnac: two of the person's skills are theirs.
-    OpenNeed("F1619", BLAGNAC, ("Travail en hauteur", "Lecture de plans", "Pose de tuiles")),
-    OpenNeed("F1619", BLAGNAC, ("travail en hauteur", "Zinguerie")),
-    # Cashiers in Balma: a ROME mobilité of waiting tables (G1803 -> D1505).
-    OpenNeed("D1505", BALMA, ("Encaissement",)),
-    # An electrician in Toulouse shares one skill only: not enough to propose the trade.
-    OpenNeed("F1602", TOULOUSE, ("Lecture de plans", "Câblage")),
+    # Roofers asked twice: two of the person's skills are theirs.
+    Asked("F1619", 2, ("Travail en hauteur", "Lecture de plans", "Pose de tuiles", "Zinguerie")),
+    # Cashiers: a ROME mobilité of waiting tables (G1803 -> D1505).
+    Asked("D1505", 1, ("Encaissement",)),
+    # An electrician shares one skill only: not enough to propose the trade.
+    Asked("F1602", 1, ("Lecture de plans", "Câblage")),
 )
-# Welders shares two skills, but asked in Saint-Gaudens, far beyond 20 km.
-FAR_NEED = OpenNeed("H2913", SAINT_GAUDENS, ("Travail en hauteur", "Lecture de plans"))
 
 
 def person(**changes: Any) -> Profile:

@@ -13,13 +13,14 @@ from services.matcher.adapters.embedder import FakeEmbedder
 from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain import actions as hard
 from services.matcher.domain.actions import Action
-from services.matcher.domain.discovery import MAX_PROPOSALS, OpenNeed, Pick, pick
+from services.matcher.domain.discovery import MAX_PROPOSALS, Asked, Pick, nearby_communes, pick
 from services.matcher.domain.mixite import mixite_list
 from services.matcher.domain.model import Profile
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.pipeline import Pipeline
+from shared.referential.snapshot import Snapshot
 from tests.unit.matcher import actions_world as w
-from tests.unit.matcher.factories import MURET, NOW, SAINT_GAUDENS, TOULOUSE
+from tests.unit.matcher.factories import BLAGNAC, MURET, NOW, SAINT_GAUDENS, TOULOUSE
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def pipeline(resolver: RomeResolver) -> Pipeline:
 
 
 def proposals(
-    pipeline: Pipeline, person: Profile, needs: Sequence[OpenNeed], actions: Sequence[Action]
+    pipeline: Pipeline, person: Profile, needs: Sequence[Asked], actions: Sequence[Action]
 ) -> list[Pick]:
     trades = action_proposals.trades_for(pipeline, person, needs)
     return pick(trades, actions, person, at=NOW, distance=pipeline.distance)
@@ -44,7 +45,7 @@ def assert_all_fit(pipeline: Pipeline, person: Profile, picks: list[Pick]) -> No
 
 def test_trades_beyond_the_wish_come_with_their_reason(pipeline: Pipeline) -> None:
     person = w.person()
-    trades = action_proposals.trades_for(pipeline, person, [*w.NEEDS, w.FAR_NEED])
+    trades = action_proposals.trades_for(pipeline, person, w.NEEDS)
     by_code = {t.code: t for t in trades}
     assert [t.code for t in trades if t.wished] == ["G1803"]
     roof = by_code["F1619"]
@@ -57,15 +58,11 @@ def test_trades_beyond_the_wish_come_with_their_reason(pipeline: Pipeline) -> No
     assert [t.code for t in trades if not t.wished] == ["F1619", "D1505"]
 
 
-def test_a_trade_asked_only_far_away_is_not_discovered(pipeline: Pipeline) -> None:
-    person = w.person()
-    far = pipeline.distance(w.FAR_NEED.commune_insee, TOULOUSE)
-    assert far is not None and far > 20
-    moved = replace(w.FAR_NEED, commune_insee=TOULOUSE)  # positive control: the same need near
-    assert "H2913" not in {
-        t.code for t in action_proposals.trades_for(pipeline, person, [w.FAR_NEED])
-    }
-    assert "H2913" in {t.code for t in action_proposals.trades_for(pipeline, person, [moved])}
+def test_only_employers_within_20_km_count_for_discovery(snapshot: Snapshot) -> None:
+    near = nearby_communes(snapshot, TOULOUSE)
+    assert BLAGNAC in near and TOULOUSE in near
+    assert SAINT_GAUDENS not in near  # ~90 km away
+    assert all(snapshot.distance_km(TOULOUSE, c) <= 20 for c in near)
 
 
 def test_every_proposal_passes_the_hard_constraints_and_unfit_sessions_are_skipped(

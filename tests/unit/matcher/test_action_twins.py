@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from services.matcher import action_proposals
 from services.matcher.adapters.embedder import FakeEmbedder
 from services.matcher.adapters.qdrant_client_index import memory_index
-from services.matcher.domain.discovery import OpenNeed, pick
+from services.matcher.domain.discovery import Asked, pick
 from services.matcher.domain.model import Profile
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.pipeline import Pipeline
 from tests.unit.matcher import actions_world as w
-from tests.unit.matcher.factories import BLAGNAC, MURET, NOW
+from tests.unit.matcher.factories import MURET, NOW
 
 # (one form, its twin): the same words, gendered or marked otherwise.
 JOBS = [
@@ -50,7 +50,7 @@ ACTIONS = [
 
 
 # A team leader's trade nearby: the skill "cheffe d'équipe" counts only if read as its twin's.
-NEEDS = (*w.NEEDS, OpenNeed("F1704", BLAGNAC, ("Chef d'équipe", "Travail en hauteur")))
+NEEDS = (*w.NEEDS, Asked("F1704", 1, ("Chef d'équipe", "Travail en hauteur")))
 
 
 @pytest.fixture(scope="module")

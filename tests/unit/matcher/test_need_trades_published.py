@@ -93,7 +93,7 @@ def store(monkeypatch: pytest.MonkeyPatch) -> _Store:
     # No catalogue of actions here: the open needs kept for discovery go nowhere.
     monkeypatch.setattr(actions_store, "keep_open_needs", nothing)
     monkeypatch.setattr(actions_store, "forget_open_needs", nothing)
-    monkeypatch.setattr(actions_store, "open_needs_in", no_rows)
+    monkeypatch.setattr(actions_store, "asked_in", no_rows)
     monkeypatch.setattr(actions_store, "open_actions_of", no_rows)
     return s
 
