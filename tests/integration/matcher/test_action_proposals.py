@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
 from services.matcher.settings import MatcherSettings
@@ -27,11 +27,16 @@ from tests.integration.matcher.test_matcher_service import running_matcher
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)
-TOULOUSE, BLAGNAC, MURET = "31555", "31069", "31395"
+TOULOUSE, BLAGNAC, MURET, SAINT_GAUDENS = "31555", "31069", "31395", "31483"
 
 
 def action_event(
-    action_id: uuid.UUID, *, status: str = "open", version: int = 1
+    action_id: uuid.UUID,
+    *,
+    status: str = "open",
+    version: int = 1,
+    code: str = "F1619",
+    commune: str | None = MURET,
 ) -> ActionPublished:
     # Soon: earlier than any session of an earlier run still to come, so first in the order.
     start = datetime.now(UTC) + timedelta(hours=1)
@@ -44,9 +49,10 @@ def action_event(
             "kind": "decouverte_metiers",
             "provider_structure": "AFPA",
             "title": "Découvrir la couverture",
-            "rome_codes": ["F1619"],
+            "rome_codes": [code],
             "publics": ["tous"],
-            "commune_insee": MURET,
+            "commune_insee": commune,
+            "remote": commune is None,
             "sessions": [
                 {
                     "session_id": uuid.uuid4(),
@@ -61,7 +67,7 @@ def action_event(
     )
 
 
-def roofer_need(need_id: uuid.UUID) -> NeedPosted:
+def roofer_need(need_id: uuid.UUID, *, code: str = "F1619", commune: str = BLAGNAC) -> NeedPosted:
     return NeedPosted(
         producer="it",
         payload={
@@ -70,9 +76,9 @@ def roofer_need(need_id: uuid.UUID) -> NeedPosted:
             "federation": "BTP31",
             "employer_name": "Toits d'Occitanie",
             "title": "Couvreur / Couvreuse",
-            "rome_code": "F1619",
+            "rome_code": code,
             "skills": ["travail en hauteur", "lecture de plans", "pose de tuiles"],
-            "commune_insee": BLAGNAC,
+            "commune_insee": commune,
             "contract_type": "CDI",
             "hours_per_week": 35,
         },
@@ -149,11 +155,18 @@ async def proposals() -> AsyncIterator[AIOKafkaConsumer]:
 
 
 async def proposed_to(
-    consumer: AIOKafkaConsumer, candidate_id: uuid.UUID, *, wait: float
+    consumer: AIOKafkaConsumer,
+    candidate_id: uuid.UUID,
+    *,
+    wait: float,
+    until_action: uuid.UUID | None = None,
 ) -> list[ActionProposed]:
+    """The person's proposals seen within `wait` s (or until one of `until_action` is)."""
     found: list[ActionProposed] = []
     deadline = asyncio.get_running_loop().time() + wait
     while asyncio.get_running_loop().time() < deadline:
+        if until_action in {e.payload.action_id for e in found}:
+            break
         for records in (await consumer.getmany(timeout_ms=500)).values():
             for r in records:
                 event = decode_event(r.value)
@@ -165,17 +178,26 @@ async def proposed_to(
 async def test_a_person_is_proposed_a_trade_to_discover_once_whatever_the_updates(
     service: FastAPI, producer: Any, proposals: AIOKafkaConsumer
 ) -> None:
-    action_id, cid = uuid.uuid4(), uuid.uuid4()
+    action_id, cid, welding = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     await publish_event(producer, action_event(action_id))
     for _ in range(2):
         await publish_event(producer, roofer_need(uuid.uuid4()))
+    # Welders asked with the same skills, but only in Saint-Gaudens (~90 km): never discovered.
+    await publish_event(producer, action_event(welding, code="H2913", commune=None))
+    await publish_event(producer, roofer_need(uuid.uuid4(), code="H2913", commune=SAINT_GAUDENS))
     pool = service.state.container.deps.pool
     await _until(pool, "select 1 from matcher.actions where action_id = $1", action_id)
     await asyncio.sleep(3)  # the needs' batch: indexed and kept for discovery
     await publish_event(producer, mason(cid))
 
-    found = await proposed_to(proposals, cid, wait=30)
+    found = await proposed_to(proposals, cid, wait=30, until_action=action_id)
     [first] = [e for e in found if e.payload.action_id == action_id]
+    assert welding not in {e.payload.action_id for e in found}
+    assert not await service.state.container.deps.pool.fetchval(
+        "select 1 from matcher.action_proposals where candidate_id = $1 and action_id = $2",
+        cid,
+        welding,
+    )
     reason = first.payload.reason
     assert (reason.kind, reason.rome_code, reason.mixite) == ("decouverte", "F1619", True)
     assert reason.open_needs_nearby >= 2
@@ -236,8 +258,49 @@ async def test_an_action_published_after_the_person_is_proposed_to_them(
         pool, "select 1 from matcher.versions where kind = 'profile' and entity_id = $1", str(cid)
     )
     await publish_event(producer, action_event(action_id))
-    found = await proposed_to(proposals, cid, wait=30)
+    found = await proposed_to(proposals, cid, wait=30, until_action=action_id)
     assert [e.payload.action_id for e in found if e.payload.action_id == action_id] == [action_id]
+
+
+async def test_an_older_version_of_an_action_never_overwrites_a_newer_one(
+    service: FastAPI, producer: Any
+) -> None:
+    action_id = uuid.uuid4()
+    pool = service.state.container.deps.pool
+    await publish_event(producer, action_event(action_id, status="closed", version=2))
+    await _until(pool, "select 1 from matcher.actions where action_id = $1", action_id)
+    await publish_event(producer, action_event(action_id, status="open", version=1))
+    newer = uuid.uuid4()  # positive control: a version published after it is taken
+    await publish_event(producer, action_event(newer, status="closed", version=1))
+    await _until(pool, "select 1 from matcher.actions where action_id = $1", newer)
+    row = await pool.fetchrow(
+        "select version, status from matcher.actions where action_id = $1", action_id
+    )
+    assert (row["version"], row["status"]) == (2, "closed")
+
+
+async def test_a_bad_action_record_is_dead_lettered_with_its_reason(service: FastAPI) -> None:
+    settings = MatcherSettings()
+    dlq = TopicPartition(topics.ACTIONS.dlq.name, 0)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    await consumer.start()
+    await producer.start()
+    try:
+        consumer.assign([dlq])
+        await consumer.seek_to_end(dlq)
+        await consumer.position(dlq)
+        key = uuid.uuid4().hex.encode()
+        await producer.send_and_wait(topics.ACTIONS.name, b"{not json", key=key)
+        reasons = []
+        deadline = asyncio.get_running_loop().time() + 30
+        while not reasons and asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                reasons += [dict(r.headers).get("dlq.reason") for r in records if r.key == key]
+        assert reasons and reasons[0] is not None and reasons[0].startswith(b"not JSON")
+    finally:
+        await consumer.stop()
+        await producer.stop()
 
 
 async def _until(pool: Any, sql: str, *args: Any, wait: float = 30) -> None:
