@@ -2,9 +2,9 @@
 it fits; the open needs' trades are kept for discovery; the référent's follow-up is logged.
 
 Bounded work for an action: one pass over the indexed profiles reading only their location and
-mobility (no document decoded), then the trades of those within reach (their wished trades,
-those trades' ROME mobilités, and the trades of the open needs near them), and only then the
-full computation (action_proposals.propose_to) for the few that remain.
+mobility, then the trades of those within reach (their wished trades as indexed, those trades'
+ROME mobilités, the trades of the open needs near them: one query for all), and only then the
+full computation (action_proposals.propose_to, batched the same way) for those that remain.
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ import asyncpg
 from services.matcher import action_proposals
 from services.matcher.adapters import actions_store as store
 from services.matcher.adapters.index_payload import need_of, profile_of
-from services.matcher.adapters.pg_repository import Conn
 from services.matcher.domain.actions import Action, Session
-from services.matcher.domain.discovery import nearby_communes
 from services.matcher.domain.model import Need, Profile
 from services.matcher.domain.ports import NEEDS, PROFILES
 from services.matcher.domain.prefilter import MARGIN_KM
@@ -76,24 +74,20 @@ async def persons_within_reach(
 ) -> list[Profile]:
     """The consented profiles close enough to the action, one of whose trades (wished,
     mobilité of a wished one, or asked by open needs near them) the action concerns."""
-    near = await _near_profiles(pipeline, action)
-    codes, found = set(action.rome_codes), []
-    mobilities = pipeline.resolver.snapshot.mobilities
-    asked: dict[str, set[str]] = {}  # commune -> trades of its open needs within NEARBY_KM
+    near = [(profile_of(p), p) for p in await _near_profiles(pipeline, action)]
+    near = [(p, i) for p, i in near if p.consent is not None and p.consent.active_at(at)]
+    codes, mobilities = set(action.rome_codes), pipeline.resolver.snapshot.mobilities
     async with pool.acquire() as conn:
-        for payload in near:
-            wished = {str(c) for c in payload.get("rome_codes", ())}
-            reachable = wished | {m for w in wished for m in mobilities(w)}
-            profile = profile_of(payload)
-            if profile.consent is None or not profile.consent.active_at(at):
-                continue
-            if not reachable & codes:
-                home = profile.commune_insee
-                if home not in asked:
-                    asked[home] = await _trades_asked_near(conn, pipeline, home)
-                reachable |= asked[home]
-            if reachable & codes:
-                found.append(profile)
+        asked = await action_proposals.asked_near(
+            conn, pipeline, (p.commune_insee for p, _ in near)
+        )
+    found = []
+    for profile, indexed in near:
+        wished = {str(c) for c in indexed.get("rome_codes", ())}  # the trades read when indexed
+        reachable = wished | {m for w in wished for m in mobilities(w)}
+        reachable |= {a.rome_code for a in asked[profile.commune_insee]}
+        if reachable & codes:
+            found.append(profile)
     return found
 
 
@@ -119,11 +113,6 @@ async def _near_profiles(pipeline: Pipeline, action: Action) -> list[dict[str, A
                 found.append(payload)
         if offset is None:
             return found
-
-
-async def _trades_asked_near(conn: Conn, pipeline: Pipeline, home: str) -> set[str]:
-    near = nearby_communes(pipeline.resolver.snapshot, home)
-    return {a.rome_code for a in await store.asked_in(conn, communes=near)}
 
 
 async def keep_open_needs(pool: asyncpg.Pool, pipeline: Pipeline, needs: Sequence[Need]) -> None:

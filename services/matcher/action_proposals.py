@@ -13,14 +13,16 @@ import asyncio
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
 import asyncpg
 
 from services.matcher.adapters import actions_store as store
-from services.matcher.adapters.pg_repository import SCHEMA
+from services.matcher.adapters.pg_repository import SCHEMA, Conn
 from services.matcher.domain import proposal_text
 from services.matcher.domain.actions import Action, session_faults
 from services.matcher.domain.discovery import (
@@ -48,23 +50,38 @@ from shared.outbox import enqueue_events
 _NS = uuid.UUID("a3c5e0f2-6b1d-4e8a-9c47-2d5f8b1e6a90")
 
 
-def neutral_asked(pipeline: Pipeline, asked: Sequence[Asked]) -> list[Asked]:
-    neutral = pipeline.resolver.neutral
-    return [Asked(a.rome_code, a.open_needs, tuple(map(neutral, a.skills))) for a in asked]
-
-
-def trades_for(pipeline: Pipeline, profile: Profile, asked: Sequence[Asked]) -> list[Trade]:
+def trades_for(pipeline: Pipeline, profile: Profile, asked: Iterable[Asked]) -> list[Trade]:
     """Wished trades (the given codes and the matcher's reading of the desired jobs), then
-    the discovery trades, every text read in its gender-neutral form."""
+    the discovery trades; `asked` comes gender-neutral (`asked_near`), the person's texts
+    are made so here."""
     neutral = pipeline.resolver.neutral
     return discover(
         pipeline.profile_codes(profile),
         tuple(neutral(s) for s in profile.skills),
         neutral(profile.experience),
-        neutral_asked(pipeline, asked),
+        asked,
         mobilities=pipeline.resolver.snapshot.mobilities,
         mixite=mixite_list().covers,
     )
+
+
+def neutral_asked(pipeline: Pipeline, asked: Asked) -> Asked:
+    """The skills asked as the engine reads every text: "cheffe d'équipe" is "chef d'équipe"."""
+    return replace(asked, skills=tuple(map(pipeline.resolver.neutral, asked.skills)))
+
+
+async def asked_near(
+    conn: Conn, pipeline: Pipeline, homes: Iterable[str]
+) -> dict[str, list[Asked]]:
+    """Home commune -> what employers within NEARBY_KM ask, by trade and commune, the
+    skills gender-neutral: one query for a whole batch, whatever its number of homes."""
+    snapshot = pipeline.resolver.snapshot
+    near = {home: nearby_communes(snapshot, home) for home in set(homes)}
+    rows = await store.asked_in(conn, communes=sorted({c for cs in near.values() for c in cs}))
+    by_commune: dict[str, list[Asked]] = defaultdict(list)
+    for commune, asked in rows:
+        by_commune[commune].append(neutral_asked(pipeline, asked))
+    return {home: [a for c in cs for a in by_commune.get(c, ())] for home, cs in near.items()}
 
 
 async def propose_to(
@@ -77,31 +94,38 @@ async def propose_to(
 ) -> int:
     """Compute and publish the new proposals of these profiles; returns how many.
     `correlation_ids`: the event each profile came with, in the same order (if any)."""
-    found: list[tuple[ActionProposed, dict[str, Any]]] = []
-    snapshot = pipeline.resolver.snapshot
-    asked_near: dict[str, list[Asked]] = {}
+    ids = dict(zip((p.candidate_id for p in profiles), correlation_ids, strict=False))
+    consented = [p for p in profiles if p.consent is not None and p.consent.active_at(at)]
+    if not consented:
+        return 0
     async with pool.acquire() as conn:
-        for i, profile in enumerate(profiles):
-            correlation_id = correlation_ids[i] if i < len(correlation_ids) else None
-            if profile.consent is None or not profile.consent.active_at(at):
-                continue
-            home = profile.commune_insee
-            if home not in asked_near:  # many of a batch live in the same commune
-                near = nearby_communes(snapshot, home)
-                asked_near[home] = await store.asked_in(conn, communes=near)
-            asked = asked_near[home]
-            trades = await asyncio.to_thread(trades_for, pipeline, profile, asked)
-            actions = await store.open_actions_of(conn, codes=[t.code for t in trades])
-            picks = pick(trades, actions, profile, at=at, distance=pipeline.distance)
-            found += [
-                to_event(p, profile, pipeline, correlation_id)
-                for p in picks
-                # The last gate: nothing failing a hard constraint is ever emitted.
-                if not session_faults(
-                    p.fit.action, p.fit.session, profile, at=at, distance=pipeline.distance
-                )
-            ]
+        asked = await asked_near(conn, pipeline, (p.commune_insee for p in consented))
+        trades = await asyncio.to_thread(
+            lambda: [trades_for(pipeline, p, asked[p.commune_insee]) for p in consented]
+        )
+        codes = sorted({t.code for ts in trades for t in ts})
+        of_trade = _by_code(await store.open_actions_of(conn, codes=codes))
+    found = []
+    for profile, theirs in zip(consented, trades, strict=True):
+        actions = {a.action_id: a for t in theirs for a in of_trade.get(t.code, ())}
+        picks = pick(theirs, actions.values(), profile, at=at, distance=pipeline.distance)
+        found += [
+            to_event(p, profile, pipeline, ids.get(profile.candidate_id))
+            for p in picks
+            # The last gate: nothing failing a hard constraint is ever emitted.
+            if not session_faults(
+                p.fit.action, p.fit.session, profile, at=at, distance=pipeline.distance
+            )
+        ]
     return await record(pool, found)
+
+
+def _by_code(actions: Iterable[Action]) -> dict[str, list[Action]]:
+    found: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        for code in action.rome_codes:
+            found[code].append(action)
+    return found
 
 
 async def record(pool: asyncpg.Pool, found: list[tuple[ActionProposed, dict[str, Any]]]) -> int:

@@ -133,17 +133,19 @@ async def forget_open_needs(conn: Conn, *, need_ids: Sequence[UUID]) -> None:
     await conn.execute("delete from matcher.open_needs where need_id = any($1::uuid[])", need_ids)
 
 
-async def asked_in(conn: Conn, *, communes: Sequence[str]) -> list[Asked]:
-    """The open needs of these communes by trade (how many, the skills they ask): a person's
-    discovery reads one row per trade, however many needs there are."""
+async def asked_in(conn: Conn, *, communes: Sequence[str]) -> list[tuple[str, Asked]]:
+    """(commune, what its open needs ask of one trade: how many, which skills) for these
+    communes: one row per trade and commune, however many needs there are."""
     rows = await conn.fetch(
-        "select n.rome_code, count(distinct n.need_id) as needs,"
+        "select n.commune_insee, n.rome_code, count(distinct n.need_id) as needs,"
         " coalesce(array_agg(distinct s.skill) filter (where s.skill is not null), '{}') as skills"
         " from matcher.open_needs n left join lateral unnest(n.skills) as s(skill) on true"
-        " where n.commune_insee = any($1::text[]) group by n.rome_code",
+        " where n.commune_insee = any($1::text[]) group by n.commune_insee, n.rome_code",
         list(communes),
     )
-    return [Asked(r["rome_code"], r["needs"], tuple(r["skills"])) for r in rows]
+    return [
+        (r["commune_insee"], Asked(r["rome_code"], r["needs"], tuple(r["skills"]))) for r in rows
+    ]
 
 
 PROPOSAL_COLUMNS = (

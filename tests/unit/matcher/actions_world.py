@@ -4,13 +4,16 @@ who wishes to serve in restaurants, and actions with fitting and unfitting sessi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.matcher import action_proposals
 from services.matcher.domain.actions import Action, Session
 from services.matcher.domain.discovery import Asked
 from services.matcher.domain.model import Profile
+from services.matcher.pipeline import Pipeline
 from tests.unit.matcher.factories import NOW, TOULOUSE, profile
 
 IN_A_WEEK = (NOW + timedelta(days=7)).date()
@@ -24,6 +27,11 @@ NEEDS = (
     # An electrician shares one skill only: not enough to propose the trade.
     Asked("F1602", 1, ("Lecture de plans", "Câblage")),
 )
+
+
+def neutral(pipeline: Pipeline, needs: Iterable[Asked]) -> list[Asked]:
+    """What the matcher reads of the needs asked (action_proposals.asked_near)."""
+    return [action_proposals.neutral_asked(pipeline, a) for a in needs]
 
 
 def person(**changes: Any) -> Profile:

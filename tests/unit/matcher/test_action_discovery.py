@@ -31,7 +31,7 @@ def pipeline(resolver: RomeResolver) -> Pipeline:
 def proposals(
     pipeline: Pipeline, person: Profile, needs: Sequence[Asked], actions: Sequence[Action]
 ) -> list[Pick]:
-    trades = action_proposals.trades_for(pipeline, person, needs)
+    trades = action_proposals.trades_for(pipeline, person, w.neutral(pipeline, needs))
     return pick(trades, actions, person, at=NOW, distance=pipeline.distance)
 
 
@@ -45,7 +45,7 @@ def assert_all_fit(pipeline: Pipeline, person: Profile, picks: list[Pick]) -> No
 
 def test_trades_beyond_the_wish_come_with_their_reason(pipeline: Pipeline) -> None:
     person = w.person()
-    trades = action_proposals.trades_for(pipeline, person, w.NEEDS)
+    trades = action_proposals.trades_for(pipeline, person, w.neutral(pipeline, w.NEEDS))
     by_code = {t.code: t for t in trades}
     assert [t.code for t in trades if t.wished] == ["G1803"]
     roof = by_code["F1619"]

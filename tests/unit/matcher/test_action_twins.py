@@ -59,7 +59,7 @@ def pipeline(resolver: RomeResolver) -> Pipeline:
 
 
 def seen(pipeline: Pipeline, person: Profile) -> list[tuple[object, ...]]:
-    trades = action_proposals.trades_for(pipeline, person, NEEDS)
+    trades = action_proposals.trades_for(pipeline, person, w.neutral(pipeline, NEEDS))
     picks = pick(trades, ACTIONS, person, at=NOW, distance=pipeline.distance)
     out = []
     for p in picks:
