@@ -37,9 +37,8 @@ def action_event(
     version: int = 1,
     code: str = "F1619",
     commune: str | None = MURET,
+    sessions: list[dict[str, Any]] | None = None,
 ) -> ActionPublished:
-    # Soon: earlier than any session of an earlier run still to come, so first in the order.
-    start = datetime.now(UTC) + timedelta(hours=1)
     return ActionPublished(
         producer="it",
         payload={
@@ -53,18 +52,22 @@ def action_event(
             "publics": ["tous"],
             "commune_insee": commune,
             "remote": commune is None,
-            "sessions": [
-                {
-                    "session_id": uuid.uuid4(),
-                    "starts_at": start,
-                    "ends_at": start + timedelta(hours=3),
-                    "schedules": ["day"],
-                    "capacity": 12,
-                    "places_left": 12,
-                }
-            ],
+            "sessions": [session()] if sessions is None else sessions,
         },
     )
+
+
+def session(places_left: int = 12) -> dict[str, Any]:
+    # Soon: earlier than any session of an earlier run still to come, so first in the order.
+    start = datetime.now(UTC) + timedelta(hours=1)
+    return {
+        "session_id": uuid.uuid4(),
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=3),
+        "schedules": ["day"],
+        "capacity": 12,
+        "places_left": places_left,
+    }
 
 
 def roofer_need(need_id: uuid.UUID, *, code: str = "F1619", commune: str = BLAGNAC) -> NeedPosted:
@@ -260,6 +263,27 @@ async def test_an_action_published_after_the_person_is_proposed_to_them(
     await publish_event(producer, action_event(action_id))
     found = await proposed_to(proposals, cid, wait=30, until_action=action_id)
     assert [e.payload.action_id for e in found if e.payload.action_id == action_id] == [action_id]
+
+
+async def test_a_full_action_is_proposed_once_a_new_session_has_places(
+    service: FastAPI, producer: Any, proposals: AIOKafkaConsumer
+) -> None:
+    cid, action_id = uuid.uuid4(), uuid.uuid4()
+    pool = service.state.container.deps.pool
+    await publish_event(producer, roofer_need(uuid.uuid4()))
+    await publish_event(producer, mason(cid))
+    await _until(
+        pool, "select 1 from matcher.versions where kind = 'profile' and entity_id = $1", str(cid)
+    )
+    full = session(places_left=0)
+    await publish_event(producer, action_event(action_id, sessions=[full]))
+    before = await proposed_to(proposals, cid, wait=8)
+    assert action_id not in {e.payload.action_id for e in before}
+    fresh = session()
+    await publish_event(producer, action_event(action_id, version=2, sessions=[full, fresh]))
+    found = await proposed_to(proposals, cid, wait=30, until_action=action_id)
+    [proposed] = [e for e in found if e.payload.action_id == action_id]
+    assert proposed.payload.session_id == fresh["session_id"]
 
 
 async def test_an_older_version_of_an_action_never_overwrites_a_newer_one(

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from services.matcher import action_proposals
+from services.matcher import action_mapping, action_proposals
 from services.matcher.adapters.embedder import FakeEmbedder
 from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain import actions as hard
@@ -105,7 +105,7 @@ def test_explanations_say_why_in_plain_french_without_the_persons_sex(pipeline: 
     roof = w.action(("F1619",), MURET, w.session(12), title="Toitures")
     cash = w.action(("D1505",), None, w.session(20), title="Caisse")
     picks = proposals(pipeline, person, w.NEEDS, [roof, cash])
-    texts = [action_proposals.to_event(p, person, pipeline, None)[0].payload for p in picks]
+    texts = [action_mapping.to_event(p, person, pipeline, None)[0].payload for p in picks]
     roof_text, cash_text = texts[0].explanation, texts[1].explanation
     assert roof_text.startswith("Métier à découvrir : Couvreur / Couvreuse (F1619)")
     assert "compétences transférables : lecture de plans, travail en hauteur" in roof_text
@@ -125,7 +125,7 @@ def test_a_wished_trade_is_said_so_and_at_most_five_are_proposed(pipeline: Pipel
     picks = proposals(pipeline, person, w.NEEDS, many)
     assert len(picks) == MAX_PROPOSALS
     assert [p.fit.action.title for p in picks] == ["A0", "A1", "A2", "A3", "A4"]
-    text = action_proposals.to_event(picks[0], person, pipeline, None)[0].payload.explanation
+    text = action_mapping.to_event(picks[0], person, pipeline, None)[0].payload.explanation
     assert text.startswith(
         "Métier souhaité : Serveur / Serveuse en restauration (G1803) · à distance"
     )

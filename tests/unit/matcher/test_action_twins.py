@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.matcher import action_proposals
+from services.matcher import action_mapping, action_proposals
 from services.matcher.adapters.embedder import FakeEmbedder
 from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain.discovery import Asked, pick
@@ -63,7 +63,7 @@ def seen(pipeline: Pipeline, person: Profile) -> list[tuple[object, ...]]:
     picks = pick(trades, ACTIONS, person, at=NOW, distance=pipeline.distance)
     out = []
     for p in picks:
-        payload = action_proposals.to_event(p, person, pipeline, None)[0].payload
+        payload = action_mapping.to_event(p, person, pipeline, None)[0].payload
         out.append((payload.action_id, payload.session_id, payload.reason, payload.explanation))
     return out
 
