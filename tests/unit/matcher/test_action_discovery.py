@@ -3,12 +3,15 @@ hard constraint, the reason of each trade said in French."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from services.matcher import action_mapping, action_proposals
+from services.matcher.action_catalogue import action_from_payload
 from services.matcher.adapters.embedder import FakeEmbedder
 from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain import actions as hard
@@ -18,6 +21,7 @@ from services.matcher.domain.mixite import mixite_list
 from services.matcher.domain.model import Profile
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.pipeline import Pipeline
+from shared.contracts.actions import ActionPayload
 from shared.referential.snapshot import Snapshot
 from tests.unit.matcher import actions_world as w
 from tests.unit.matcher.factories import BLAGNAC, MURET, NOW, SAINT_GAUDENS, TOULOUSE
@@ -145,3 +149,33 @@ def test_the_mixite_list_names_its_public_source_and_covers_building_and_care() 
     assert listed.version
     assert all(listed.covers(c) for c in ("F1619", "N1101", "K1302", "K1303", "M1607"))
     assert not listed.covers("G1803")
+
+
+def test_the_publics_an_action_is_designed_for_are_never_read() -> None:
+    start = NOW + timedelta(days=3)
+    payload = ActionPayload.model_validate(
+        {
+            "action_id": uuid.uuid4(),
+            "version": 1,
+            "status": "open",
+            "kind": "immersion",
+            "provider_structure": "FACE",
+            "title": "Immersion en entreprise",
+            "rome_codes": ["F1619"],
+            "publics": ["50_ans_et_plus", "parents_jeunes_enfants"],
+            "commune_insee": MURET,
+            "sessions": [
+                {
+                    "session_id": uuid.uuid4(),
+                    "starts_at": start,
+                    "ends_at": start + timedelta(hours=3),
+                    "capacity": 8,
+                    "places_left": 8,
+                }
+            ],
+        }
+    )
+    for_young = payload.model_copy(update={"publics": ["jeunes"]})
+    other_trade = payload.model_copy(update={"rome_codes": ["F1703"]})  # positive control
+    assert action_from_payload(payload) == action_from_payload(for_young)
+    assert action_from_payload(payload) != action_from_payload(other_trade)
