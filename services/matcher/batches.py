@@ -3,8 +3,8 @@
 The batch is cut into runs: consecutive NeedPosted/NeedUpdated, or consecutive ProfileUpserted,
 of distinct ids are handled together (one encoder call, one index upsert, one transaction); an
 id met again starts a new run, so that its two versions are handled in order as before; every
-other event (a closure, an erasure, feedback) is handled alone, in its place. Per-key order is
-the order of the batch, which keeps each partition's order.
+other event (a closure, an erasure, feedback, an action) is handled alone, in its place.
+Per-key order is the order of the batch, which keeps each partition's order.
 """
 
 from __future__ import annotations
@@ -23,12 +23,15 @@ from shared.contracts import (
     ProfileErased,
     ProfileUpserted,
 )
+from shared.contracts.actions import ActionProposalFeedbackGiven, ActionPublished
 from shared.logs import correlation_id
 
 _ALONE: dict[type[Event], Callable[[Any, Deps], Awaitable[object]]] = {
     NeedClosed: handlers.handle_need_closed,
     ProfileErased: handlers.handle_profile_erased,
     MatchFeedbackGiven: handlers.handle_feedback,
+    ActionPublished: handlers.handle_action_published,
+    ActionProposalFeedbackGiven: handlers.handle_action_feedback,
 }
 
 

@@ -10,6 +10,7 @@ from typing import cast
 
 import asyncpg
 
+from services.matcher.action_catalogue import adopt_indexed_needs
 from services.matcher.adapters.edge_index import EdgeIndex
 from services.matcher.adapters.embedder import Embedder, build_embedder
 from services.matcher.adapters.pg_repository import SCHEMA, claim_index_model
@@ -104,6 +105,8 @@ async def bootstrap(
     relay = OutboxRelay.for_service(settings, schema=SCHEMA)
     deps = Deps(pool=pool, pipeline=pipeline, erasure_keys=erasure_keys(settings))
     await erase_left_over(deps)
+    # The open needs indexed before discovery was built: their trades (idempotent).
+    await adopt_indexed_needs(pool, pipeline)
     return Container(deps, index, relay)
 
 

@@ -20,7 +20,8 @@ from uuid import UUID
 
 import asyncpg
 
-from services.matcher.adapters import audit_log, reach_store
+from services.matcher import action_catalogue, action_proposals
+from services.matcher.adapters import actions_store, audit_log, reach_store
 from services.matcher.adapters import pg_repository as repo
 from services.matcher.domain import compatibility
 from services.matcher.domain.model import Profile
@@ -37,6 +38,7 @@ from shared.contracts import (
     ProfileErased,
     ProfileUpserted,
 )
+from shared.contracts.actions import ActionProposalFeedbackGiven, ActionPublished
 from shared.outbox import enqueue_events, forget_keys
 
 log = logging.getLogger("spie.matcher")
@@ -93,6 +95,8 @@ async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -
     kept = [(e, n) for e, n, ok in zip(events, needs, fresh, strict=True) if ok]
     vectors = await deps.pipeline.index_needs([n for _, n in kept])
     readings = await deps.pipeline.need_readings([n for _, n in kept])
+    # Their trades, for the trades a person could discover (action_catalogue.py).
+    await action_catalogue.keep_open_needs(deps.pool, deps.pipeline, [n for _, n in kept])
     # Every version accepted: its federation sees the trade the matcher reads (intake).
     read = [
         trades_read(n, r, pipeline=deps.pipeline, correlation_id=e.correlation_id)
@@ -125,6 +129,7 @@ async def handle_need_closed(event: NeedClosed, deps: Deps) -> None:
             conn, kind="need", entity_id=need_id, version=event.payload.version
         )
         await reach_store.forget_need(conn, need_id=event.payload.need_id)
+        await actions_store.forget_open_needs(conn, need_ids=[event.payload.need_id])
     await deps.pipeline.remove_need(need_id)
 
 
@@ -168,7 +173,16 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
     ]
     # The needs of their trades, before and after, count them differently now.
     after = await _indexed_fiches(deps, [p.candidate_id for _, p in kept])
-    return await _record(deps, outcomes, access=access, trades_changed=sorted(before | after))
+    found = await _record(deps, outcomes, access=access, trades_changed=sorted(before | after))
+    # Then the actions for them (action_proposals.py): each (person, action) proposed once.
+    await action_proposals.propose_to(
+        deps.pool,
+        deps.pipeline,
+        [p for _, p in kept],
+        at=now,
+        correlation_ids=[e.correlation_id for e, _ in kept],
+    )
+    return found
 
 
 async def _indexed_fiches(deps: Deps, candidate_ids: Sequence[str]) -> set[str]:
@@ -210,6 +224,7 @@ async def erase_profile(candidate_id: str, version: int, deps: Deps) -> None:
         await repo.erase_profile(
             conn, candidate_id=candidate_id, candidate_hash=hashes[0], version=version
         )
+        await actions_store.erase_proposals(conn, candidate_id=candidate_id)
         # Their trades are not known any more: every need is counted again (bounded, reach.py).
         await reach_store.mark_of_trades(conn, fiches=None)
         # MatchFound is keyed by the candidate: sent or not, none of theirs is left to go out.
@@ -235,6 +250,16 @@ async def handle_feedback(event: MatchFeedbackGiven, deps: Deps) -> None:
     async with deps.pool.acquire() as conn:
         await repo.save_feedback(conn, match_id=event.payload.match_id, feedback=feedback)
         await reach_store.mark_need(conn, need_id=event.payload.need_id)
+
+
+async def handle_action_published(event: ActionPublished, deps: Deps) -> int:
+    return await action_catalogue.on_action(
+        deps.pool, deps.pipeline, event.payload, at=deps.clock()
+    )
+
+
+async def handle_action_feedback(event: ActionProposalFeedbackGiven, deps: Deps) -> None:
+    await action_catalogue.on_feedback(deps.pool, event)
 
 
 async def _record(

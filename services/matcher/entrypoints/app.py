@@ -25,7 +25,7 @@ from shared.kafka.broker import make_broker
 from shared.metrics import INDEX_POINTS, instrument_app, watch_consumer_lag
 from shared.ops_access import install_ops_routes
 from shared.supervisor import Supervisor
-from shared.topics import CANDIDATES, FEEDBACK, NEEDS
+from shared.topics import ACTION_FEEDBACK, ACTIONS, CANDIDATES, FEEDBACK, NEEDS
 
 log = logging.getLogger("spie.matcher")
 
@@ -49,7 +49,7 @@ def create_app(settings: MatcherSettings | None = None, **fakes: Any) -> FastAPI
         runtime.deps = container.deps
         stop = asyncio.Event()
         workers.start("outbox-relay", lambda: container.relay.run(stop))
-        topics = [NEEDS.name, CANDIDATES.name, FEEDBACK.name]
+        topics = [NEEDS.name, CANDIDATES.name, FEEDBACK.name, ACTIONS.name, ACTION_FEEDBACK.name]
         workers.start(
             "consumer-lag",
             lambda: watch_consumer_lag(

@@ -30,6 +30,7 @@ from shared.contracts import (
     ProfileErased,
     ProfileUpserted,
 )
+from shared.contracts.actions import ActionProposalFeedbackGiven, ActionProposed, ActionPublished
 from shared.kafka.batch import consume_batch, raw_body
 
 BATCH_RECORDS = 64  # needs or profiles per batch: ~10 matches each, one transaction
@@ -74,6 +75,9 @@ def register(
     needs = batch_policy(topics.NEEDS, (NeedPosted, NeedUpdated, NeedClosed))
     profiles = batch_policy(topics.CANDIDATES, (ProfileUpserted, ProfileErased))
     feedback = batch_policy(topics.FEEDBACK, (MatchFeedbackGiven,))
+    # Compacted by action id: a tombstone (an empty value) is skipped by the policy.
+    actions = batch_policy(topics.ACTIONS, (ActionPublished,))
+    action_feedback = batch_policy(topics.ACTION_FEEDBACK, (ActionProposalFeedbackGiven,))
 
     async def handle(events: list[Event]) -> None:
         runtime.activity.touch()
@@ -109,6 +113,25 @@ def register(
     async def on_feedback(msg: KafkaMessage) -> None:
         await consume_batch(broker, msg.raw_message, handle, feedback)
 
+    @broker.subscriber(  # type: ignore[untyped-decorator]
+        topics.ACTIONS.name,
+        title="matcher/actions",
+        description="ActionPublished: the catalogue, proposed to the persons each action fits",
+        **batched,
+    )
+    async def on_actions(msg: KafkaMessage) -> None:
+        await consume_batch(broker, msg.raw_message, handle, actions)
+
+    @broker.subscriber(  # type: ignore[untyped-decorator]
+        topics.ACTION_FEEDBACK.name,
+        title="matcher/action-feedback",
+        description="ActionProposalFeedbackGiven: the référent's follow-up, stored with the"
+        " proposal",
+        **batched,
+    )
+    async def on_action_feedback(msg: KafkaMessage) -> None:
+        await consume_batch(broker, msg.raw_message, handle, action_feedback)
+
 
 def document_publishers(broker: KafkaBroker) -> None:
     """For the AsyncAPI document: MatchFound and NeedTradesRead go out through the outbox relay,
@@ -134,7 +157,20 @@ def document_publishers(broker: KafkaBroker) -> None:
         " profiles, what-if, proposals, outcomes), at most once a minute per need, relayed from"
         " the matcher.outbox table.",
     )
-    for topic in (topics.NEEDS, topics.CANDIDATES, topics.FEEDBACK):
+    broker.publisher(
+        topics.ACTION_PROPOSALS.name,
+        title="matcher/action-proposals",
+        schema=ActionProposed,
+        description="ActionProposed, keyed by candidate_id: a session of an action for a"
+        " person (a wished trade or one to discover), relayed from the matcher.outbox table.",
+    )
+    for topic in (
+        topics.NEEDS,
+        topics.CANDIDATES,
+        topics.FEEDBACK,
+        topics.ACTIONS,
+        topics.ACTION_FEEDBACK,
+    ):
         broker.publisher(
             topic.dlq.name,
             title=f"matcher/{topic.dlq.name}",

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from services.matcher import handlers
-from services.matcher.adapters import audit_log, reach_store
+from services.matcher.adapters import actions_store, audit_log, reach_store
 from services.matcher.adapters import pg_repository as repo
 from services.matcher.mapping import need_from_payload
 from services.matcher.pipeline import Pipeline
@@ -76,6 +76,9 @@ def store(monkeypatch: pytest.MonkeyPatch) -> _Store:
     async def nothing(*_args: Any, **_kwargs: Any) -> dict[str, int]:
         return {}
 
+    async def no_rows(*_args: Any, **_kwargs: Any) -> list[Any]:
+        return []
+
     async def mark_needs(_conn: Any, *, needs: list[tuple[uuid.UUID, str, list[str]]]) -> None:
         s.dirty |= {n for n, _, _ in needs}
 
@@ -87,6 +90,11 @@ def store(monkeypatch: pytest.MonkeyPatch) -> _Store:
     monkeypatch.setattr(repo, "erased_profiles", nothing)
     monkeypatch.setattr(audit_log, "refresh_access", nothing)
     monkeypatch.setattr(handlers, "enqueue_events", enqueue_events)
+    # No catalogue of actions here: the open needs kept for discovery go nowhere.
+    monkeypatch.setattr(actions_store, "keep_open_needs", nothing)
+    monkeypatch.setattr(actions_store, "forget_open_needs", nothing)
+    monkeypatch.setattr(actions_store, "asked_in", no_rows)
+    monkeypatch.setattr(actions_store, "open_actions_of", no_rows)
     return s
 
 
