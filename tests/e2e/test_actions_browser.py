@@ -22,7 +22,7 @@ from tests.e2e.browser import AxeReport, check_page
 from tests.e2e.test_workspace_browser import cli, notifier_knows, sign_in, until
 
 pytestmark = pytest.mark.e2e
-TRADE = "F1610"  # Couvreur / Couvreuse
+TRADE = "F1619"  # Couvreur / Couvreuse (ROME 4.0)
 PLACE, PLACE_NAME = "31069", "Blagnac"  # the action's commune, about 8 km from Toulouse
 HOME, HOME_NAME = "31555", "Toulouse"  # where the person lives
 
