@@ -7,12 +7,15 @@ on every retry) too. Used by every service whose subscriber stores what it reads
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import asyncpg
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
 
 from shared.contracts import Event, UnknownEventError, decode_event
-from shared.kafka.batch import BatchPolicy, Undecodable
+from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
 from shared.topics import Topic
 
 E = TypeVar("E", bound=Event)
@@ -40,3 +43,38 @@ def event_policy(
         poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
         reason=lambda exc: f"refused by the database: {type(exc).__name__}",
     )
+
+
+BATCH_RECORDS = 200
+BATCH_WAIT_MS = 50
+
+
+def subscribe_batches(
+    broker: KafkaBroker,
+    topic: Topic,
+    store: Callable[[list[E]], Awaitable[object]],
+    policy: BatchPolicy[E],
+    *,
+    service: str,
+    group: str,
+    description: str,
+    max_records: int = BATCH_RECORDS,
+) -> None:
+    """`store` every batch read from `topic` by `group`, from the earliest offset on a new
+    group, with `policy`'s decoding and dead letters (shared/kafka/batch.py): committed once
+    stored or dead-lettered, read again whole when storing keeps failing (NACK_ON_ERROR)."""
+
+    @broker.subscriber(
+        topic.name,
+        group_id=group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        decoder=raw_body,
+        title=f"{service}:{topic.name}",
+        description=description,
+    )
+    async def on_batch(message: KafkaMessage) -> None:
+        await consume_batch(broker, message.raw_message, store, policy)

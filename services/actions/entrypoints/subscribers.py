@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker
 
 from services.actions.bootstrap import Services
 from services.actions.handlers import coordination, replicas
@@ -21,8 +20,8 @@ from shared.contracts.matches import MatchFound
 from shared.contracts.notifications import MatchFeedbackGiven
 from shared.contracts.profiles import ProfileErased, ProfileUpserted
 from shared.contracts.referents import ReferentUpserted
-from shared.kafka.batch import BatchPolicy, consume_batch, raw_body
-from shared.kafka.events import event_policy
+from shared.kafka.batch import BatchPolicy
+from shared.kafka.events import event_policy, subscribe_batches
 from shared.topics import (
     ACTION_FEEDBACK,
     ACTION_PROPOSALS,
@@ -33,8 +32,6 @@ from shared.topics import (
     Topic,
 )
 
-BATCH_RECORDS = 200
-BATCH_WAIT_MS = 50
 REFERENTS_POLICY = event_policy("actions", ReferentUpserted, REFERENTS)
 PERSONS_POLICY: BatchPolicy[ProfileUpserted | ProfileErased] = event_policy(
     "actions", (ProfileUpserted, ProfileErased), CANDIDATES
@@ -87,32 +84,19 @@ SUBSCRIPTIONS: tuple[tuple[Topic, BatchPolicy[Any], Handle, str], ...] = (
 
 def register(broker: KafkaBroker, get: Callable[[], Services], *, group: str = "actions") -> None:
     for topic, policy, handle, description in SUBSCRIPTIONS:
-        _batch_subscriber(broker, get, group, topic, policy, handle, description)
+        subscribe_batches(
+            broker,
+            topic,
+            _storing(get, handle),
+            policy,
+            service="actions",
+            group=group,
+            description=description,
+        )
 
 
-def _batch_subscriber(
-    broker: KafkaBroker,
-    get: Callable[[], Services],
-    group: str,
-    topic: Topic,
-    policy: BatchPolicy[Any],
-    handle: Handle,
-    description: str,
-) -> None:
+def _storing(get: Callable[[], Services], handle: Handle) -> Callable[[list[Any]], Awaitable[None]]:
     async def store(events: list[Any]) -> None:
         await handle(get(), events)
 
-    @broker.subscriber(
-        topic.name,
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=BATCH_RECORDS,
-        batch_timeout_ms=BATCH_WAIT_MS,
-        decoder=raw_body,
-        title=f"actions:{topic.name}",
-        description=description,
-    )
-    async def on_batch(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, store, policy)
+    return store

@@ -14,21 +14,15 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker
 
 from services.candidate_profile.bootstrap import Services
 from services.candidate_profile.handlers import registrations
 from services.candidate_profile.settings import ProfileSettings
 from shared.contracts.actions import RegistrationChanged
-from shared.kafka.batch import consume_batch, raw_body
 from shared.kafka.broker import make_broker
-from shared.kafka.events import event_policy
+from shared.kafka.events import event_policy, subscribe_batches
 from shared.topics import REGISTRATIONS
-
-BATCH_RECORDS = 200
-BATCH_WAIT_MS = 50
-
 
 POLICY = event_policy("candidate_profile", RegistrationChanged, REGISTRATIONS)
 
@@ -37,20 +31,15 @@ def register(broker: KafkaBroker, get: Callable[[], Services], *, group: str) ->
     async def keep(events: list[RegistrationChanged]) -> None:
         await registrations.keep_all(get().pool, events)
 
-    @broker.subscriber(
-        REGISTRATIONS.name,
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=BATCH_RECORDS,
-        batch_timeout_ms=BATCH_WAIT_MS,
-        decoder=raw_body,
-        title=f"candidate_profile:{REGISTRATIONS.name}",
+    subscribe_batches(
+        broker,
+        REGISTRATIONS,
+        keep,
+        POLICY,
+        service="candidate_profile",
+        group=group,
         description="RegistrationChanged: a person's registration to an action, latest kept.",
     )
-    async def on_registrations(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, keep, POLICY)
 
 
 async def consume_registrations(

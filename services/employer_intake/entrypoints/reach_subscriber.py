@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker
 
 from shared.contracts import NeedReachComputed
-from shared.kafka.batch import consume_batch, raw_body
+from shared.kafka.events import subscribe_batches
 from shared.topics import NEED_REACH
 
 from .. import reach
 from ..handlers import Intake
-from .subscribers import BATCH_RECORDS, BATCH_WAIT_MS, policy_for
+from .subscribers import policy_for
 
 POLICY = policy_for(NeedReachComputed, NEED_REACH)
 
@@ -30,18 +29,13 @@ def register_reach(
     async def store(events: list[NeedReachComputed]) -> None:
         await reach.record_reaches(get(), events)
 
-    @broker.subscriber(
-        NEED_REACH.name,
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=BATCH_RECORDS,
-        batch_timeout_ms=BATCH_WAIT_MS,
-        decoder=raw_body,
-        title=f"employer_intake:{NEED_REACH.name}",
+    subscribe_batches(
+        broker,
+        NEED_REACH,
+        store,
+        POLICY,
+        service="employer_intake",
+        group=group,
         description="NeedReachComputed: the matcher's counts per need (no one named), the"
         " newest kept per need and shown to its federation.",
     )
-    async def on_reach(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, store, POLICY)

@@ -13,20 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker
 
 from shared.contracts import Event, NeedTradesRead
-from shared.kafka.batch import BatchPolicy, consume_batch, raw_body
-from shared.kafka.events import event_policy
+from shared.kafka.batch import BatchPolicy
+from shared.kafka.events import event_policy, subscribe_batches
 from shared.topics import NEED_TRADES, Topic
 
 from .. import handlers
 from ..handlers import Intake
 
 E = TypeVar("E", bound=Event)
-BATCH_RECORDS = 200
-BATCH_WAIT_MS = 50
 
 
 def policy_for(event_type: type[E], topic: Topic) -> BatchPolicy[E]:
@@ -43,18 +40,13 @@ def register(
     async def readings(events: list[NeedTradesRead]) -> None:
         await handlers.record_matcher_readings(get(), events)
 
-    @broker.subscriber(
-        NEED_TRADES.name,
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=BATCH_RECORDS,
-        batch_timeout_ms=BATCH_WAIT_MS,
-        decoder=raw_body,
-        title=f"employer_intake:{NEED_TRADES.name}",
+    subscribe_batches(
+        broker,
+        NEED_TRADES,
+        readings,
+        POLICY,
+        service="employer_intake",
+        group=group,
         description="NeedTradesRead (its schema: docs/asyncapi/catalog.json): the matcher's"
         " reading of a need's trade, the latest kept per need.",
     )
-    async def on_readings(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, readings, POLICY)
