@@ -40,6 +40,7 @@ from tests.security.routes_kit import (
     authorization,
     bearer,
     contains,
+    cookie_header,
     door_pass,
 )
 
@@ -115,7 +116,8 @@ async def _known_to_actions(world: World, http: httpx.AsyncClient, name: str) ->
 async def _person_listed(world: World, http: httpx.AsyncClient, action: str) -> bool:
     y = await door_pass(world, http, "Y")
     r = await http.get(
-        f"{world.urls['actions']}/actions/{action}", headers=y.headers, cookies=y.cookies
+        f"{world.urls['actions']}/actions/{action}",
+        headers={**y.headers, **cookie_header(y.cookies)},
     )
     return world.profile in r.text
 

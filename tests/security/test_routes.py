@@ -31,7 +31,8 @@ from shared.keys import Keyring
 from shared.settings import load_base_settings
 from shared.web import sessions
 from shared.web.door import IDENTITY_HEADER
-from tests.security.actions_plans import ACTIONS_PUBLIC, actions_plans
+from tests.security.actions_plans import ACTIONS_PUBLIC, actions_plans, new_action
+from tests.security.actions_plans import victims as actions_victims
 from tests.security.conftest import AttackLedger, cli
 from tests.security.forms import form_fields
 from tests.security.routes_kit import (
@@ -1375,6 +1376,48 @@ async def test_a_structure_the_profile_is_no_longer_shared_with_loses_its_alerts
         )
     target = "notifier POST /alertes/{alert_id}/suivi after an un-share"
     assert not attacks.record(OTHER_TENANT, target, got_through=r.status_code != 404)
+
+
+async def test_another_structures_refusal_does_not_tell_whether_the_person_exists(
+    world: World, attacks: AttackLedger
+) -> None:
+    """X registering Y's person (API and page) or cancelling Y's registration gets the very
+    reply an unknown id gets: nothing tells X who is known to the banque d'actions."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        v = await actions_victims(world, http)
+        action, session = await new_action(world, http)
+        x, x_page = await assertion(world, http, "X"), await door_pass(world, http, "X")
+        api = f"{world.urls['actions']}/actions/api"
+
+        async def as_x(person: str, registration: str) -> list[tuple[int, str]]:
+            replies = [
+                await http.post(
+                    f"{api}/sessions/{session}/inscriptions",
+                    json={"candidate_id": person},
+                    headers=x,
+                ),
+                await http.post(
+                    f"{world.urls['actions']}/actions/{action}/inscriptions",
+                    data={"csrf": x_page.csrf, "session": session, "personne": person},
+                    headers={**x_page.headers, **cookie_header(x_page.cookies)},
+                ),
+                await http.post(f"{api}/inscriptions/{registration}/annulation", headers=x),
+            ]
+            return [(r.status_code, r.text) for r in replies]
+
+        on_y = await as_x(world.profile, v.registration)
+        on_nobody = await as_x(str(uuid.uuid4()), str(uuid.uuid4()))
+        # Positive control: Y registers its own person to the same session.
+        owned = await http.post(
+            f"{api}/sessions/{session}/inscriptions",
+            json={"candidate_id": world.profile},
+            headers=await assertion(world, http, "Y"),
+        )
+    for what, mine, unknown in zip(("API", "page", "cancel"), on_y, on_nobody, strict=True):
+        told = mine != unknown or mine[0] != 404
+        target = f"actions: does X learn that Y's person exists ({what})?"
+        assert not attacks.record(OTHER_TENANT, target, got_through=told)
+    assert owned.status_code == 201, owned.status_code
 
 
 async def send(http: httpx.AsyncClient, call: Call, who: Attempt) -> httpx.Response:
