@@ -12,20 +12,25 @@ the coordination API and to a federation), 403 without the session's token.
 
 from __future__ import annotations
 
-import asyncio
-import time
-import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 
-from shared.identity import issue
-from shared.settings import load_base_settings
-from tests.security.conftest import cli
+from tests.security.actions_world import (
+    Victims,
+    action_body,
+    action_form,
+    closed_action,
+    forged_referent,
+    fresh_action,
+    import_line,
+    live_registration,
+    started_registration,
+    victims,
+    y_imported,
+)
 from tests.security.routes_kit import (
     FORGED,
     FORGED_RING,
@@ -37,10 +42,7 @@ from tests.security.routes_kit import (
     PlanMaker,
     World,
     assertion,
-    authorization,
-    bearer,
     contains,
-    cookie_header,
     door_pass,
 )
 
@@ -51,144 +53,6 @@ ACTIONS_PUBLIC: dict[tuple[str, str, str], str] = {
     ("actions", "MOUNT", "/actions/static"): "the catalogue's and the registration form's"
     " scripts (the front door's CSP forbids inline ones): no data",
 }
-
-
-@dataclass
-class Victims:
-    """What Y owns in the actions service, made once per world."""
-
-    referent: dict[str, str]  # name -> référent id
-    action: str
-    session: str
-    registration: str
-    day: datetime  # the far day of Y's sessions: a search on it finds Y's action
-
-
-_VICTIMS: dict[str, Victims] = {}
-
-
-async def victims(world: World, http: httpx.AsyncClient) -> Victims:
-    if world.run not in _VICTIMS:
-        _VICTIMS[world.run] = await _make_victims(world, http)
-    return _VICTIMS[world.run]
-
-
-async def _make_victims(world: World, http: httpx.AsyncClient) -> Victims:
-    referent = {}
-    for name in ("X", "Y"):
-        me = await http.get(
-            f"{world.urls['candidate_profile']}/referents/me", headers=bearer(world, name)
-        )
-        referent[name] = str(me.json()["referent_id"])
-        await _until(lambda n=name: _known_to_actions(world, http, n), "référent in the replica")
-    # The coordination role, as ops grant it (the référent must be in the replica first).
-    cli(
-        "services.actions",
-        "grant-coordination",
-        "--referent-id",
-        referent["Y"],
-        "--granted-by",
-        "security-suite",
-    )
-    # A day of its own, after those of the other suites: a search on it finds Y's action.
-    day = datetime(2182, 1, 5, 8, tzinfo=UTC) + timedelta(days=uuid.uuid4().int % 5000)
-    action, session = await new_action(world, http, day)
-    await _until(lambda: _person_listed(world, http, action), "the person in the replica")
-    registration = await register(world, http, session)
-    return Victims(referent, action, session, registration, day)
-
-
-async def _until(done: Callable[[], Awaitable[bool]], what: str, within: float = 120) -> None:
-    deadline = time.monotonic() + within
-    while not await done():
-        assert time.monotonic() < deadline, f"never arrived: {what}"
-        await asyncio.sleep(1)
-
-
-async def _known_to_actions(world: World, http: httpx.AsyncClient, name: str) -> bool:
-    r = await http.get(
-        f"{world.urls['actions']}/actions/api/inscriptions",
-        headers=await assertion(world, http, name),
-    )
-    return r.status_code == 200
-
-
-async def _person_listed(world: World, http: httpx.AsyncClient, action: str) -> bool:
-    y = await door_pass(world, http, "Y")
-    r = await http.get(
-        f"{world.urls['actions']}/actions/{action}",
-        headers={**y.headers, **cookie_header(y.cookies)},
-    )
-    return world.profile in r.text
-
-
-def action_body(world: World, day: datetime) -> dict[str, Any]:
-    start = day + timedelta(hours=uuid.uuid4().int % 8)
-    session = {
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=3)).isoformat(),
-        "capacity": 10,
-        "schedules": ["day"],
-    }
-    return {
-        "kind": "decouverte_metiers",
-        "title": f"Découvrir la taille de pierre {world.run}",
-        "description": "Une matinée sur un chantier de restauration.",
-        "rome_codes": ["F1701"],
-        "publics": ["tous"],
-        "commune_insee": "31483",
-        "sessions": [session],
-    }
-
-
-async def new_action(
-    world: World, http: httpx.AsyncClient, day: datetime | None = None
-) -> tuple[str, str]:
-    """An action of Y's with one session: (action id, session id)."""
-    when = day or datetime(2182, 1, 5, 8, tzinfo=UTC) + timedelta(days=uuid.uuid4().int % 5000)
-    r = await http.post(
-        f"{world.urls['actions']}/actions/api/actions",
-        json=action_body(world, when),
-        headers=await assertion(world, http, "Y"),
-    )
-    assert r.status_code == 201, r.status_code
-    return str(r.json()["action_id"]), str(r.json()["sessions"][0]["session_id"])
-
-
-async def register(world: World, http: httpx.AsyncClient, session: str) -> str:
-    """Y registers its person to the session: the registration's id."""
-    r = await http.post(
-        f"{world.urls['actions']}/actions/api/sessions/{session}/inscriptions",
-        json={"candidate_id": world.profile},
-        headers=await assertion(world, http, "Y"),
-    )
-    assert r.status_code == 201, r.status_code
-    return str(r.json()["registration_id"])
-
-
-async def fresh_registration(world: World, http: httpx.AsyncClient, *, started: bool) -> str:
-    """Y's person on a new action of Y's; `started`: its session began an hour ago."""
-    _, session = await new_action(world, http)
-    registration = await register(world, http, session)
-    if started:
-        # Attendance is recorded once the session has begun, and the API (rightly) takes no
-        # session in the past: the database's owner moves it, as time would.
-        conn = await asyncpg.connect(load_base_settings().dsn)
-        try:
-            await conn.execute(
-                "update actions.sessions set starts_at = now() - interval '1 hour',"
-                " ends_at = now() + interval '2 hours' where session_id = $1::uuid",
-                session,
-            )
-        finally:
-            await conn.close()
-    return registration
-
-
-def forged_referent(world: World, v: Victims) -> dict[str, str]:
-    """Y's référent, exactly as candidate_profile would assert it, signed with another key."""
-    token = issue(FORGED_RING, role="referent", subject=v.referent["Y"], scope=world.structure["Y"])
-    return authorization(token)
 
 
 # --- the JSON API (the identity assertion) ------------------------------------------------------
@@ -206,6 +70,7 @@ def api_plan(
     target: Target | None = None,
     body: Callable[[World, Victims, dict[str, str]], Any] = lambda w, v, t: None,
     params: Callable[[World, Victims, dict[str, str]], dict[str, str]] | None = None,
+    csv: Callable[[World], str] | None = None,
     other: int | None = 404,
     other_attacks: bool = True,
     changes_victim: bool = False,
@@ -233,6 +98,8 @@ def api_plan(
             f"{world.urls['actions']}{path.format(**ids)}",
             json=body(world, v, ids),
             params=params(world, v, ids) if params else None,
+            content=csv(world).encode() if csv else None,
+            extra_headers={"Content-Type": "text/csv"} if csv else {},
         )
         return Plan(
             call,
@@ -256,49 +123,6 @@ def shows_person() -> Leak:
     return lambda w, v, ids: contains(w.profile)
 
 
-async def fresh_action(world: World, http: httpx.AsyncClient, v: Victims) -> dict[str, str]:
-    action, session = await new_action(world, http)
-    return {"action": action, "session": session}
-
-
-async def closed_action(world: World, http: httpx.AsyncClient, v: Victims) -> dict[str, str]:
-    made = await fresh_action(world, http, v)
-    r = await http.post(
-        f"{world.urls['actions']}/actions/api/actions/{made['action']}/cloture",
-        headers=await assertion(world, http, "Y"),
-    )
-    assert r.status_code == 200, r.status_code
-    return made
-
-
-async def live_registration(world: World, http: httpx.AsyncClient, v: Victims) -> dict[str, str]:
-    return {"registration": await fresh_registration(world, http, started=False)}
-
-
-async def started_registration(world: World, http: httpx.AsyncClient, v: Victims) -> dict[str, str]:
-    return {"registration": await fresh_registration(world, http, started=True)}
-
-
-def import_line(world: World) -> str:
-    day = (datetime.now(UTC) + timedelta(days=3000)).strftime("%d/%m/%Y")
-    return (
-        "reference;type;intitule;metiers;publics;commune;date;heure_debut;heure_fin;places\n"
-        f"SEC-{world.run};atelier;Atelier pierre sèche;F1701;tous;31483;{day};09:00;12:00;8\n"
-    )
-
-
-async def y_imported(world: World, http: httpx.AsyncClient, v: Victims) -> dict[str, str]:
-    """Y's catalogue holds the reference first: the same reference imported again by Y updates
-    it; imported by X, it must make X's own action and leave Y's alone."""
-    r = await http.post(
-        f"{world.urls['actions']}/actions/api/import",
-        content=import_line(world).encode(),
-        headers={**await assertion(world, http, "Y"), "Content-Type": "text/csv"},
-    )
-    assert r.status_code == 200, r.status_code
-    return {}
-
-
 def api_plans() -> dict[tuple[str, str], PlanMaker]:
     api = "/actions/api"
     on_action = f"{api}/actions/{{action}}"
@@ -315,7 +139,8 @@ def api_plans() -> dict[tuple[str, str], PlanMaker]:
         return body | {"title": f"Découvrir la taille de pierre {w.run} (modifiée)"}
 
     def later_session(w: World, v: Victims, ids: dict[str, str]) -> dict[str, Any]:
-        return action_body(w, v.day + timedelta(days=1))["sessions"][0]
+        sessions: list[dict[str, Any]] = action_body(w, v.day + timedelta(days=1))["sessions"]
+        return sessions[0]
 
     return {
         # Search is every référent's right: X's reply must hold no person (none holds any).
@@ -375,7 +200,11 @@ def api_plans() -> dict[tuple[str, str], PlanMaker]:
             target=fresh_action,
             changes_victim=True,
         ),
-        ("POST", f"{api}/import"): y_import_plan(updated),
+        # Importing is every référent's right; X importing Y's reference makes X's own action
+        # and must not update Y's (references are per provider).
+        ("POST", f"{api}/import"): api_plan(
+            "POST", f"{api}/import", updated, target=y_imported, csv=import_line, other=None
+        ),
         # A structure lists its own registrations: X asking for Y's person gets none of Y's.
         ("GET", f"{api}/inscriptions"): api_plan(
             "GET",
@@ -413,19 +242,6 @@ def api_plans() -> dict[tuple[str, str], PlanMaker]:
             "GET", f"{api}/coordination", lambda w, v, ids: contains('"tableaux"'), other=403
         ),
     }
-
-
-def y_import_plan(updated: Leak) -> PlanMaker:
-    def csv_call(plan: PlanMaker) -> PlanMaker:
-        async def with_body(world: World, http: httpx.AsyncClient) -> Plan:
-            made = await plan(world, http)
-            made.call.content = import_line(world).encode()
-            made.call.extra_headers = {"Content-Type": "text/csv"}
-            return made
-
-        return with_body
-
-    return csv_call(api_plan("POST", "/actions/api/import", updated, target=y_imported, other=None))
 
 
 # --- the pages (the front door's identity, the session cookie, its CSRF token) ------------------
@@ -492,21 +308,6 @@ def page_plan(
     return plan
 
 
-def action_form(world: World, day: datetime) -> dict[str, Any]:
-    return {
-        "type": "atelier",
-        "intitule": f"Atelier pierre sèche {world.run}",
-        "metier_1": "F1701",
-        "publics": ["tous"],
-        "commune": "Saint-Gaudens (31483)",
-        "date": f"{day:%Y-%m-%d}",
-        "heure_debut": "09:00",
-        "heure_fin": "12:00",
-        "places": "8",
-        "horaires": ["day"],
-    }
-
-
 def page_plans() -> dict[tuple[str, str], PlanMaker]:
     def marker(*text: str) -> Leak:
         return lambda w, v, ids: contains(*text)
@@ -548,13 +349,9 @@ def page_plans() -> dict[tuple[str, str], PlanMaker]:
         ("GET", "/actions/import"): page_plan(
             "GET", "/actions/import", marker("<form"), other_attacks=False
         ),
+        # The import's report ("1 action ajoutée, 0 mise à jour ; ..."): the file was read.
         ("POST", "/actions/import"): page_plan(
-            "POST",
-            "/actions/import",
-            marker("1 action"),
-            other_attacks=False,
-            files=upload,
-            owner_check=marker("<form"),
+            "POST", "/actions/import", marker(" à jour ; "), other_attacks=False, files=upload
         ),
         ("GET", "/actions/api/metiers"): page_plan(
             "GET",

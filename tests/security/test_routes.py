@@ -31,8 +31,9 @@ from shared.keys import Keyring
 from shared.settings import load_base_settings
 from shared.web import sessions
 from shared.web.door import IDENTITY_HEADER
-from tests.security.actions_plans import ACTIONS_PUBLIC, actions_plans, new_action
-from tests.security.actions_plans import victims as actions_victims
+from tests.security.actions_plans import ACTIONS_PUBLIC, actions_plans
+from tests.security.actions_world import new_action
+from tests.security.actions_world import victims as actions_victims
 from tests.security.conftest import AttackLedger, cli
 from tests.security.forms import form_fields
 from tests.security.routes_kit import (
