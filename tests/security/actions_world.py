@@ -75,7 +75,7 @@ async def _make_victims(world: World, http: httpx.AsyncClient) -> Victims:
     # A day of its own, after those of the other suites: a search on it finds Y's action.
     day = datetime(2182, 1, 5, 8, tzinfo=UTC) + timedelta(days=uuid.uuid4().int % 5000)
     action, session = await new_action(world, http, day)
-    await _until(lambda: _person_listed(world, http, action), "the person in the replica")
+    await until_listed(world, http, "Y", action, world.profile)
     registration = await register(world, http, session)
     return Victims(referent, action, session, registration, day)
 
@@ -95,13 +95,20 @@ async def _known_to_actions(world: World, http: httpx.AsyncClient, name: str) ->
     return r.status_code == 200
 
 
-async def _person_listed(world: World, http: httpx.AsyncClient, action: str) -> bool:
-    y = await door_pass(world, http, "Y")
-    r = await http.get(
-        f"{world.urls['actions']}/actions/{action}",
-        headers={**y.headers, **cookie_header(y.cookies)},
-    )
-    return world.profile in r.text
+async def until_listed(
+    world: World, http: httpx.AsyncClient, name: str, action: str, candidate: str
+) -> None:
+    """Until the person is in the service's replica: the action's page lists them to `name`."""
+
+    async def listed() -> bool:
+        who = await door_pass(world, http, name)
+        r = await http.get(
+            f"{world.urls['actions']}/actions/{action}",
+            headers={**who.headers, **cookie_header(who.cookies)},
+        )
+        return candidate in r.text
+
+    await _until(listed, "the person in the replica")
 
 
 def action_body(world: World, day: datetime) -> dict[str, Any]:
@@ -137,12 +144,15 @@ async def new_action(
     return str(r.json()["action_id"]), str(r.json()["sessions"][0]["session_id"])
 
 
-async def register(world: World, http: httpx.AsyncClient, session: str) -> str:
-    """Y registers its person to the session: the registration's id."""
+async def register(
+    world: World, http: httpx.AsyncClient, session: str, *, by: str = "Y", person: str = ""
+) -> str:
+    """`by` registers its person (Y's: the world's profile) to the session: the registration's
+    id."""
     r = await http.post(
         f"{world.urls['actions']}/actions/api/sessions/{session}/inscriptions",
-        json={"candidate_id": world.profile},
-        headers=await assertion(world, http, "Y"),
+        json={"candidate_id": person or world.profile},
+        headers=await assertion(world, http, by),
     )
     assert r.status_code == 201, r.status_code
     return str(r.json()["registration_id"])

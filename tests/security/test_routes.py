@@ -32,7 +32,7 @@ from shared.settings import load_base_settings
 from shared.web import sessions
 from shared.web.door import IDENTITY_HEADER
 from tests.security.actions_plans import ACTIONS_PUBLIC, actions_plans
-from tests.security.actions_world import new_action
+from tests.security.actions_world import new_action, register, until_listed
 from tests.security.actions_world import victims as actions_victims
 from tests.security.conftest import AttackLedger, cli
 from tests.security.forms import form_fields
@@ -1419,6 +1419,35 @@ async def test_another_structures_refusal_does_not_tell_whether_the_person_exist
         target = f"actions: does X learn that Y's person exists ({what})?"
         assert not attacks.record(OTHER_TENANT, target, got_through=told)
     assert owned.status_code == 201, owned.status_code
+
+
+async def test_the_providers_attendance_sheet_names_no_person_of_another_structure(
+    world: World, attacks: AttackLedger
+) -> None:
+    """X registers a person of its own to Y's action: Y's sheet holds X's registration, as
+    "Personne inscrite par X", never X's person's id (the browser would ask for the name)."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        v = await actions_victims(world, http)
+        r = await http.post(
+            f"{world.urls['candidate_profile']}/profiles",
+            json={**profile_fields(), "consent": consent()},
+            headers=bearer(world, "X"),
+        )
+        assert r.status_code == 201, r.status_code
+        x_person = str(r.json()["candidate_id"])
+        await until_listed(world, http, "X", v.action, x_person)
+        x_registration = await register(world, http, v.session, by="X", person=x_person)
+        y = await door_pass(world, http, "Y")
+        sheet = await http.get(
+            f"{world.urls['actions']}/actions/{v.action}/presences",
+            headers={**y.headers, **cookie_header(y.cookies)},
+        )
+    assert sheet.status_code == 200, sheet.status_code
+    assert x_registration in sheet.text and v.registration in sheet.text  # both are on it
+    assert f"Personne inscrite par {world.structure['X']}" in sheet.text
+    assert f'data-prenom="{world.profile}"' in sheet.text  # Y's own person is named
+    target = "actions GET /actions/{action_id}/presences: X's person on Y's sheet"
+    assert not attacks.record(OTHER_TENANT, target, got_through=x_person in sheet.text)
 
 
 async def send(http: httpx.AsyncClient, call: Call, who: Attempt) -> httpx.Response:
