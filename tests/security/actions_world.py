@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 import asyncpg
@@ -62,7 +61,7 @@ async def _make_victims(world: World, http: httpx.AsyncClient) -> Victims:
             f"{world.urls['candidate_profile']}/referents/me", headers=bearer(world, name)
         )
         referent[name] = str(me.json()["referent_id"])
-        await _until(partial(_known_to_actions, world, http, name), "référent in the replica")
+        await until_known(world, http, name)
     # The coordination role, as ops grant it (the référent must be in the replica first).
     cli(
         "services.actions",
@@ -87,28 +86,40 @@ async def _until(done: Callable[[], Awaitable[bool]], what: str, within: float =
         await asyncio.sleep(1)
 
 
-async def _known_to_actions(world: World, http: httpx.AsyncClient, name: str) -> bool:
-    r = await http.get(
-        f"{world.urls['actions']}/actions/api/inscriptions",
-        headers=await assertion(world, http, name),
-    )
-    return r.status_code == 200
+async def until_known(world: World, http: httpx.AsyncClient, name: str) -> None:
+    """Until `name`'s référent is in the service's replica: the API takes their assertion."""
+
+    async def known() -> bool:
+        r = await http.get(
+            f"{world.urls['actions']}/actions/api/inscriptions",
+            headers=await assertion(world, http, name),
+        )
+        return r.status_code == 200
+
+    await _until(known, f"référent {name} in the replica")
 
 
 async def until_listed(
-    world: World, http: httpx.AsyncClient, name: str, action: str, candidate: str
+    world: World,
+    http: httpx.AsyncClient,
+    name: str,
+    action: str,
+    candidate: str,
+    *,
+    listed: bool = True,
 ) -> None:
-    """Until the person is in the service's replica: the action's page lists them to `name`."""
+    """Until the service's replica says the person is `name`'s to register (`listed`) or no
+    longer: the action's page lists them to `name`, or no longer."""
 
-    async def listed() -> bool:
+    async def as_wished() -> bool:
         who = await door_pass(world, http, name)
         r = await http.get(
             f"{world.urls['actions']}/actions/{action}",
             headers={**who.headers, **cookie_header(who.cookies)},
         )
-        return candidate in r.text
+        return (candidate in r.text) == listed
 
-    await _until(listed, "the person in the replica")
+    await _until(as_wished, f"the person {'in' if listed else 'out of'} {name}'s list")
 
 
 def action_body(world: World, day: datetime) -> dict[str, Any]:

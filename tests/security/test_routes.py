@@ -32,7 +32,7 @@ from shared.settings import load_base_settings
 from shared.web import sessions
 from shared.web.door import IDENTITY_HEADER
 from tests.security.actions_plans import ACTIONS_PUBLIC, actions_plans
-from tests.security.actions_world import new_action, register, until_listed
+from tests.security.actions_world import new_action, register, until_known, until_listed
 from tests.security.actions_world import victims as actions_victims
 from tests.security.conftest import AttackLedger, cli
 from tests.security.forms import form_fields
@@ -1448,6 +1448,33 @@ async def test_the_providers_attendance_sheet_names_no_person_of_another_structu
     assert f'data-prenom="{world.profile}"' in sheet.text  # Y's own person is named
     target = "actions GET /actions/{action_id}/presences: X's person on Y's sheet"
     assert not attacks.record(OTHER_TENANT, target, got_through=x_person in sheet.text)
+
+
+async def test_a_structure_the_person_is_no_longer_shared_with_can_no_longer_register_them(
+    world: World, attacks: AttackLedger
+) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        await actions_victims(world, http)
+        await until_known(world, http, "Z")
+        person = await fresh_profile(world, http, shared=True)
+        action, first = await new_action(world, http)
+        await until_listed(world, http, "Z", action, person)
+        # Positive control: shared with Z, the person is Z's to register.
+        await register(world, http, first, by="Z", person=person)
+        r = await http.delete(
+            f"{world.urls['candidate_profile']}/profiles/{person}/shares/{world.structure['Z']}",
+            headers=bearer(world, "Y"),
+        )
+        assert r.status_code == 200, r.status_code
+        await until_listed(world, http, "Z", action, person, listed=False)
+        _, second = await new_action(world, http)
+        r = await http.post(
+            f"{world.urls['actions']}/actions/api/sessions/{second}/inscriptions",
+            json={"candidate_id": person},
+            headers=await assertion(world, http, "Z"),
+        )
+    target = "actions POST /actions/api/sessions/{session_id}/inscriptions after an un-share"
+    assert not attacks.record(OTHER_TENANT, target, got_through=r.status_code != 404)
 
 
 async def send(http: httpx.AsyncClient, call: Call, who: Attempt) -> httpx.Response:
