@@ -320,10 +320,9 @@ def page_plans() -> dict[tuple[str, str], PlanMaker]:
     def upload(world: World) -> dict[str, Any]:
         return {"fichier": ("catalogue.csv", import_line(world).encode(), "text/csv")}
 
-    day_params = lambda w, v, ids: {  # noqa: E731
-        "date_from": f"{v.day:%Y-%m-%d}",
-        "date_to": f"{v.day:%Y-%m-%d}",
-    }
+    def day_params(w: World, v: Victims, ids: dict[str, str]) -> dict[str, str]:
+        return {"date_from": f"{v.day:%Y-%m-%d}", "date_to": f"{v.day:%Y-%m-%d}"}
+
     on_action = "/actions/{action}"
     return {
         # The catalogue is every référent's: X's page must show none of Y's persons.
