@@ -1,4 +1,4 @@
-"""The attack suite: tries, as an attacker would, against the four services running on the real
+"""The attack suite: tries, as an attacker would, against the five services running on the real
 local stack (`stack.sh services-up`), and prints how many attempts of each kind it made and how
 many got through (the run fails if any did).
 
@@ -62,7 +62,7 @@ def cli(module: str, *args: str, env: dict[str, str] | None = None) -> tuple[str
 
 @pytest.fixture(scope="session")
 def service_urls(shared_data: Path) -> Iterator[dict[str, str]]:
-    """Imports the referential, starts the four services (if not running) and gives their URLs
+    """Imports the referential, starts the five services (if not running) and gives their URLs
     by name; `make test` stops them with the stack."""
     py = sys.executable
     env = {**os.environ, "STACK_SERVICES": "1"}
@@ -73,7 +73,7 @@ def service_urls(shared_data: Path) -> Iterator[dict[str, str]]:
         subprocess.run([py, "-m", "shared.referential", *args], cwd=REPO, check=True, env=env)
     subprocess.run([*STACK, "services-up"], cwd=REPO, check=True, env=env)
     base = int(os.environ.get("SPIE_SERVICE_PORT_BASE", "8000"))
-    names = ("employer_intake", "candidate_profile", "matcher", "notifier")
+    names = ("employer_intake", "candidate_profile", "matcher", "notifier", "actions")
     yield {name: f"http://127.0.0.1:{base + i}" for i, name in enumerate(names, start=1)}
 
 

@@ -1,7 +1,8 @@
-"""Every HTTP route of the four services, attacked on the running stack: with no credential, with
+"""Every HTTP route of the five services, attacked on the running stack: with no credential, with
 a forged one, and with another tenant's genuine one (federation A on B's need, référent of
 structure X on Y's profile and alerts, X's assertion on the matcher's rows of Y's candidate, a
-federation's assertion on the rows themselves, a user's credential on the ops routes).
+federation's assertion on the rows themselves, a user's credential on the ops routes, X on Y's
+actions and registrations: actions_plans.py).
 
 The routes come from the services' app objects: a route added later is attacked or listed as
 public here, or `test_every_route_is_attacked_or_listed_public` fails. Beside each attack, the
@@ -16,7 +17,6 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,16 +29,38 @@ from starlette.routing import Mount
 from shared.identity import issue
 from shared.kafka.broker import make_broker, publish_event
 from shared.keys import Keyring
-from shared.ops_access import issue_ops
 from shared.settings import load_base_settings
 from shared.web import sessions
-from shared.web.door import IDENTITY_HEADER, door_assertion
+from shared.web.door import IDENTITY_HEADER
 from tests.action_events import proposal_event
+from tests.security.actions_plans import ACTIONS_PUBLIC, actions_plans
+from tests.security.actions_world import new_action, register, until_known, until_listed
+from tests.security.actions_world import victims as actions_victims
 from tests.security.conftest import AttackLedger, cli
 from tests.security.forms import form_fields
+from tests.security.routes_kit import (
+    FORGED,
+    NO_CREDENTIAL,
+    OTHER_TENANT,
+    Attempt,
+    Call,
+    DoorPass,
+    Plan,
+    PlanMaker,
+    World,
+    api_key,
+    assertion,
+    authorization,
+    bearer,
+    contains,
+    cookie,
+    cookie_header,
+    door_pass,
+    forged_assertion,
+    ops,
+)
 
-SERVICES = ("employer_intake", "candidate_profile", "matcher", "notifier")
-NO_CREDENTIAL, FORGED, OTHER_TENANT = "no credential", "forged credential", "other tenant"
+SERVICES = ("employer_intake", "candidate_profile", "matcher", "notifier", "actions")
 
 # Open on purpose, or acting on the caller's own session only, with the reason; everything else
 # is attacked below.
@@ -73,6 +95,7 @@ PUBLIC: dict[tuple[str, str, str], str] = {
         (s, "MOUNT", "/commun"): "the shared stylesheet and script"
         for s in ("candidate_profile", "notifier", "employer_intake")
     },
+    **ACTIONS_PUBLIC,
 }
 
 
@@ -90,9 +113,13 @@ def app_of(service: str) -> FastAPI:
         from services.matcher.entrypoints.app import create_app as matcher
 
         return matcher()
-    from services.notifier.entrypoints.app import create_app as notifier
+    if service == "notifier":
+        from services.notifier.entrypoints.app import create_app as notifier
 
-    return notifier()
+        return notifier()
+    from services.actions.entrypoints.app import create_app as actions
+
+    return actions()
 
 
 def routes_of(service: str) -> set[tuple[str, str, str]]:
@@ -109,31 +136,6 @@ def routes_of(service: str) -> set[tuple[str, str, str]]:
 
 
 # --- the tenants -------------------------------------------------------------------------------
-
-
-@dataclass
-class World:
-    """Federations A and B, structures X, Y and Z; the victims are B's need, Y's profile
-    (matched, shared with Z) and Y's alert."""
-
-    urls: dict[str, str]
-    run: str = field(default_factory=lambda: uuid.uuid4().hex[:6].upper())
-    federation: dict[str, str] = field(default_factory=dict)
-    api_key: dict[str, str] = field(default_factory=dict)
-    structure: dict[str, str] = field(default_factory=dict)
-    bearer: dict[str, str] = field(default_factory=dict)
-    sign_in: dict[str, str] = field(default_factory=dict)
-    idempotency: dict[str, str] = field(default_factory=dict)
-    need: str = ""
-    profile: str = ""
-    profile_body: dict[str, Any] = field(default_factory=dict)
-    alert: str = ""
-    sessions: dict[str, tuple[str, str]] = field(default_factory=dict)  # cookie, csrf
-    portal_admin: dict[str, str] = field(default_factory=dict)  # federation -> its admin's id
-
-    @property
-    def employer(self) -> str:
-        return f"Pierres Sécurité {self.run}"
 
 
 # A rare trade in Saint-Gaudens, within 10 km: the suite's profiles and needs fit each other and
@@ -278,93 +280,7 @@ async def until_alerted(world: World, session: str, within: float = 120) -> tupl
     raise AssertionError("the alert never arrived")
 
 
-# --- credentials -------------------------------------------------------------------------------
-
-
-def api_key(world: World, name: str) -> dict[str, str]:
-    return {"X-API-Key": world.api_key[name]}
-
-
-def bearer(world: World, name: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {world.bearer[name]}"}
-
-
-def cookie(world: World, name: str) -> dict[str, str]:
-    return {"spie_session": world.sessions[name][0]}
-
-
-def authorization(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def assertion(world: World, http: httpx.AsyncClient, who: str) -> dict[str, str]:
-    """An identity assertion for the matcher, asked of the service that knows the caller."""
-    if who in world.federation:
-        url = f"{world.urls['employer_intake']}/federations/me/assertion"
-        r = await http.post(url, headers=api_key(world, who))
-    else:
-        r = await http.post(
-            f"{world.urls['candidate_profile']}/referents/me/assertion", headers=bearer(world, who)
-        )
-    assert r.status_code == 200, r.status_code
-    return authorization(r.json()["assertion"])
-
-
-def forged_assertion(role: str, scope: str) -> dict[str, str]:
-    """A well-formed assertion signed with a key that is not the service's."""
-    ring = Keyring(b"not-the-real-root-secret-0123456789")
-    return authorization(issue(ring, role=role, subject="intrus", scope=scope))  # type: ignore[arg-type]
-
-
-def ops() -> dict[str, str]:
-    return authorization(issue_ops(load_base_settings().keyring(), name="attack-suite", days=1))
-
-
 # --- the attacks -------------------------------------------------------------------------------
-
-
-@dataclass
-class Call:
-    """One request: the headers/cookies of a caller are added by the attack."""
-
-    method: str
-    url: str
-    json: Any = None
-    data: dict[str, str] | None = None
-    params: dict[str, str] | None = None
-    content: bytes | None = None
-    extra_headers: dict[str, str] = field(default_factory=dict)
-    files: dict[str, Any] | None = None  # a multipart upload (the attempt's form goes beside)
-
-
-@dataclass
-class Attempt:
-    kind: str
-    headers: dict[str, str] = field(default_factory=dict)
-    cookies: dict[str, str] = field(default_factory=dict)
-    form: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Plan:
-    """How to attack one route: the call on the victim's data, who attacks, who owns it, and
-    what in a 2xx reply would be the victim's data."""
-
-    call: Call
-    attempts: list[Attempt]
-    owner: Attempt
-    leaked: Callable[[httpx.Response], bool]
-    changes_victim: bool = False  # a 2xx is then a breach whatever the body
-    owner_status: int = 200
-    owner_sees_data: bool = True  # False where the owner's success returns nothing to show
-    owner_check: Callable[[httpx.Response], bool] | None = None  # else `leaked` on the reply
-
-
-PlanMaker = Callable[[World, httpx.AsyncClient], Awaitable[Plan]]
-
-
-def contains(*markers: str) -> Callable[[httpx.Response], bool]:
-    return lambda r: any(m in r.text for m in markers)
 
 
 def nonzero_counts(r: httpx.Response) -> bool:
@@ -759,35 +675,6 @@ async def proposed_to_y(world: World, http: httpx.AsyncClient, within: float = 6
             return proposal
         await asyncio.sleep(0.5)
     raise AssertionError("the action proposed never reached Y's inbox")
-
-
-@dataclass
-class DoorPass:
-    """A référent as the front door vouches for them: its header, a session cookie, the CSRF
-    token of that cookie (the pages of candidate_profile)."""
-
-    headers: dict[str, str]
-    cookies: dict[str, str]
-    csrf: str
-
-
-async def door_pass(
-    world: World, http: httpx.AsyncClient, name: str, ring: Keyring | None = None
-) -> DoorPass:
-    me = await http.get(
-        f"{world.urls['candidate_profile']}/referents/me", headers=bearer(world, name)
-    )
-    assert me.status_code == 200, me.status_code
-    keyring = ring or load_base_settings().keyring()
-    session = uuid.uuid4()
-    header = door_assertion(
-        keyring, referent_id=uuid.UUID(me.json()["referent_id"]), structure=world.structure[name]
-    )
-    return DoorPass(
-        {IDENTITY_HEADER: header},
-        {sessions.COOKIE: sessions.cookie_value(keyring, session)},
-        sessions.csrf_token(keyring, session),
-    )
 
 
 def workspace_plans() -> dict[tuple[str, str], PlanMaker]:
@@ -1450,6 +1337,7 @@ def all_plans() -> dict[tuple[str, str, str], PlanMaker]:
         ("employer_intake", portal_plans()),
         ("employer_intake", portal_admin_plans()),
         ("employer_intake", portal_reach_plans()),
+        ("actions", actions_plans()),
     ):
         plans.update({(service, method, path): p for (method, path), p in table.items()})
     for service in SERVICES:
@@ -1545,6 +1433,104 @@ async def test_a_structure_the_profile_is_no_longer_shared_with_loses_its_alerts
     assert not attacks.record(OTHER_TENANT, target, got_through=r.status_code != 404)
 
 
+async def test_another_structures_refusal_does_not_tell_whether_the_person_exists(
+    world: World, attacks: AttackLedger
+) -> None:
+    """X registering Y's person (API and page) or cancelling Y's registration gets the very
+    reply an unknown id gets: nothing tells X who is known to the banque d'actions."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        v = await actions_victims(world, http)
+        action, session = await new_action(world, http)
+        x, x_page = await assertion(world, http, "X"), await door_pass(world, http, "X")
+        api = f"{world.urls['actions']}/actions/api"
+
+        async def as_x(person: str, registration: str) -> list[tuple[int, str]]:
+            replies = [
+                await http.post(
+                    f"{api}/sessions/{session}/inscriptions",
+                    json={"candidate_id": person},
+                    headers=x,
+                ),
+                await http.post(
+                    f"{world.urls['actions']}/actions/{action}/inscriptions",
+                    data={"csrf": x_page.csrf, "session": session, "personne": person},
+                    headers={**x_page.headers, **cookie_header(x_page.cookies)},
+                ),
+                await http.post(f"{api}/inscriptions/{registration}/annulation", headers=x),
+            ]
+            return [(r.status_code, r.text) for r in replies]
+
+        on_y = await as_x(world.profile, v.registration)
+        on_nobody = await as_x(str(uuid.uuid4()), str(uuid.uuid4()))
+        # Positive control: Y registers its own person to the same session.
+        owned = await http.post(
+            f"{api}/sessions/{session}/inscriptions",
+            json={"candidate_id": world.profile},
+            headers=await assertion(world, http, "Y"),
+        )
+    for what, mine, unknown in zip(("API", "page", "cancel"), on_y, on_nobody, strict=True):
+        told = mine != unknown or mine[0] != 404
+        target = f"actions: does X learn that Y's person exists ({what})?"
+        assert not attacks.record(OTHER_TENANT, target, got_through=told)
+    assert owned.status_code == 201, owned.status_code
+
+
+async def test_the_providers_attendance_sheet_names_no_person_of_another_structure(
+    world: World, attacks: AttackLedger
+) -> None:
+    """X registers a person of its own to Y's action: Y's sheet holds X's registration, as
+    "Personne inscrite par X", never X's person's id (the browser would ask for the name)."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        v = await actions_victims(world, http)
+        r = await http.post(
+            f"{world.urls['candidate_profile']}/profiles",
+            json={**profile_fields(), "consent": consent()},
+            headers=bearer(world, "X"),
+        )
+        assert r.status_code == 201, r.status_code
+        x_person = str(r.json()["candidate_id"])
+        await until_listed(world, http, "X", v.action, x_person)
+        x_registration = await register(world, http, v.session, by="X", person=x_person)
+        y = await door_pass(world, http, "Y")
+        sheet = await http.get(
+            f"{world.urls['actions']}/actions/{v.action}/presences",
+            headers={**y.headers, **cookie_header(y.cookies)},
+        )
+    assert sheet.status_code == 200, sheet.status_code
+    assert x_registration in sheet.text and v.registration in sheet.text  # both are on it
+    assert f"Personne inscrite par {world.structure['X']}" in sheet.text
+    assert f'data-prenom="{world.profile}"' in sheet.text  # Y's own person is named
+    target = "actions GET /actions/{action_id}/presences: X's person on Y's sheet"
+    assert not attacks.record(OTHER_TENANT, target, got_through=x_person in sheet.text)
+
+
+async def test_a_structure_the_person_is_no_longer_shared_with_can_no_longer_register_them(
+    world: World, attacks: AttackLedger
+) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        await actions_victims(world, http)
+        await until_known(world, http, "Z")
+        person = await fresh_profile(world, http, shared=True)
+        action, first = await new_action(world, http)
+        await until_listed(world, http, "Z", action, person)
+        # Positive control: shared with Z, the person is Z's to register.
+        await register(world, http, first, by="Z", person=person)
+        r = await http.delete(
+            f"{world.urls['candidate_profile']}/profiles/{person}/shares/{world.structure['Z']}",
+            headers=bearer(world, "Y"),
+        )
+        assert r.status_code == 200, r.status_code
+        await until_listed(world, http, "Z", action, person, listed=False)
+        _, second = await new_action(world, http)
+        r = await http.post(
+            f"{world.urls['actions']}/actions/api/sessions/{second}/inscriptions",
+            json={"candidate_id": person},
+            headers=await assertion(world, http, "Z"),
+        )
+    target = "actions POST /actions/api/sessions/{session_id}/inscriptions after an un-share"
+    assert not attacks.record(OTHER_TENANT, target, got_through=r.status_code != 404)
+
+
 async def send(http: httpx.AsyncClient, call: Call, who: Attempt) -> httpx.Response:
     data = {**(call.data or {}), **who.form} if (call.data or who.form) else None
     return await http.request(
@@ -1559,14 +1545,19 @@ async def send(http: httpx.AsyncClient, call: Call, who: Attempt) -> httpx.Respo
     )
 
 
-def cookie_header(cookies: dict[str, str]) -> dict[str, str]:
-    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
-
-
-def got_through(plan: Plan, response: httpx.Response) -> bool:
+def got_through(plan: Plan, attempt: Attempt, response: httpx.Response) -> bool:
+    if attempt.refusal is not None and not refused_as(attempt.refusal, response):
+        return True  # e.g. a form's success is a 303 too: only the expected refusal is one
     if not 200 <= response.status_code < 300:
         return False
     return plan.changes_victim or plan.leaked(response)
+
+
+def refused_as(status: int, response: httpx.Response) -> bool:
+    if status == 303:  # a page's refusal sends to the sign-in page, nowhere else
+        location = response.headers.get("location", "")
+        return response.status_code == 303 and location.startswith("/connexion?")
+    return response.status_code == status
 
 
 @pytest.mark.parametrize("route", sorted(PLANS), ids=lambda r: f"{r[0]} {r[1]} {r[2]}")
@@ -1582,7 +1573,7 @@ async def test_no_attempt_on_the_route_gets_through_and_its_owner_gets_in(
             if attacks.record(
                 attempt.kind,
                 target,
-                got_through=got_through(plan, response),
+                got_through=got_through(plan, attempt, response),
                 detail=str(response.status_code),
             ):
                 breaches.append((attempt.kind, response.status_code))
