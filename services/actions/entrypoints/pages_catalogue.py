@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
+from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,7 +26,7 @@ from services.actions.entrypoints.catalogue_pages import (
 )
 from services.actions.entrypoints.deps import ServicesDep
 from services.actions.entrypoints.web import WebReferentDep, check_csrf, render
-from services.actions.handlers import catalogue
+from services.actions.handlers import catalogue, coordination
 from services.actions.handlers.search import search_catalogue
 from shared.contracts.actions import ACTION_KIND_LABELS
 
@@ -47,6 +48,7 @@ async def search_page(
     public: Annotated[str, Query(max_length=40)] = "",
     kind: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    personne: UUID | None = None,
 ) -> HTMLResponse:
     criteria = Criteria(trade, commune, km, remote == "oui", date_from, date_to, public, kind, page)
     asked = {k: v for k, v in request.query_params.items() if k != "page"}
@@ -68,6 +70,9 @@ async def search_page(
         kind_labels=ACTION_KIND_LABELS,
         commune_name=_commune_namer(services),
         when=session_label,
+        # Come from a person's page: each action opens with that person chosen to register.
+        for_person=personne,
+        coordinator=await coordination.may_coordinate(services, who.referent.referent_id),
         **CHOICES,
     )
 

@@ -170,3 +170,36 @@ async def test_the_import_page_lists_every_bad_line_and_the_trade_field_offers_t
     communes = (await get(client, partner, "/actions/api/communes", q="mure")).json()
     assert "Muret (31395)" in communes
     assert (await client.get("/actions/static/catalogue.js")).status_code == 200
+
+
+async def test_a_search_for_a_person_opens_each_action_with_that_person_chosen(
+    client: httpx.AsyncClient, make_referent: MakeReferent, unique: str
+) -> None:
+    provider = await make_referent(f"AFPA{unique}")
+    searcher = await make_referent(f"CD31{unique}")
+    form = form_of(f"Atelier pour une personne {unique}")
+    created = await post(client, provider, "/actions/nouvelle", form)
+    action_id = created.headers["location"].removeprefix("/actions/")
+    person = "6d1c8f0e-1b7a-4c55-9a64-2f3e0c4b8a11"
+    criteria = {"trade": "maçon", "commune": "Muret", "km": "5", "date_from": form["date"]}
+    plain = await get(client, searcher, "/actions", **criteria)
+    assert f'href="/actions/{action_id}">' in plain.text  # positive control: no person asked
+    assert person not in plain.text
+    page = await get(client, searcher, "/actions", personne=person, **criteria)
+    assert f'href="/actions/{action_id}?personne={person}">' in page.text
+    assert f'<input type="hidden" name="personne" value="{person}">' in page.text
+
+
+async def test_only_a_coordinator_is_shown_the_way_to_the_coordination_view(
+    client: httpx.AsyncClient, services: Services, make_referent: MakeReferent, unique: str
+) -> None:
+    referent = await make_referent(f"CD31{unique}")
+    before = await get(client, referent, "/actions")
+    assert 'href="/actions/coordination"' not in before.text
+    async with services.transaction() as conn:
+        await conn.execute(
+            "insert into actions.coordinators (referent_id, granted_by) values ($1, 'tests')",
+            referent.referent.referent_id,
+        )
+    after = await get(client, referent, "/actions")
+    assert 'href="/actions/coordination"' in after.text
