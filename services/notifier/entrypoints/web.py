@@ -351,6 +351,19 @@ async def open_counts(request: Request, ids: str = "") -> Response:
     return JSONResponse({str(k): v for k, v in counts.items()})
 
 
+async def _form_sender(request: Request, csrf: str) -> tuple[Notifier, Referent] | Response:
+    """The signed-in référent posting an inbox form with this session's token, or the answer:
+    the sign-in page, or 403 for a form of another session (or none)."""
+    n = _notifier(request)
+    referent = await _referent(request)
+    if referent is None:
+        return await _not_for_the_inbox(request)
+    session_id = _session_id(request)
+    if session_id is None or not sessions.csrf_ok(n.keyring, session_id, csrf):
+        return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
+    return n, referent
+
+
 @router.post("/alertes/{alert_id}/suivi")
 async def act(
     request: Request,
@@ -359,13 +372,10 @@ async def act(
     reason: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    n = _notifier(request)
-    referent = await _referent(request)
-    if referent is None:
-        return await _not_for_the_inbox(request)
-    session_id = _session_id(request)
-    if session_id is None or not sessions.csrf_ok(n.keyring, session_id, csrf):
-        return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
+    sender = await _form_sender(request, csrf)
+    if isinstance(sender, Response):
+        return sender
+    n, referent = sender
     try:
         await handlers.give_feedback(
             pool=n.pool,
@@ -394,13 +404,10 @@ async def follow_up_action(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     """ "Inscrit" or "Pas pertinent" + reason on an action proposed: ActionProposalFeedbackGiven."""
-    n = _notifier(request)
-    referent = await _referent(request)
-    if referent is None:
-        return await _not_for_the_inbox(request)
-    session_id = _session_id(request)
-    if session_id is None or not sessions.csrf_ok(n.keyring, session_id, csrf):
-        return HTMLResponse("Formulaire expiré : rechargez la page.", status_code=403)
+    sender = await _form_sender(request, csrf)
+    if isinstance(sender, Response):
+        return sender
+    n, referent = sender
     try:
         await action_handlers.follow_up(
             pool=n.pool,
