@@ -21,16 +21,7 @@ STATE=${SPIE_COMPOSE_STATE:-/var/tmp/spie-compose}
 PROJECT=spie31
 export SPIE_BASE_IMAGE=${SPIE_BASE_IMAGE:-localhost/spie31-base:bookworm}
 export SPIE_TORCH_INDEX=${SPIE_TORCH_INDEX:-}   # no PyTorch index here: PyPI's torch
-# The published ports (local.override.yml), away from the local stack's.
-export SPIE_COMPOSE_INTAKE_PORT=${SPIE_COMPOSE_INTAKE_PORT:-28001}
-export SPIE_COMPOSE_PROFILES_PORT=${SPIE_COMPOSE_PROFILES_PORT:-28002}
-export SPIE_COMPOSE_MATCHER_PORT=${SPIE_COMPOSE_MATCHER_PORT:-28003}
-export SPIE_COMPOSE_NOTIFIER_PORT=${SPIE_COMPOSE_NOTIFIER_PORT:-28004}
-export SPIE_COMPOSE_ACTIONS_PORT=${SPIE_COMPOSE_ACTIONS_PORT:-28005}
-export SPIE_COMPOSE_FRONT_PORT=${SPIE_COMPOSE_FRONT_PORT:-28080}
-export SPIE_COMPOSE_KAFKA_PORT=${SPIE_COMPOSE_KAFKA_PORT:-29092}
 export SPIE_COMPOSE_MAIL_DIR=$STATE/mail
-export SPIE_PUBLIC_URL=http://127.0.0.1:$SPIE_COMPOSE_FRONT_PORT
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-600}
 SERVICES=(employer_intake candidate_profile matcher notifier actions)
 
@@ -137,16 +128,30 @@ wait_healthy() {
   done
 }
 
-published() {  # every API through its published port, as a client reaches it
-  local spec
-  for spec in "$SPIE_COMPOSE_INTAKE_PORT" "$SPIE_COMPOSE_PROFILES_PORT" \
-      "$SPIE_COMPOSE_MATCHER_PORT" "$SPIE_COMPOSE_NOTIFIER_PORT" "$SPIE_COMPOSE_ACTIONS_PORT"; do
-    curl -fsS -m 5 "http://127.0.0.1:$spec/healthz" >/dev/null \
-      || die "http://127.0.0.1:$spec/healthz does not answer through the published port"
+# The host ports local.override.yml publishes: PORT[service]=port.
+declare -A PORT
+read_ports() {
+  local svc port
+  while read -r svc port; do PORT[$svc]=$port; done < <(compose config 2>/dev/null | "$PY" -c '
+import sys, yaml
+for name, srv in yaml.safe_load(sys.stdin)["services"].items():
+    for p in srv.get("ports", []):
+        print(name, str(p).split(":")[-2])
+')
+  for svc in "${SERVICES[@]}" front kafka; do
+    [ -n "${PORT[$svc]:-}" ] || die "local.override.yml publishes no port for $svc"
   done
-  curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$SPIE_COMPOSE_FRONT_PORT/" \
-    || die "the front door does not answer on 127.0.0.1:$SPIE_COMPOSE_FRONT_PORT"
-  say "published ports answer: ${SPIE_COMPOSE_INTAKE_PORT}-${SPIE_COMPOSE_ACTIONS_PORT}, front ${SPIE_COMPOSE_FRONT_PORT}"
+}
+
+published() {  # every API through its published port, as a client reaches it
+  local svc
+  for svc in "${SERVICES[@]}"; do
+    curl -fsS -m 5 "http://127.0.0.1:${PORT[$svc]}/healthz" >/dev/null \
+      || die "$svc: http://127.0.0.1:${PORT[$svc]}/healthz does not answer through the published port"
+  done
+  curl -fsS -m 5 -o /dev/null "http://127.0.0.1:${PORT[front]}/" \
+    || die "the front door does not answer on 127.0.0.1:${PORT[front]}"
+  say "published ports answer: $(for svc in "${SERVICES[@]}" front; do printf '%s %s, ' "$svc" "${PORT[$svc]}"; done)"
 }
 
 up() {
@@ -168,9 +173,14 @@ up() {
 demo() {
   # The scenario's CLIs (API keys, référents) run inside the services' containers, with their
   # own roles and the stack's secret; Kafka is read through the host listener.
-  SPIE_SERVICE_PORT_BASE=$((SPIE_COMPOSE_INTAKE_PORT - 1)) \
-  SPIE_FRONT_PORT=$SPIE_COMPOSE_FRONT_PORT \
-  SPIE_KAFKA_BOOTSTRAP=127.0.0.1:$SPIE_COMPOSE_KAFKA_PORT \
+  # The scenario finds the APIs at base+1..base+5, as the override publishes them.
+  local base=$((PORT[employer_intake] - 1)) svc i=1
+  for svc in "${SERVICES[@]}"; do
+    [ "${PORT[$svc]}" = $((base + i)) ] || die "the demo wants the APIs on consecutive ports"
+    i=$((i + 1))
+  done
+  SPIE_SERVICE_PORT_BASE=$base SPIE_FRONT_PORT=${PORT[front]} \
+  SPIE_KAFKA_BOOTSTRAP=127.0.0.1:${PORT[kafka]} \
   SPIE_DEMO_MAIL_DIR=$SPIE_COMPOSE_MAIL_DIR \
   SPIE_DEMO_CLI="podman exec -i ${PROJECT}_{service}_1 python -m" \
   DEMO_WAIT_SECONDS=${DEMO_WAIT_SECONDS:-180} SPIE_ENVIRONMENT=development \
@@ -224,6 +234,9 @@ main() {
   timed "base image" bash deploy/compose/podman.sh base
   export SPIE_SECRET_KEY=${SPIE_SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')}
   data_dir
+  read_ports
+  # The links in e-mails: the front door as published here.
+  export SPIE_PUBLIC_URL=http://127.0.0.1:${PORT[front]}
   # A run left behind by a killed test: its containers and volumes go first.
   down || true
   timed "images (all)" build_images
