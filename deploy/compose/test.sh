@@ -21,8 +21,8 @@ STATE=${SPIE_COMPOSE_STATE:-/var/tmp/spie-compose}
 PROJECT=spie31
 export SPIE_BASE_IMAGE=${SPIE_BASE_IMAGE:-localhost/spie31-base:bookworm}
 export SPIE_TORCH_INDEX=${SPIE_TORCH_INDEX:-}   # no PyTorch index here: PyPI's torch
-export SPIE_COMPOSE_MAIL_DIR=$STATE/mail
-HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-600}
+export SPIE_COMPOSE_MAIL_DIR=$STATE/mail SPIE_COMPOSE_MATCHER_CACHE=$STATE/matcher-cache
+HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-1200}  # the first matcher start encodes the ROME appellations
 SERVICES=(employer_intake candidate_profile matcher notifier actions)
 
 say() { printf 'compose-test: %s\n' "$*"; }
@@ -241,6 +241,7 @@ main() {
   down || true
   timed "images (all)" build_images
   rm -rf "$SPIE_COMPOSE_MAIL_DIR"; install -d -o 10001 -m 0755 "$SPIE_COMPOSE_MAIL_DIR"
+  install -d -o 10001 -m 0755 "$SPIE_COMPOSE_MATCHER_CACHE"
   trap on_exit EXIT
   timed "up, until every service is healthy" up
   timed "demo scenario" demo
