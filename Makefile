@@ -5,7 +5,7 @@ ROME_DIR ?= ../shared/data/rome
 COMMUNES_FILE ?= ../shared/data/geo/communes_31.csv
 
 .PHONY: help setup prereqs stack-up stack-down stack-status migrate referential asyncapi \
-        lint unit integration test demo clean-stack chaos bench audit
+        lint unit integration test demo clean-stack chaos bench audit compose-test
 
 help:
 	@echo "make demo        set up everything, start the stack and run the demo scenario"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench       load benchmark (N=, DURATION=), results in bench/results/"
 	@echo "make audit       pip-audit of the environment (ignores: deploy/pip-audit-ignore.txt)"
 	@echo "make asyncapi    write the AsyncAPI documents under docs/asyncapi/"
+	@echo "make compose-test  docker-compose.yml built and run with podman, the demo through it"
 
 prereqs:
 	@bash deploy/local/prereqs.sh
@@ -80,6 +81,12 @@ audit: setup
 
 demo: setup
 	@bash deploy/local/demo.sh
+
+# Not in `make test` (the first run builds every image for a long time): podman, the images
+# from a debootstrap base, podman-compose up, the demo through the published ports, down.
+# Needs .venv (make setup) but does not re-run it.
+compose-test:
+	@bash deploy/compose/test.sh
 
 clean-stack: stack-down
 	@# As root in a checkout the postgres user cannot enter, .stack/pg links to /var/tmp (stack.sh).

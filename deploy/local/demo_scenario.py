@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -43,7 +44,12 @@ MATCHER = f"http://127.0.0.1:{BASE + 3}"
 INBOX = f"http://127.0.0.1:{BASE + 4}"
 ACTIONS = f"http://127.0.0.1:{BASE + 5}"
 FRONT = f"http://127.0.0.1:{os.environ.get('SPIE_FRONT_PORT', '8080')}"
-MAIL_DIR = Path(__file__).resolve().parents[2] / ".stack" / "mail"
+# The compose test (deploy/compose/test.sh) points these at its mail sink's folder and runs the
+# services' CLIs inside their containers: "podman exec -i spie31_{service}_1 python -m".
+MAIL_DIR = Path(
+    os.environ.get("SPIE_DEMO_MAIL_DIR") or Path(__file__).resolve().parents[2] / ".stack" / "mail"
+)
+CLI = os.environ.get("SPIE_DEMO_CLI", "")
 console = Console()
 
 
@@ -68,8 +74,11 @@ class Demo:
 
 
 def cli(module: str, *args: str) -> tuple[str, str]:
+    prefix = (
+        shlex.split(CLI.format(service=module.split(".")[1])) if CLI else [sys.executable, "-m"]
+    )
     done = subprocess.run(  # noqa: S603 - our own CLI, fixed arguments
-        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True
+        [*prefix, module, *args], capture_output=True, text=True, check=True
     )
     return done.stdout, done.stderr
 
@@ -597,7 +606,7 @@ def summary(
         f"({'connexion vérifiée' if signed_in else '[red]connexion impossible[/red]'})\n"
         f"Lien de connexion de {ref.name} ({ref.structure}), une fois, 30 min : {link}\n"
         f"Ou demandez un lien à {FRONT}/connexion avec l'adresse {ref.email} "
-        "(e-mails dans .stack/mail/)\n"
+        f"(e-mails dans {MAIL_DIR})\n"
         "Journal des rapprochements (auditeur) : python -m services.matcher"
         " issue-auditor-assertion --name <vous>, puis\n"
         f"  curl -H 'Authorization: Bearer <assertion>'"
