@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, HttpUrl
 
 from shared.contracts.common import ShortText
 from shared.contracts.envelope import Event
+
+
+def _wall_clock(value: time | None) -> time | None:
+    """Quiet hours are read on Paris's clock: a time with an offset ("20:00+02:00") says
+    something else, and cannot be compared with one without (the notifier would stop on it)."""
+    if value is not None and value.tzinfo is not None:
+        raise ValueError("une heure de Paris, sans fuseau horaire (par exemple 20:00)")
+    return value
+
+
+WallClock = Annotated[time | None, AfterValidator(_wall_clock)]
 
 
 class AlertPreferences(BaseModel):
@@ -19,8 +30,8 @@ class AlertPreferences(BaseModel):
     webhook_url: HttpUrl | None = None
     mode: Literal["immediate", "daily_digest"] = "immediate"
     digest_hour: int = Field(default=8, ge=0, le=23)
-    quiet_start: time | None = Field(default=time(20, 0), description="No e-mail from then.")
-    quiet_end: time | None = Field(default=time(7, 0), description="... until then.")
+    quiet_start: WallClock = Field(default=time(20, 0), description="No e-mail from then.")
+    quiet_end: WallClock = Field(default=time(7, 0), description="... until then.")
 
 
 class ReferentPayload(BaseModel):

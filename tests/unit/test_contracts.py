@@ -202,3 +202,20 @@ def test_a_federation_user_is_keyed_by_its_id_on_a_compacted_topic() -> None:
     assert event.key() == str(event.payload.user_id).encode()
     assert TOPIC_OF_EVENT[FederationUserUpserted] is FEDERATION_USERS
     assert FEDERATION_USERS.compacted
+
+
+def test_quiet_hours_are_paris_wall_clock_times_and_a_time_with_an_offset_is_refused() -> None:
+    from datetime import time
+
+    from pydantic import ValidationError
+
+    from shared.contracts.referents import AlertPreferences
+
+    assert AlertPreferences(quiet_start=time(21, 0), quiet_end=time(6, 30)).quiet_start == time(
+        21, 0
+    )  # positive control: a plain time
+    for field in ("quiet_start", "quiet_end"):
+        with pytest.raises(ValidationError, match="sans fuseau horaire"):
+            AlertPreferences.model_validate({field: "20:00:00+02:00"})
+        with pytest.raises(ValidationError, match="sans fuseau horaire"):
+            AlertPreferences.model_validate({field: "12:13:24Z"})
