@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import socket
 import uuid
@@ -24,7 +25,7 @@ from services.notifier.settings import NotifierSettings
 from shared.contracts import ProfileErased, decode_event
 from shared.kafka.broker import make_broker, publish_event
 from shared.login_token import issue_login_token
-from shared.topics import ALERTS, FEEDBACK, MATCHES
+from shared.topics import ALERTS, FEEDBACK, MATCHES, REFERENTS
 
 from .helpers import (
     FailingWebhook,
@@ -35,6 +36,7 @@ from .helpers import (
     known_referent,
     match_event,
     profile_shared,
+    referent_event,
 )
 
 pytestmark = pytest.mark.integration
@@ -93,7 +95,7 @@ async def broker(kafka_bootstrap: str) -> AsyncIterator[KafkaBroker]:
 async def watch(kafka_bootstrap: str) -> AsyncIterator[dict[str, TopicWatcher]]:
     watchers = {
         t.name: TopicWatcher(kafka_bootstrap, t.name, t.partitions)
-        for t in (ALERTS, FEEDBACK, MATCHES.dlq)
+        for t in (ALERTS, FEEDBACK, MATCHES.dlq, REFERENTS.dlq)
     }
     for w in watchers.values():
         await w.start()
@@ -389,3 +391,22 @@ async def test_a_poison_message_lands_in_the_dead_letter_topic_with_its_reason(
     headers = dict(record.headers)
     assert headers["dlq.reason"].startswith(b"not JSON")
     assert headers["dlq.original_topic"] == MATCHES.name.encode()
+
+
+async def test_a_referent_with_quiet_hours_carrying_an_offset_is_a_dead_letter_not_a_stop(
+    app: Any,
+    broker: KafkaBroker,
+    db: asyncpg.Connection,
+    watch: dict[str, TopicWatcher],
+    unique: str,
+) -> None:
+    """Such a record once stopped the référents' consumer on a comparison of times, holding
+    every référent published after it: now it is refused and the next one is stored."""
+    odd = referent_event(uuid.uuid4(), f"FZ-{unique}", "Claire Dupuy").model_dump(mode="json")
+    odd["payload"]["preferences"]["quiet_start"] = "12:13:24+05:45"
+    key = odd["payload"]["referent_id"].encode()
+    await broker.publish(json.dumps(odd).encode(), REFERENTS.name, key=key)
+    [record] = await watch[REFERENTS.dlq.name].find(lambda r: r.key == key)
+    assert b"sans fuseau horaire" in dict(record.headers)["dlq.reason"]
+    # The control: a référent published after it is stored.
+    assert await known_referent(broker, db, f"CD31-{unique}")
