@@ -161,13 +161,25 @@ async def handle_matches_found(
             schema=SCHEMA,
             events=[alert_sent_event(a, AlertChannel.INBOX, "sent") for a in alerts],
         )
-        referents = await referents_repo.get_referents(
-            conn, referent_ids=list({a.referent_id for a in alerts})
-        )
+        referent_ids = sorted({a.referent_id for a in alerts}, key=str)
+        await _lock_referents(conn, referent_ids)
+        referents = await referents_repo.get_referents(conn, referent_ids=referent_ids)
         # An alert whose référent is not known yet is planned when ReferentUpserted arrives.
         known = [(a, referents[a.referent_id]) for a in alerts if a.referent_id in referents]
         await _plan(conn, known, now)
     return alerts
+
+
+async def _lock_referents(conn: asyncpg.Connection, referent_ids: list[UUID]) -> None:
+    """The alerts of a référent and the référent's arrival are two consumers: without a lock,
+    a match stored while its référent arrives finds no référent, and the référent's planning
+    does not yet see the alert, which is then never planned. Each takes the référent's
+    transaction lock (in one order, so that two batches never wait on each other)."""
+    await conn.execute(
+        "select pg_advisory_xact_lock(hashtextextended(r::text, 0))"
+        " from unnest($1::uuid[]) as r order by r",
+        referent_ids,
+    )
 
 
 async def handle_referent_upserted(
@@ -184,6 +196,7 @@ async def handle_referent_upserted(
         preferences=p.preferences,
     )
     async with transaction(pool) as conn:
+        await _lock_referents(conn, [p.referent_id])
         stored = await referents_repo.upsert_referent(
             conn, referent=referent, occurred_at=event.occurred_at
         )
