@@ -7,7 +7,6 @@ import csv
 import io
 import random
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -15,39 +14,16 @@ from uuid import UUID
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.actions.adapters import coordination_repo
 from services.actions.adapters.db import Conn
 from services.actions.bootstrap import Services
-from services.actions.entrypoints.app import create_app
 from services.actions.handlers import coordination
-from services.actions.settings import ActionsSettings
 from shared import identity
 from shared.web.door import IDENTITY_HEADER, door_assertion
 from tests.integration.actions import _coordination as rows
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def coordination_app() -> AsyncIterator[FastAPI]:
-    app = create_app(ActionsSettings(), relay=False, consume_events=False)
-    async with app.router.lifespan_context(app):
-        yield app
-
-
-@pytest.fixture(scope="module")
-def coordination_services(coordination_app: FastAPI) -> Services:
-    services: Services = coordination_app.state.services
-    return services
-
-
-@pytest.fixture
-async def coordination_client(coordination_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=coordination_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://actions") as client:
-        yield client
 
 
 @dataclass(frozen=True)
@@ -96,7 +72,7 @@ class Scenario:
 
 
 @pytest.fixture(scope="module")
-async def scenario(coordination_services: Services) -> Scenario:
+async def scenario(services: Services) -> Scenario:
     """Alpha: 6 formations for the over-50s (20 places taken: 14 present, 6 absent; 3 waiting);
     Beta: 2 ateliers for parents of young children and everyone (3 places taken). Seven
     persons proposed to discover F1703: five then take a place in one of Alpha's formations,
@@ -105,9 +81,9 @@ async def scenario(coordination_services: Services) -> Scenario:
     unique = uuid.uuid4().hex[:8]
     alpha, beta = f"Alpha {unique}", f"Beta {unique}"
     masons = [uuid.uuid4() for _ in range(7)]
-    async with coordination_services.transaction() as conn:
+    async with services.transaction() as conn:
         await _catalogue(conn, first, alpha, beta, masons)
-    await _events(coordination_services, first, masons)
+    await _events(services, first, masons)
     return Scenario(query, alpha, beta, masons)
 
 
@@ -232,14 +208,12 @@ TRADES = "Métiers découverts, puis inscriptions, mises en relation et embauche
 
 
 async def test_a_coordinator_sees_the_offer_by_kind_and_provider_with_small_counts_masked(
-    coordination_services: Services,
-    coordination_client: httpx.AsyncClient,
+    services: Services,
+    client: httpx.AsyncClient,
     scenario: Scenario,
 ) -> None:
-    who = await referent(coordination_services, coordinator=True)
-    reply = await coordination_client.get(
-        "/actions/coordination", params=scenario.query, headers=who.page
-    )
+    who = await referent(services, coordinator=True)
+    reply = await client.get("/actions/coordination", params=scenario.query, headers=who.page)
     assert reply.status_code == 200, reply.text
     page = reply.text
     assert "50 ans et plus et des parents de jeunes enfants" in page
@@ -256,16 +230,12 @@ async def test_a_coordinator_sees_the_offer_by_kind_and_provider_with_small_coun
 
 
 async def test_registrations_and_attendance_are_counted_by_public_of_the_action(
-    coordination_services: Services,
-    coordination_client: httpx.AsyncClient,
+    services: Services,
+    client: httpx.AsyncClient,
     scenario: Scenario,
 ) -> None:
-    who = await referent(coordination_services, coordinator=True)
-    page = (
-        await coordination_client.get(
-            "/actions/coordination", params=scenario.query, headers=who.page
-        )
-    ).text
+    who = await referent(services, coordinator=True)
+    page = (await client.get("/actions/coordination", params=scenario.query, headers=who.page)).text
     figures = page_figures(page)
     # Columns: registrations, present, absent, attendance rate, waiting list.
     assert line(figures, PUBLICS, "50 ans et plus") == ["20", "14", "6", "70 %", "moins de 5"]
@@ -278,16 +248,12 @@ async def test_registrations_and_attendance_are_counted_by_public_of_the_action(
 
 
 async def test_proposals_their_follow_up_and_the_trades_discovered_then_matched_and_hired(
-    coordination_services: Services,
-    coordination_client: httpx.AsyncClient,
+    services: Services,
+    client: httpx.AsyncClient,
     scenario: Scenario,
 ) -> None:
-    who = await referent(coordination_services, coordinator=True)
-    page = (
-        await coordination_client.get(
-            "/actions/coordination", params=scenario.query, headers=who.page
-        )
-    ).text
+    who = await referent(services, coordinator=True)
+    page = (await client.get("/actions/coordination", params=scenario.query, headers=who.page)).text
     figures = page_figures(page)
     assert line(figures, PROPOSALS, "Souhait") == ["11", "6", "5", "55 %"]
     assert line(figures, PROPOSALS, "Découverte") == ["9", "5", "moins de 5", "56 %"]
@@ -299,27 +265,23 @@ async def test_proposals_their_follow_up_and_the_trades_discovered_then_matched_
         "moins de 5",
         "masqué",
     ]
-    mason = coordination.trade_label(coordination_services.referential, "F1703")
+    mason = coordination.trade_label(services.referential, "F1703")
     assert mason == "Maçon / Maçonne (F1703)"
     # 7 proposed; 5 took a place after it (not the one before, not the cancelled one);
     # 6 matched after it; 5 hired (a decision older than "hired" read late changes nothing).
     assert line(figures, TRADES, mason) == ["7", "5", "6", "5"]
-    picker = coordination.trade_label(coordination_services.referential, "N1103")
+    picker = coordination.trade_label(services.referential, "N1103")
     assert line(figures, TRADES, picker) == ["moins de 5", "0", "0", "0"]
 
 
 async def test_the_csv_holds_exactly_the_figures_of_the_page(
-    coordination_services: Services,
-    coordination_client: httpx.AsyncClient,
+    services: Services,
+    client: httpx.AsyncClient,
     scenario: Scenario,
 ) -> None:
-    who = await referent(coordination_services, coordinator=True)
-    page = await coordination_client.get(
-        "/actions/coordination", params=scenario.query, headers=who.page
-    )
-    export = await coordination_client.get(
-        "/actions/coordination.csv", params=scenario.query, headers=who.page
-    )
+    who = await referent(services, coordinator=True)
+    page = await client.get("/actions/coordination", params=scenario.query, headers=who.page)
+    export = await client.get("/actions/coordination.csv", params=scenario.query, headers=who.page)
     assert export.status_code == 200
     assert export.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in export.headers["content-disposition"]
@@ -332,14 +294,12 @@ async def test_the_csv_holds_exactly_the_figures_of_the_page(
 
 
 async def test_the_api_gives_a_coordinator_the_same_figures(
-    coordination_services: Services,
-    coordination_client: httpx.AsyncClient,
+    services: Services,
+    client: httpx.AsyncClient,
     scenario: Scenario,
 ) -> None:
-    who = await referent(coordination_services, coordinator=True)
-    reply = await coordination_client.get(
-        "/actions/api/coordination", params=scenario.query, headers=who.api
-    )
+    who = await referent(services, coordinator=True)
+    reply = await client.get("/actions/api/coordination", params=scenario.query, headers=who.api)
     assert reply.status_code == 200, reply.text
     tables = {t["id"]: t for t in reply.json()["tableaux"]}
     kinds = {ln["libelle"]: ln["valeurs"] for ln in tables["par-type"]["lignes"]}
@@ -348,42 +308,40 @@ async def test_the_api_gives_a_coordinator_the_same_figures(
 
 
 async def test_a_referent_without_the_coordination_role_gets_404_on_the_pages_and_403_on_the_api(
-    coordination_services: Services,
-    coordination_client: httpx.AsyncClient,
+    services: Services,
+    client: httpx.AsyncClient,
     scenario: Scenario,
 ) -> None:
-    other = await referent(coordination_services, coordinator=False)
-    granted = await referent(coordination_services, coordinator=True)
+    other = await referent(services, coordinator=False)
+    granted = await referent(services, coordinator=True)
     for path in ("/actions/coordination", "/actions/coordination.csv"):
-        refused = await coordination_client.get(path, params=scenario.query, headers=other.page)
+        refused = await client.get(path, params=scenario.query, headers=other.page)
         assert refused.status_code == 404, path
         assert scenario.alpha not in refused.text
-        allowed = await coordination_client.get(path, params=scenario.query, headers=granted.page)
+        allowed = await client.get(path, params=scenario.query, headers=granted.page)
         assert allowed.status_code == 200, path  # the control
     api = "/actions/api/coordination"
-    refused = await coordination_client.get(api, params=scenario.query, headers=other.api)
+    refused = await client.get(api, params=scenario.query, headers=other.api)
     assert refused.status_code == 403
-    assert (await coordination_client.get(api, headers=granted.api)).status_code == 200
+    assert (await client.get(api, headers=granted.api)).status_code == 200
     # Not signed in at all: sent to sign in / 401.
-    anonymous = await coordination_client.get("/actions/coordination")
+    anonymous = await client.get("/actions/coordination")
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion")
-    assert (await coordination_client.get(api)).status_code == 401
+    assert (await client.get(api)).status_code == 401
 
 
 async def test_the_default_period_is_the_last_twelve_months_and_a_bad_date_is_named(
-    coordination_services: Services, coordination_client: httpx.AsyncClient
+    services: Services, client: httpx.AsyncClient
 ) -> None:
-    who = await referent(coordination_services, coordinator=True)
-    today = coordination.today(coordination_services)
-    page = await coordination_client.get("/actions/coordination", headers=who.page)
+    who = await referent(services, coordinator=True)
+    today = coordination.today(services)
+    page = await client.get("/actions/coordination", headers=who.page)
     assert page.status_code == 200
     assert f'value="{today.isoformat()}"' in page.text
-    bad = await coordination_client.get(
-        "/actions/coordination", params={"du": "2026-02-31"}, headers=who.page
-    )
+    bad = await client.get("/actions/coordination", params={"du": "2026-02-31"}, headers=who.page)
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.text and "Date non reconnue" in bad.text
-    api = await coordination_client.get(
+    api = await client.get(
         "/actions/api/coordination",
         params={"du": "2026-03-31", "au": "2026-03-01"},
         headers=who.api,
@@ -393,11 +351,11 @@ async def test_the_default_period_is_the_last_twelve_months_and_a_bad_date_is_na
 
 
 async def test_forgetting_a_person_deletes_their_rows_and_theirs_only(
-    coordination_services: Services,
+    services: Services,
 ) -> None:
     first, _ = a_month_of_its_own()
     gone, kept = uuid.uuid4(), uuid.uuid4()
-    services = coordination_services
+    services = services
     proposals = [rows.proposed(p, "F1703", first, discovery=True) for p in (gone, kept)]
     await coordination.record_proposals(services, proposals)
     await coordination.record_follow_ups(
