@@ -68,4 +68,10 @@ if [ "${SPIE_CHAOS:-1}" = 1 ]; then
   # About 6 minutes on 2 cores (make test: ~12 in all): SPIE_CHAOS=0 skips it.
   bash deploy/local/chaos.sh
 fi
+if [ "$what" = all ] && [ "${SPIE_DEMO_CLOSED:-1}" = 1 ]; then
+  # About 2 minutes: `DEMO_ONCE=1 make demo` from a clone inside a 0700 folder, on ports of
+  # its own (as root, PostgreSQL's data then lives in /var/tmp); SPIE_DEMO_CLOSED=0 skips it.
+  echo "== the demo from a clone in a folder only root can enter (deploy/local/demo_closed.sh)"
+  bash deploy/local/demo_closed.sh
+fi
 echo "== all tests passed in $((SECONDS - t0)) s"
