@@ -46,6 +46,7 @@ from services.matcher.domain.rome import RomeResolver
 from services.matcher.entrypoints.cli import load_referential
 from services.matcher.pipeline import Pipeline, Vectors, point_id
 from services.matcher.settings import MatcherSettings
+from shared.heap import freeze_startup_heap
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
@@ -215,6 +216,9 @@ async def main(
                 f" (batch 64, load {r['load']:.2f})"
             )
         pool_vecs = await pipe.texts.profile_vectors(pool_profiles)
+        # As the service does once started: what lives as long as it (the referential, the
+        # ROME vectors) is kept out of the collector's full passes (shared/heap.py).
+        freeze_startup_heap()
         ranking = []
         for size in sizes:
             ranking.append(await rank_at(pipe, Path(tmp) / f"s{size}", size, pool_vecs, n_queries))
