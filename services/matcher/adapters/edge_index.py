@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -169,7 +170,7 @@ class EdgeIndex:
         request = qe.QueryRequest(
             limit=limit,
             query=qe.Query.Nearest(query_vector, using=channel),
-            filter=_filter(where) if where is not None else None,
+            filter=_built(where) if where is not None else None,
             with_payload=with_payload,
         )
         found = await self._run(self._shards[collection].query, request)
@@ -276,6 +277,13 @@ def _stored(vectors: Any) -> Stored:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _built(cond: Condition) -> qe.Filter:
+    """A query's filter, built once for its searches (dense, lexical, same trade: building a
+    need's 12 distance rings costs ~1.4 ms each time)."""
+    return _filter(cond)
+
+
 def _filter(cond: Condition) -> qe.Filter:
     if isinstance(cond, ports.All):
         return qe.Filter(must=[_condition(c) for c in cond.conditions])
@@ -300,4 +308,4 @@ def _condition(cond: Condition) -> Any:
     if isinstance(cond, ports.Near):
         radius = qe.GeoRadius(qe.GeoPoint(cond.lon, cond.lat), cond.radius_km * 1000.0)
         return qe.FieldCondition(cond.key, geo_radius=radius)
-    return _filter(cond)
+    return _built(cond)  # a nested All / Any_ / Not: a query's filter inside another's

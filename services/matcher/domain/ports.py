@@ -24,8 +24,9 @@ class Sparse:
     def dots(self, others: Iterable[Sparse]) -> list[float]:
         """The dot product with each of `others` (this side's weights looked up once)."""
         mine = dict(zip(self.indices, self.values, strict=True))
+        # Features this side lacks are skipped (adding 0.0 would not change the sum).
         return [
-            sum(mine.get(i, 0.0) * v for i, v in zip(o.indices, o.values, strict=True))
+            sum(mine[i] * v for i, v in zip(o.indices, o.values, strict=True) if i in mine)
             for o in others
         ]
 

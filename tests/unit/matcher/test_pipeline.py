@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from services.matcher.mapping import to_event
-from services.matcher.pipeline import Pipeline
+from services.matcher.pipeline import Pipeline, point_id
 from tests.unit.matcher.factories import MURET, NOW, SAINT_GAUDENS, need, profile
 
 
@@ -97,3 +97,39 @@ async def test_profiles_beyond_the_lexical_search_get_their_own_lexical_score(
     for proposal in found:
         assert proposal.parts == wide[proposal.profile.candidate_id].parts
         assert proposal.score == wide[proposal.profile.candidate_id].score
+
+
+class _ErasesOnDocumentRead:
+    """The index, where one profile is erased just before ranking reads the documents of the
+    pairs it assesses (after the searches found it)."""
+
+    def __init__(self, inner: object, gone: str) -> None:
+        self._inner, self._gone, self.document_reads = inner, gone, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    async def payloads(self, collection, ids, *, fields=None):  # type: ignore[no-untyped-def]
+        if fields is not None and "doc" in fields and "trades" not in fields:
+            self.document_reads += 1
+            await self._inner.delete(collection, [self._gone])  # type: ignore[attr-defined]
+        return await self._inner.payloads(collection, ids, fields=fields)  # type: ignore[attr-defined]
+
+
+async def test_a_profile_erased_while_a_need_is_ranked_is_not_proposed_and_the_others_are(
+    pipeline: Pipeline,
+) -> None:
+    kept, erased = profile(), profile(experience="3 ans de coffrage")
+    await pipeline.index_profiles([kept, erased], at=NOW)
+    before = {p.profile.candidate_id for p in await pipeline.rank_for_need(need(), at=NOW)}
+    assert before == {kept.candidate_id, erased.candidate_id}  # both found when nothing changes
+    racing = _ErasesOnDocumentRead(pipeline.index, point_id(erased.candidate_id))
+    ranked = Pipeline(
+        index=racing,  # type: ignore[arg-type]
+        embedder=pipeline.embedder,
+        resolver=pipeline.resolver,
+        settings=pipeline.settings,
+    )
+    found = await ranked.rank_for_need(need(), at=NOW)
+    assert racing.document_reads >= 1  # the documents were read after the searches
+    assert [p.profile.candidate_id for p in found] == [kept.candidate_id]
