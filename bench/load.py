@@ -45,7 +45,9 @@ from bench.alert_watch import AlertWatch, wait_alerted
 from bench.load_data import need_body, profile_body
 from bench.load_report import (
     SERVICES,
+    cpu_per_pair,
     cpu_seconds,
+    cpu_table,
     percentiles,
     percentiles_of_all,
     plot,
@@ -279,6 +281,7 @@ async def window(
     load_s = time.time() - began
     cpu_after, load_after = cpu_seconds(), os.getloadavg()
     waited = await wait_alerted(watch, posted, grace=args.grace)
+    cpu_done = cpu_seconds()  # the load's work until its last alert (or the grace period)
     stop.set()
     await asyncio.gather(*tasks)
     first_alert = {n: t for n, t in watch.first_alert().items() if n in posted}
@@ -318,6 +321,9 @@ async def window(
         "cpu_percent_of_one_core_during_load": {
             p: round((cpu_after.get(p, 0) - cpu_before[p]) / load_s * 100, 1) for p in cpu_before
         },
+        # Each process's CPU per need + profile update pair (pairs = needs accepted), from the
+        # window's start until its last alert: what every change shows its cost by.
+        "cpu_ms_per_pair": cpu_per_pair(cpu_before, cpu_done, len(posted)),
         "load_average_1m": {"load_start": load_before[0], "load_end": load_after[0]},
         "cores": os.cpu_count(),
     }
@@ -375,6 +381,7 @@ async def main() -> None:
         stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
         plot(stem.with_suffix(".png"), points, samples, load_end=load_end)
         print(json.dumps(result, indent=2))
+        print(cpu_table(figures["cpu_ms_per_pair"]))
         print(f"wrote {stem}.json and .png", flush=True)
 
 

@@ -55,6 +55,32 @@ def _cpu(stat: str) -> tuple[int, float]:
     return int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
 
 
+# What the product spends: the services, Kafka and PostgreSQL (not the development mail sink,
+# not this benchmark's own client).
+PRODUCT = (*SERVICES, "actions", "kafka", "postgres")
+
+
+def cpu_per_pair(before: dict[str, float], after: dict[str, float], pairs: int) -> dict[str, float]:
+    """CPU milliseconds each process spent per need + profile update pair between two
+    `cpu_seconds()` readings, and `product`, the sum over PRODUCT; empty without pairs. A
+    process that restarted in between (its counter went back) is left out rather than
+    counted negative."""
+    if pairs <= 0:
+        return {}
+    spent = {p: after[p] - before[p] for p in before if p in after and after[p] >= before[p]}
+    table = {p: round(s / pairs * 1000, 1) for p, s in spent.items()}
+    table["product"] = round(sum(spent.get(p, 0.0) for p in PRODUCT) / pairs * 1000, 1)
+    return table
+
+
+def cpu_table(table: dict[str, float]) -> str:
+    """The per-pair CPU table as the report prints it, biggest first, `product` last."""
+    rows = sorted(((p, ms) for p, ms in table.items() if p != "product"), key=lambda r: -r[1])
+    lines = [f"  {p:<20} {ms:>7.1f} ms" for p, ms in rows]
+    lines.append(f"  {'product':<20} {table.get('product', 0.0):>7.1f} ms")
+    return "CPU per need + profile update pair (window start to last alert):\n" + "\n".join(lines)
+
+
 def cpu_seconds() -> dict[str, float]:
     """CPU time each process of the stack has used since it started (postgres: with its
     backends, which are its children, those still running and those ended), and this
@@ -66,7 +92,7 @@ def cpu_seconds() -> dict[str, float]:
         except (OSError, ValueError, IndexError):
             continue
     used = {}
-    for part in (*SERVICES, "kafka", "postgres", "mailsink"):
+    for part in (*PRODUCT, "mailsink"):
         try:
             pid = int((STACK / "pids" / f"{part}.pid").read_text().strip())
         except (OSError, ValueError):
