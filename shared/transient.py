@@ -32,6 +32,13 @@ _POSTGRES = (
 # asyncpg's own wording when the connection went away under a query (its messages carry no
 # query parameter); other InterfaceErrors (an operation already in progress...) are bugs.
 _LOST_CONNECTION = ("connection is closed", "connection was closed", "connection has been lost")
+# asyncpg's protocol still consuming an error the server sent (state 2, ERROR_CONSUME) when the
+# next statement comes: the server ended the connection after its error (57P01 on a restart)
+# and the ReadyForQuery that would close the error never comes. Met on its own, with no outage
+# in its context, by a request at the start of a PostgreSQL restart (fault suite, CI). Our own
+# misuse of a connection (two statements at once) is InterfaceError "cannot perform
+# operation", or another state: those stay bugs.
+_SERVER_ERROR_PENDING = "another operation (2) is in progress"
 # A server that is overloaded or restarting behind a proxy.
 _RETRY_STATUS = frozenset({429, 502, 503, 504})
 # Qdrant Edge raises a bare Exception; an I/O failure is told by its message.
@@ -54,6 +61,10 @@ def _postgres(exc: BaseException) -> bool:
     if not isinstance(exc, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError):
         return False
     if any(words in str(exc) for words in _LOST_CONNECTION):
+        return True
+    if isinstance(exc, asyncpg.exceptions.InternalClientError) and str(exc).endswith(
+        _SERVER_ERROR_PENDING
+    ):
         return True
     # Raised while cleaning up after an outage: the ROLLBACK of a transaction whose connection
     # just failed meets "another operation is in progress". The outage is what happened.

@@ -30,6 +30,9 @@ OUTAGES: dict[str, Exception] = {
     "starting-up": asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
     "pool-timeout": TimeoutError(),
     "rollback-after-cut": _rollback_after_cut(),
+    "statement-after-the-server-ended-it": asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 12; another operation (2) is in progress"
+    ),
 }
 
 
