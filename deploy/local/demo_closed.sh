@@ -19,6 +19,12 @@ SHARED=$(realpath "${SPIE_SHARED_DIR:-../shared}")
 [ -d "$SHARED/data" ] || { echo "demo in a closed folder: $SHARED/data is missing"; exit 1; }
 
 base=${SPIE_CLOSED_PORT_BASE:-21000}
+# Exported: the demo and the clean-up below (stack.sh down) must name the same parts.
+export SPIE_KAFKA_PORT=$((base + 92)) SPIE_KAFKA_CONTROLLER_PORT=$((base + 93)) \
+  SPIE_PG_PORT=$((base + 432)) SPIE_SERVICE_PORT_BASE=$((base + 800)) \
+  SPIE_SMTP_PORT=$((base + 25)) SPIE_FRONT_PORT=$((base + 880)) \
+  SPIE_KAFKA_BOOTSTRAP=127.0.0.1:$((base + 92)) \
+  SPIE_DATABASE_URL=postgresql://postgres@127.0.0.1:$((base + 432))/spie
 closed=$(mktemp -d)  # mode 0700
 chmod 0700 "$closed"
 clone=$closed/spie
@@ -52,11 +58,10 @@ fi
 
 cd "$clone"
 t0=$SECONDS
-SPIE_KAFKA_PORT=$((base + 92)) SPIE_KAFKA_CONTROLLER_PORT=$((base + 93)) \
-  SPIE_PG_PORT=$((base + 432)) SPIE_SERVICE_PORT_BASE=$((base + 800)) \
-  SPIE_SMTP_PORT=$((base + 25)) SPIE_FRONT_PORT=$((base + 880)) \
-  SPIE_KAFKA_BOOTSTRAP=127.0.0.1:$((base + 92)) \
-  SPIE_DATABASE_URL=postgresql://postgres@127.0.0.1:$((base + 432))/spie \
-  DEMO_ONCE=1 make -s demo
+DEMO_ONCE=1 make -s demo
 [ -L .stack/pg ] || { echo "demo in a closed folder: .stack/pg is not the link to /var/tmp"; exit 1; }
 echo "demo in a closed folder: passed in $((SECONDS - t0)) s (PostgreSQL's data in $(readlink .stack/pg))"
+bash deploy/local/stack.sh down >/dev/null
+left=$(pgrep -f -- "$closed/" || true)
+[ -z "$left" ] || { echo "demo in a closed folder: processes left running: $left"; exit 1; }
+echo "demo in a closed folder: every part stopped"
