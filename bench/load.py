@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -42,7 +43,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.alert_watch import AlertWatch, wait_alerted
-from bench.load_data import need_body, profile_body
+from bench.load_data import burst_csv, need_body, profile_body
 from bench.load_report import (
     SERVICES,
     cpu_per_pair,
@@ -220,22 +221,69 @@ async def load(
         else:
             errors[0] += 1
 
-    async def update(n: int) -> None:
-        i = (first + n) * 7919 % len(fleet.ids)  # spread over the profiles, none twice a window
-        r = await http.put(
-            f"{url('candidate_profile')}/profiles/{fleet.ids[i]}",
-            headers=fleet.auth(i),
-            json=profile_body(i, update=first + n + 1),
-        )
-        errors[0] += r.status_code != 200
-
     start, tasks = time.monotonic(), []
     for n in range(int(seconds * rate)):
         await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
-        tasks += [asyncio.create_task(need(n)), asyncio.create_task(update(n))]
-    await asyncio.gather(*tasks)
+        tasks += [asyncio.create_task(need(n)), asyncio.create_task(update(http, fleet, first + n))]
+    errors[0] += sum(not ok for ok in await asyncio.gather(*tasks) if ok is not None)
     print(f"load: {len(posted)} needs accepted, {errors[0]} refused requests", flush=True)
     return posted, errors[0]
+
+
+async def update(http: httpx.AsyncClient, fleet: Fleet, n: int) -> bool:
+    """Profile update `n`: a new version of one of the profiles (none twice a window)."""
+    i = n * 7919 % len(fleet.ids)
+    r = await http.put(
+        f"{url('candidate_profile')}/profiles/{fleet.ids[i]}",
+        headers=fleet.auth(i),
+        json=profile_body(i, update=n + 1),
+    )
+    return r.status_code == 200
+
+
+async def burst(
+    http: httpx.AsyncClient,
+    fleet: Fleet,
+    *,
+    needs: int,
+    update_rate: float,
+    seconds: float,
+    first: int,
+) -> tuple[dict[str, float], int]:
+    """A federation's CSV import of `needs` needs in one POST /needs/bulk, during a morning
+    peak of `update_rate` profile updates/s for `seconds` s; need_id -> when the file was sent
+    (every need of the file waits for it)."""
+    posted: dict[str, float] = {}
+
+    async def post_file() -> int:
+        sent = time.time()
+        r = await http.post(
+            f"{url('employer_intake')}/needs/bulk",
+            headers={"X-API-Key": fleet.api_key, "Content-Type": "text/csv"},
+            content=burst_csv(fleet.run, first, needs).encode(),
+            timeout=600,
+        )
+        if r.status_code != 200:
+            print(f"burst: the file was refused: {r.status_code} {r.text[:300]}", flush=True)
+            return needs
+        report = r.json()
+        posted.update({n["need_id"]: sent for n in report["needs"] if n["created"]})
+        print(
+            f"burst: {report['stored']} of {needs} needs stored in {time.time() - sent:.1f} s",
+            flush=True,
+        )
+        return int(report["rejected"])
+
+    async def peak() -> int:
+        start, tasks = time.monotonic(), []
+        for n in range(int(seconds * update_rate)):
+            await asyncio.sleep(max(0.0, start + n / update_rate - time.monotonic()))
+            tasks.append(asyncio.create_task(update(http, fleet, first + n)))
+        return sum(not ok for ok in await asyncio.gather(*tasks))
+
+    rejected, refused = await asyncio.gather(post_file(), peak())
+    print(f"burst: {len(posted)} needs stored, {rejected + refused} refused lines/requests")
+    return posted, rejected + refused
 
 
 async def sample(bootstrap: str, samples: list[dict[str, Any]], stop: asyncio.Event) -> None:
@@ -258,13 +306,14 @@ async def window(
     http: httpx.AsyncClient,
     fleet: Fleet,
     *,
-    rate: float,
-    first: int,
+    shape: dict[str, Any],
+    drive: Callable[[], Awaitable[tuple[dict[str, float], int]]],
     args: argparse.Namespace,
     bootstrap: str,
 ) -> tuple[dict[str, Any], Plotted]:
-    """One load window at `rate` needs/s and `rate` updates/s: its figures, and what its plot
-    shows (each alerted need's latency, the samples, when the load ended)."""
+    """One load window (`drive`: the steady rate, or the burst; `shape` says which): its
+    figures, and what its plot shows (each alerted need's latency, the samples, when the load
+    ended)."""
     closed = await close_open_needs(http, fleet)
     await settled(lambda: lag(bootstrap), within=900)  # the previous work done first
     await count_settled(mail_count, quiet=5, within=600)  # and its e-mail deliveries
@@ -277,7 +326,7 @@ async def window(
         asyncio.create_task(sample(bootstrap, samples, stop)),
     ]
     began, cpu_before, load_before = time.time(), cpu_seconds(), os.getloadavg()
-    posted, refused = await load(http, fleet, args.duration, rate, first)
+    posted, refused = await drive()
     load_s = time.time() - began
     cpu_after, load_after = cpu_seconds(), os.getloadavg()
     waited = await wait_alerted(watch, posted, grace=args.grace)
@@ -290,7 +339,7 @@ async def window(
     print(f"collected {watch.records} records; waited {waited:.0f} s after the load", flush=True)
     figures = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parameters": {**vars(args), "rate": rate},
+        "parameters": {**vars(args), "before": [str(f) for f in args.before], **shape},
         "needs_closed_before": closed,
         "waited_for_index_upkeep_s": upkeep_s,
         "load_seconds": round(load_s, 1),
@@ -311,6 +360,10 @@ async def window(
             list(alert_ms.values()), len(posted) - len(alert_ms)
         ),
         "need_to_match_ms": percentiles(match_ms),
+        # From the first need sent to the last need's first alert (the burst's figure).
+        "last_alert_s": round(max(first_alert.values()) - min(posted.values()), 1)
+        if first_alert
+        else None,
         "max_consumer_lag": {g: max((s["lag"][g] for s in samples), default=0) for g in GROUPS},
         "peak_rss_mb_during_load": {
             svc: max((s["rss_mb"][svc] for s in samples), default=0.0) for svc in SERVICES
@@ -348,11 +401,30 @@ async def main() -> None:
     )
     parser.add_argument("--grace", type=float, default=120, help="s to wait for late alerts")
     parser.add_argument("--raw-messages", type=int, default=3000)
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=0,
+        help="after the rate windows, one window where a federation imports a CSV of this many"
+        " needs at once (POST /needs/bulk) during a morning peak of profile updates; 0: none",
+    )
+    parser.add_argument("--burst-updates", type=float, default=15, help="updates/s of the peak")
+    parser.add_argument("--burst-seconds", type=float, default=60, help="how long the peak lasts")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        action="append",
+        default=[],
+        help="an earlier result (bench/results/*.json) of the same shape, kept in this one's"
+        " entry under `before` so that one file shows the change; repeat for each window",
+    )
     args = parser.parse_args()
-    rates = [float(r) for r in str(args.rate).split(",") if r.strip()]
-    if not rates or min(rates) <= 0:
-        parser.error("--rate: one or more rates above 0, separated by commas")
+    rates = [float(r) for r in str(args.rate).split(",") if r.strip() and float(r) > 0]
+    if not rates and not args.burst:
+        parser.error("--rate: one or more rates above 0, separated by commas (or a --burst)")
+    before = {_shape(json.loads(f.read_text())): f for f in args.before}
     bootstrap = load_base_settings().kafka_bootstrap
+    shapes: list[tuple[str, dict[str, Any]]] = []
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=64)) as http:
         if args.reuse and STATE.exists():
             state = json.loads(STATE.read_text())
@@ -369,20 +441,77 @@ async def main() -> None:
                 f"window: {rate:g} needs/s + {rate:g} updates/s for {args.duration:g} s", flush=True
             )
             windows.append(
-                await window(http, fleet, rate=rate, first=first, args=args, bootstrap=bootstrap)
+                await window(
+                    http,
+                    fleet,
+                    shape={"rate": rate},
+                    drive=functools.partial(load, http, fleet, args.duration, rate, first),
+                    args=args,
+                    bootstrap=bootstrap,
+                )
             )
+            shapes.append((f"rate{rate:g}".replace(".", "_"), {"rate": rate}))
             first += int(rate * args.duration)
+        if args.burst:
+            shape = {"rate": None, "burst": args.burst, "burst_updates": args.burst_updates}
+            print(
+                f"window: a CSV of {args.burst} needs with {args.burst_updates:g} updates/s"
+                f" for {args.burst_seconds:g} s",
+                flush=True,
+            )
+            drive = functools.partial(
+                burst,
+                http,
+                fleet,
+                needs=args.burst,
+                update_rate=args.burst_updates,
+                seconds=args.burst_seconds,
+                first=first,
+            )
+            windows.append(
+                await window(http, fleet, shape=shape, drive=drive, args=args, bootstrap=bootstrap)
+            )
+            shapes.append((f"burst{args.burst}", shape))
     raw = await overhead(bootstrap, args.raw_messages)
     RESULTS.mkdir(exist_ok=True)
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
-    for rate, (figures, (points, samples, load_end)) in zip(rates, windows, strict=True):
+    for (label, shape), (figures, (points, samples, load_end)) in zip(shapes, windows, strict=True):
         result = {"indexing": indexed, **figures, "framework_overhead": raw}
-        stem = RESULTS / (when if len(windows) == 1 else f"{when}-rate{rate:g}".replace(".", "_"))
+        earlier = before.get(_shape({"parameters": {**vars(args), **shape}}))
+        if earlier is not None:
+            kept = _key_figures(json.loads(earlier.read_text()))
+            result["before"] = {"file": earlier.name, **kept}
+        stem = RESULTS / (when if len(windows) == 1 else f"{when}-{label}")
         stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
         plot(stem.with_suffix(".png"), points, samples, load_end=load_end)
         print(json.dumps(result, indent=2))
         print(cpu_table(figures["cpu_ms_per_pair"]))
+        if earlier is not None:
+            print(f"before ({earlier.name}):")
+            print(cpu_table(result["before"].get("cpu_ms_per_pair") or {}))
         print(f"wrote {stem}.json and .png", flush=True)
+
+
+def _shape(result: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two results comparable: the load's shape and the index's size."""
+    p = result.get("parameters", {})
+    return (p.get("profiles"), p.get("rate"), p.get("burst") if p.get("rate") is None else None)
+
+
+def _key_figures(result: dict[str, Any]) -> dict[str, Any]:
+    """The figures of an earlier result kept beside a new one."""
+    keys = (
+        "date",
+        "needs_accepted",
+        "needs_alerted",
+        "need_to_alert_ms",
+        "need_to_alert_ms_all_needs",
+        "last_alert_s",
+        "cpu_ms_per_pair",
+        "cpu_percent_of_one_core_during_load",
+        "throughput",
+    )
+    return {k: result[k] for k in keys if k in result}
 
 
 if __name__ == "__main__":

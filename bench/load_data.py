@@ -11,6 +11,7 @@ update `n` changes only what a référent would edit.
 from __future__ import annotations
 
 import csv
+import io
 import random
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -156,3 +157,29 @@ def need_body(run: str, n: int) -> dict[str, Any]:
         "schedules": [rnd.choices(["day", "early_morning", "night", "weekend"], [7, 1, 1, 1])[0]],
         "open_to_beginners": rnd.random() < 0.3,
     }
+
+
+def burst_csv(run: str, first: int, n: int) -> str:
+    """A federation's import file of `n` needs (`need_body(run, first + i)`, each with its own
+    external_ref), as POST /needs/bulk reads it: the CSV burst of a département's real day."""
+    out = io.StringIO()
+    columns = [
+        "external_ref", "employer_name", "siret", "title", "description", "skills",
+        "commune_insee", "contract_type", "hours_per_week", "driving_licence_required",
+        "schedules", "open_to_beginners",
+    ]  # fmt: skip
+    writer = csv.DictWriter(out, columns, delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    for i in range(n):
+        body = need_body(run, first + i)
+        writer.writerow(
+            {
+                **{c: body[c] for c in columns if c in body and not isinstance(body[c], list)},
+                "external_ref": f"burst-{run}-{first + i}",
+                "skills": "|".join(body["skills"]),
+                "schedules": "|".join(body["schedules"]),
+                "driving_licence_required": "oui" if body["driving_licence_required"] else "non",
+                "open_to_beginners": "oui" if body["open_to_beginners"] else "non",
+            }
+        )
+    return out.getvalue()

@@ -40,3 +40,21 @@ def test_a_process_restarted_during_the_window_is_left_out_not_counted_negative(
 
 def test_no_pair_gives_no_table() -> None:
     assert cpu_per_pair({"matcher": 1.0}, {"matcher": 2.0}, 0) == {}
+
+
+def test_the_burst_file_is_read_whole_by_the_intake_as_the_same_needs_the_api_posts() -> None:
+    from bench.load_data import burst_csv, need_body
+    from services.employer_intake.domain.bulk import parse
+    from services.employer_intake.domain.model import NeedInput
+
+    body = burst_csv("0a1b2c3d", first=40, n=25).encode()
+    rows = parse(body, kind="csv", max_rows=10_000)
+    assert len(rows) == 25
+    assert [r.errors for r in rows] == [[]] * 25
+    for i, row in enumerate(rows):
+        read = NeedInput.model_validate(row.data)
+        posted = NeedInput.model_validate(need_body("0a1b2c3d", 40 + i))
+        assert read.external_ref == f"burst-0a1b2c3d-{40 + i}"
+        assert read.model_dump(exclude={"external_ref"}) == posted.model_dump(
+            exclude={"external_ref"}
+        )
