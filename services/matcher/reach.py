@@ -8,7 +8,9 @@ a need is counted at most once a minute, and one pass over the profiles serves e
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -44,7 +46,7 @@ def indexed_reading(payload: dict[str, Any]) -> Reading:
 async def publish_due(deps: Deps) -> int:
     """Count and publish the needs due, in one transaction with their claim (a failure
     leaves them dirty for the next round). Returns how many were published."""
-    now = deps.clock()
+    now, started = deps.clock(), time.monotonic()
     async with deps.pool.acquire() as conn, conn.transaction():
         due = await reach_store.claim_due(conn, now=now, every=EVERY, limit=NEEDS_PER_ROUND)
         if not due:
@@ -58,7 +60,8 @@ async def publish_due(deps: Deps) -> int:
             if need_id in reaches
         ]
         await enqueue_events(cast(asyncpg.Connection, conn), schema=repo.SCHEMA, events=events)
-    log.info("need reach published", extra={"fields": {"needs": len(events)}})
+    took = round(time.monotonic() - started, 2)
+    log.info("need reach published", extra={"fields": {"needs": len(events), "seconds": took}})
     return len(events)
 
 
@@ -121,9 +124,13 @@ async def count_reach(
         if offset is None:
             break
 
-    def is_beginner(profile: Profile) -> bool:
+    @functools.cache  # a profile of a trade is read for each need of that trade
+    def beginner(experience: str) -> bool:
         # The matcher's own reading of experience (scoring.py): the gender-neutral text.
-        return skills.beginner(pipeline.resolver.neutral(profile.experience))
+        return skills.beginner(pipeline.resolver.neutral(experience))
+
+    def is_beginner(profile: Profile) -> bool:
+        return beginner(profile.experience)
 
     return {
         n: reach.count(
