@@ -6,6 +6,7 @@ import asyncio
 import logging
 import math
 import time
+from collections import deque
 from typing import Any
 
 import asyncpg
@@ -16,12 +17,13 @@ from shared.aio import sleep_or_stop
 from shared.db.pool import connect
 from shared.kafka.security import PLAINTEXT, KafkaSecurity
 from shared.metrics import PRODUCED
-from shared.outbox.store import _schema, channel, purge_published
+from shared.outbox.store import _schema, channel, purge_published, purge_published_upto
 from shared.settings import BaseServiceSettings
 from shared.transient import is_transient
 
 log = logging.getLogger("spie.outbox")
 PURGE_EVERY_SECONDS = 5.0  # a published row outlives keep_seconds by this much at most
+SCAN_EVERY_SECONDS = 600.0  # a whole-table purge, for a row committed after a higher id's
 
 
 class OutboxRelay:
@@ -48,6 +50,14 @@ class OutboxRelay:
         # `keep_seconds` after Kafka acknowledged it, the bound the README states for outboxes.
         self.keep_seconds = keep_seconds
         self._purged_at = -math.inf
+        # (when, the highest id) of each batch this relay marked published: what is due is
+        # deleted by a range of the primary key, not by reading the whole table. Rows
+        # published before this relay led (another replica, an earlier run) are found by a
+        # scan of the table, every round until they are all due (`_scan_until`), then every
+        # SCAN_EVERY_SECONDS (a row whose transaction committed after a higher id's).
+        self._batches: deque[tuple[float, int]] = deque()
+        self._scan_until = -math.inf
+        self._scanned_at = -math.inf
         self.published = 0
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
@@ -102,6 +112,8 @@ class OutboxRelay:
                 if await sleep_or_stop(stop, self.poll_seconds * 5):
                     return
             await conn.add_listener(channel(self.schema), self._on_notify)
+            self._batches.clear()
+            self._scan_until = time.monotonic() + self.keep_seconds
             while not stop.is_set():
                 # Cleared before reading, never after: a NOTIFY that arrives while a batch is
                 # being relayed must wake the next round, not wait for the poll.
@@ -153,6 +165,7 @@ class OutboxRelay:
                 " where id = any($1::bigint[])",
                 [r["id"] for r in rows],
             )
+        self._batches.append((time.monotonic(), max(r["id"] for r in rows)))
         self.published += len(rows)
         for r in rows:
             PRODUCED.labels(self.schema, r["topic"]).inc()
@@ -163,7 +176,18 @@ class OutboxRelay:
         now = time.monotonic()
         if now - self._purged_at >= min(self.keep_seconds / 10, PURGE_EVERY_SECONDS):
             self._purged_at = now
-            await purge_published(conn, schema=self.schema, keep_seconds=self.keep_seconds)
+            keep = self.keep_seconds
+            scan_due = now - self._scanned_at >= SCAN_EVERY_SECONDS
+            if now <= self._scan_until + PURGE_EVERY_SECONDS or scan_due:
+                self._scanned_at = now
+                await purge_published(conn, schema=self.schema, keep_seconds=keep)
+            upto = None
+            while self._batches and self._batches[0][0] + keep <= now:
+                upto = self._batches.popleft()[1]
+            if upto is not None:
+                await purge_published_upto(
+                    conn, schema=self.schema, last_id=upto, keep_seconds=keep
+                )
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

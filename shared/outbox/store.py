@@ -103,6 +103,21 @@ async def purge_published(conn: asyncpg.Connection, *, schema: str, keep_seconds
     return int(status.split()[-1])
 
 
+async def purge_published_upto(
+    conn: asyncpg.Connection, *, schema: str, last_id: int, keep_seconds: float
+) -> int:
+    """`purge_published` over the rows up to `last_id` only (a range of the primary key: no
+    scan of the table). A row of a lower id published later (its transaction committed after
+    a higher id's) stays until it is due too."""
+    status: str = await conn.execute(
+        f"delete from {_schema(schema)}.outbox"  # noqa: S608
+        " where id <= $1 and published_at < now() - make_interval(secs => $2)",
+        last_id,
+        keep_seconds,
+    )
+    return int(status.split()[-1])
+
+
 async def forget_keys(conn: asyncpg.Connection, *, schema: str, keys: Sequence[bytes]) -> int:
     """Delete every row under one of `keys`, published or not (an erased candidate's events)."""
     status: str = await conn.execute(

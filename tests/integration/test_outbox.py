@@ -6,6 +6,7 @@ import asyncio
 import uuid
 
 import asyncpg
+import pytest
 from aiokafka import AIOKafkaConsumer
 
 from shared.contracts import NeedClosed, decode_event
@@ -176,6 +177,61 @@ async def test_a_published_row_is_deleted_once_kept_its_stated_time(
             await asyncio.sleep(0.2)
         assert asyncio.get_running_loop().time() - published > 1.5
         assert relay.published == 3
+    finally:
+        stop.set()
+        await conn.execute(f"drop schema {schema} cascade")
+        await conn.close()
+    await task
+
+
+async def test_a_long_running_relay_deletes_what_is_due_without_reading_the_whole_table(
+    dsn: str, kafka_bootstrap: str, unique: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows published before the relay led are found by a scan of the table; once they are
+    all due, each batch's rows go by a range of ids, on time, and the scans stop."""
+    from shared.outbox import relay as relay_module
+
+    scans: list[float] = []
+    scan = relay_module.purge_published
+
+    async def counted(*args: object, **kw: object) -> int:
+        scans.append(asyncio.get_running_loop().time())
+        return await scan(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(relay_module, "purge_published", counted)
+    schema, topic = f"t_{unique}", f"test.outbox.{unique}"
+    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=1)])
+    conn = await connect(dsn)
+    relay = OutboxRelay(
+        dsn, schema=schema, bootstrap=kafka_bootstrap, poll_seconds=0.2, keep_seconds=1
+    )
+    stop = asyncio.Event()
+    rows = f"select count(*) from {schema}.outbox"
+    try:
+        await install(conn, schema=schema)
+        # Published an hour ago by an earlier relay: the first scan finds it.
+        await enqueue(conn, schema=schema, topic=topic, key=b"old", value=b"x")
+        await conn.execute(f"update {schema}.outbox set published_at = now() - interval '1 h'")
+        task = asyncio.create_task(relay.run(stop))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        while await conn.fetchval(rows):
+            assert loop.time() - started < 5, "the earlier relay's row was never deleted"
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(relay_module.PURGE_EVERY_SECONDS + 1.5)  # past the scans' time
+        scanning = len(scans)
+        assert scanning >= 1
+        async with conn.transaction():
+            await enqueue_events(conn, schema=schema, events=[_closed(uuid.uuid4(), 1)] * 3)
+            await conn.execute(f"update {schema}.outbox set topic = $1", topic)
+        await asyncio.wait_for(_published(conn, schema), timeout=15)
+        published = loop.time()
+        assert await conn.fetchval(rows) == 3  # published, kept until the bound
+        while await conn.fetchval(rows):
+            assert loop.time() - published < 5, "never deleted"
+            await asyncio.sleep(0.1)
+        assert loop.time() - published > 0.8
+        assert len(scans) == scanning  # deleted by their ids, no scan of the table since
     finally:
         stop.set()
         await conn.execute(f"drop schema {schema} cascade")
