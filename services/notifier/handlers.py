@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -234,6 +234,16 @@ async def handle_federation_user_upserted(
     return stored
 
 
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """What the notifier keeps of a ProfileUpserted: who the profile is shared with."""
+
+    candidate_id: UUID
+    version: int
+    structure: str
+    shared_with: list[str]
+
+
 async def handle_profile_shared(
     *,
     candidate_id: UUID,
@@ -246,23 +256,34 @@ async def handle_profile_shared(
     """A ProfileUpserted: only its sharing is kept. The candidate's alerts follow it, so a
     structure the profile is no longer shared with no longer sees or acts on them.
     False for an older version, or one of a profile erased since."""
+    sharing = Sharing(candidate_id, version, structure, shared_with)
+    return bool(await handle_profiles_shared([sharing], pool=pool, hash_key=hash_key))
+
+
+async def handle_profiles_shared(
+    sharings: list[Sharing], *, pool: asyncpg.Pool, hash_key: bytes
+) -> int:
+    """Several ProfileUpserted, in their order, in one transaction (as if one by one); how
+    many were newer than what was known."""
+    newer = 0
     async with transaction(pool) as conn:
-        h = candidate_hash(hash_key, candidate_id)
-        erased = await alerts_repo.erased_versions(conn, candidate_hashes=[h])
-        if h in erased and version <= erased[h]:
-            return False
-        newer = await alerts_repo.record_shares(
-            conn,
-            candidate_id=candidate_id,
-            version=version,
-            structure=structure,
-            shared_with=shared_with,
-        )
-        if newer:  # the actions proposed to the person follow the sharing as alerts do
-            await action_proposals_repo.share(
-                conn, candidate_id=candidate_id, shared_with=shared_with
-            )
-        return newer
+        hashes = [candidate_hash(hash_key, s.candidate_id) for s in sharings]
+        erased = await alerts_repo.erased_versions(conn, candidate_hashes=hashes)
+        for s, h in zip(sharings, hashes, strict=True):
+            if h in erased and s.version <= erased[h]:
+                continue
+            if await alerts_repo.record_shares(
+                conn,
+                candidate_id=s.candidate_id,
+                version=s.version,
+                structure=s.structure,
+                shared_with=s.shared_with,
+            ):  # the actions proposed to the person follow the sharing as alerts do
+                await action_proposals_repo.share(
+                    conn, candidate_id=s.candidate_id, shared_with=s.shared_with
+                )
+                newer += 1
+    return newer
 
 
 async def handle_profile_erased(

@@ -136,7 +136,8 @@ async def share(conn: asyncpg.Connection, *, candidate_id: UUID, shared_with: li
     await conn.execute(
         """update notifier.action_proposals p
            set shared_with = array(select s from unnest($2::text[]) s where s <> p.structure)
-           where candidate_id = $1""",
+           where candidate_id = $1 and shared_with is distinct from
+               array(select s from unnest($2::text[]) s where s <> p.structure)""",
         candidate_id,
         shared_with,
     )

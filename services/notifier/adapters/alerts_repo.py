@@ -206,10 +206,12 @@ async def record_shares(
     )
     if not status.endswith(" 1"):
         return False
+    # Only the alerts whose sharing changes are written (most versions change other things).
     await conn.execute(
         """update notifier.alerts a
            set shared_with = array(select s from unnest($2::text[]) s where s <> a.structure)
-           where candidate_id = $1""",
+           where candidate_id = $1 and shared_with is distinct from
+               array(select s from unnest($2::text[]) s where s <> a.structure)""",
         candidate_id,
         shared_with,
     )

@@ -6,7 +6,8 @@ alert must never be lost. A message that cannot be understood goes to `<topic>.d
 reason and is acknowledged; a transient failure (PostgreSQL or Kafka away: `shared/transient.py`)
 is retried with backoff, and if it persists the message is nacked (the consumer seeks back) and
 read again.
-MatchFound is consumed in batches (shared/kafka/batch.py: the same guarantees, per record).
+MatchFound and the candidates topic are consumed in batches (shared/kafka/batch.py: the same
+guarantees, per record).
 ActionProposed and RegistrationChanged (the banque d'actions commune) one by one: a few a day
 per person, kept by their event's key (a replay stores nothing).
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 import asyncpg
@@ -123,6 +125,59 @@ MATCH_POLICY: BatchPolicy[MatchFound] = BatchPolicy(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    candidate_id: UUID
+    version: int | None  # None: a bare tombstone, every version blocked
+
+
+CandidateEvent = handlers.Sharing | Erasure
+
+
+def _decode_candidate(record: ConsumerRecord) -> CandidateEvent:
+    """A ProfileUpserted (its sharing only: nothing else of the profile is kept), a
+    ProfileErased, or a tombstone (the key names the erased candidate)."""
+    if record.value is None:
+        try:
+            return Erasure(UUID((record.key or b"").decode()), None)
+        except ValueError as exc:
+            raise Undecodable("tombstone whose key is not a candidate id") from exc
+    try:
+        event = _decode(record, ProfileErased, ProfileUpserted)
+    except (UnknownEventError, DeadLetter) as exc:
+        raise Undecodable(str(exc)) from exc
+    if isinstance(event, ProfileErased):
+        return Erasure(event.payload.candidate_id, event.payload.version)
+    assert isinstance(event, ProfileUpserted)
+    p = event.payload
+    return handlers.Sharing(p.candidate_id, p.version, p.structure, list(p.shared_with))
+
+
+CANDIDATE_BATCH = 200
+CANDIDATE_POLICY: BatchPolicy[CandidateEvent] = BatchPolicy(
+    service="notifier",
+    decode=_decode_candidate,
+    poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
+    reason=lambda exc: f"refused by the database: {type(exc).__name__}",
+)
+
+
+async def handle_candidates(events: list[CandidateEvent], n: Notifier) -> None:
+    """In their order: each run of sharings in one transaction, an erasure alone."""
+    run: list[handlers.Sharing] = []
+    for event in [*events, None]:
+        if isinstance(event, handlers.Sharing):
+            run.append(event)
+            continue
+        if run:
+            await handlers.handle_profiles_shared(run, pool=n.pool, hash_key=n.hash_key)
+            run = []
+        if event is not None:
+            await handlers.handle_profile_erased(
+                event.candidate_id, event.version, pool=n.pool, hash_key=n.hash_key
+            )
+
+
 def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") -> None:
     def subscriber(topic: Topic) -> Callable[..., object]:
         return broker.subscriber(
@@ -142,35 +197,6 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
         event = _decode(record, FederationUserUpserted)
         assert isinstance(event, FederationUserUpserted)
         await handlers.handle_federation_user_upserted(event, pool=get().pool, clock=get().clock)
-
-    async def candidate(record: ConsumerRecord) -> None:
-        if record.value is None:  # tombstone: the key names the erased candidate
-            try:
-                candidate_id = UUID((record.key or b"").decode())
-            except ValueError as exc:
-                raise DeadLetter("tombstone whose key is not a candidate id") from exc
-            await handlers.handle_profile_erased(
-                candidate_id, None, pool=get().pool, hash_key=get().hash_key
-            )
-            return
-        event = _decode(record, ProfileErased, ProfileUpserted)
-        if isinstance(event, ProfileUpserted):
-            p = event.payload  # its sharing only: nothing else of the profile is kept
-            await handlers.handle_profile_shared(
-                candidate_id=p.candidate_id,
-                version=p.version,
-                structure=p.structure,
-                shared_with=list(p.shared_with),
-                pool=get().pool,
-                hash_key=get().hash_key,
-            )
-        elif isinstance(event, ProfileErased):
-            await handlers.handle_profile_erased(
-                event.payload.candidate_id,
-                event.payload.version,
-                pool=get().pool,
-                hash_key=get().hash_key,
-            )
 
     async def proposal(record: ConsumerRecord) -> None:
         event = _decode(record, ActionProposed)
@@ -215,9 +241,23 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
     async def on_federation_user(message: KafkaMessage) -> None:
         await _process(broker, message, federation_user)
 
-    @subscriber(CANDIDATES)
-    async def on_candidate(message: KafkaMessage) -> None:
-        await _process(broker, message, candidate)
+    async def candidates(events: list[CandidateEvent]) -> None:
+        await handle_candidates(events, get())
+
+    # A ProfileUpserted per profile change: its sharing kept in one transaction per batch.
+    @broker.subscriber(
+        CANDIDATES.name,
+        group_id=group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=CANDIDATE_BATCH,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        decoder=raw_body,
+        title=f"notifier:{CANDIDATES.name}",
+    )
+    async def on_candidates(message: KafkaMessage) -> None:
+        await consume_batch(broker, message.raw_message, candidates, CANDIDATE_POLICY)
 
     @subscriber(ACTION_PROPOSALS)
     async def on_action_proposal(message: KafkaMessage) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
+import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
@@ -61,3 +62,38 @@ async def test_a_referent_on_the_federation_users_topic_is_dead_lettered() -> No
     [(topic, headers)] = seen
     assert topic == FEDERATION_USERS.dlq.name
     assert headers["dlq.reason"] == f"unexpected ReferentUpserted on {FEDERATION_USERS.name}"
+
+
+async def test_sharings_are_kept_in_runs_and_an_erasure_in_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from services.notifier import handlers
+    from services.notifier.entrypoints import subscribers
+
+    calls: list[tuple[str, Any]] = []
+
+    async def shared(run: list[handlers.Sharing], **_: Any) -> int:
+        calls.append(("shared", [(s.candidate_id, s.version) for s in run]))
+        return len(run)
+
+    async def erased(candidate_id: Any, version: Any, **_: Any) -> int:
+        calls.append(("erased", (candidate_id, version)))
+        return 0
+
+    monkeypatch.setattr(handlers, "handle_profiles_shared", shared)
+    monkeypatch.setattr(handlers, "handle_profile_erased", erased)
+    a, b, c = uuid4(), uuid4(), uuid4()
+    events: list[Any] = [
+        handlers.Sharing(a, 1, "CD31", []),
+        handlers.Sharing(b, 3, "CD31", ["MLT"]),
+        subscribers.Erasure(a, None),
+        handlers.Sharing(a, 2, "CD31", []),
+        handlers.Sharing(c, 1, "CD31", []),
+    ]
+    notifier: Any = type("N", (), {"pool": None, "hash_key": b"k"})()
+    await subscribers.handle_candidates(events, notifier)
+    assert calls == [
+        ("shared", [(a, 1), (b, 3)]),
+        ("erased", (a, None)),  # after the sharings before it, before those after it
+        ("shared", [(a, 2), (c, 1)]),
+    ]
