@@ -70,11 +70,12 @@ chaos: setup
 
 BENCH_PROFILES ?= 100000
 BENCH_DURATION ?= 300
-BENCH_RATE ?= 20
+BENCH_RATE ?= 10,15
 BENCH_GRACE ?= 120
+BENCH_BURST ?= 500
 bench: setup
 	@$(PY) bench/load.py --profiles $(BENCH_PROFILES) --duration $(BENCH_DURATION) \
-	  --rate $(BENCH_RATE) --grace $(BENCH_GRACE)
+	  --rate $(BENCH_RATE) --grace $(BENCH_GRACE) --burst $(BENCH_BURST)
 
 audit: setup
 	@bash deploy/audit.sh

@@ -430,6 +430,7 @@ async def main() -> None:
             state = json.loads(STATE.read_text())
             fleet, indexed = Fleet(**state["fleet"]), state["indexing"]
             print(f"reusing {len(fleet.ids)} profiles indexed by an earlier run", flush=True)
+            args.profiles = len(fleet.ids)  # what the index holds, whatever --profiles said
         else:
             fleet = await create_fleet(http, args.referents)
             indexed = await index_profiles(http, fleet, args.profiles, bootstrap)
