@@ -8,6 +8,7 @@ a need is counted at most once a minute, and one pass over the profiles serves e
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
@@ -132,12 +133,17 @@ async def count_reach(
     def is_beginner(profile: Profile) -> bool:
         return beginner(profile.experience)
 
-    return {
-        n: reach.count(
-            needs[n][0], of_trade[n], at=at, distance=pipeline.distance, is_beginner=is_beginner
-        )
-        for n in needs
-    }
+    def counted() -> dict[UUID, reach.Reach]:
+        return {
+            n: reach.count(
+                needs[n][0], of_trade[n], at=at, distance=pipeline.distance, is_beginner=is_beginner
+            )
+            for n in needs
+        }
+
+    # needs × profiles of their trade: seconds at 100k profiles, off the event loop that
+    # answers the needs and profiles meanwhile.
+    return await asyncio.to_thread(counted)
 
 
 def _event(
