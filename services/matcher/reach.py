@@ -104,26 +104,36 @@ async def count_reach(
     pipeline: Pipeline, needs: dict[UUID, tuple[Need, Reading]], *, at: datetime
 ) -> dict[UUID, reach.Reach]:
     """One pass over the profiles indexed for all these needs: each profile is decoded only
-    when it is of the trade of one of them."""
-    by_fiche: dict[str, list[UUID]] = defaultdict(list)
-    for need_id, (_, reading) in needs.items():
+    when it is of the trade of one of them. Needs are grouped by their trade reading (a few
+    dozen distinct readings for hundreds of needs): whether a profile is of a reading's trade is
+    decided once per pair of readings, not once per profile and need."""
+    of_reading: dict[Reading, list[Profile]] = {r: [] for _, r in needs.values()}
+    by_fiche: dict[str, set[Reading]] = defaultdict(set)
+    for reading in of_reading:
         for code, _p in reading.fiches:
-            by_fiche[code].append(need_id)
-    of_trade: dict[UUID, list[Profile]] = {n: [] for n in needs}
+            by_fiche[code].add(reading)
+    agree: dict[tuple[Reading, Reading], bool] = {}
     offset: str | None = None
     while True:
         page, offset = await pipeline.index.scroll(PROFILES, offset=offset, limit=PAGE)
         for _, payload in page:
             theirs = indexed_reading(payload)
-            # A trade in common needs a fiche in common: only those needs are checked.
-            near = {n for code, _p in theirs.fiches for n in by_fiche.get(code, ())}
-            mine = [n for n in near if reach.same_trade(needs[n][1], theirs)]
+            # A trade in common needs a fiche in common: only those readings are checked.
+            near = {r for code, _p in theirs.fiches for r in by_fiche.get(code, ())}
+            mine = []
+            for r in near:
+                same = agree.get((r, theirs))
+                if same is None:
+                    same = agree[(r, theirs)] = reach.same_trade(r, theirs)
+                if same:
+                    mine.append(r)
             if mine:
                 profile = profile_of(payload)
-                for n in mine:
-                    of_trade[n].append(profile)
+                for r in mine:
+                    of_reading[r].append(profile)
         if offset is None:
             break
+    of_trade = {n: of_reading[r] for n, (_, r) in needs.items()}
 
     @functools.cache  # a profile of a trade is read for each need of that trade
     def beginner(experience: str) -> bool:

@@ -5,7 +5,7 @@ index, not with the needs due. So the job paces itself: after a round that took 
 waits `t × (1 / SHARE − 1)` (at least `tick_s`) before the next, and the reach count takes at
 most SHARE of the matcher's time, whatever the index's size or how many profiles change. Under
 load a round takes longer (it waits its turn on the event loop), and the job backs off further.
-A need's counts then come out a little later (a round of ~1 s at 100k profiles: every ~10 s),
+A need's counts then come out a little later (a round of ~1 s at 100k profiles: every ~20 s),
 never more often than once a minute for one need (reach.EVERY).
 """
 
@@ -22,7 +22,7 @@ from shared.transient import is_transient
 
 log = logging.getLogger("spie.matcher")
 TICK_S = 5.0  # how soon a need matched has its counts published; each need once a minute at most
-SHARE = 0.1  # of the matcher's time the reach count may take
+SHARE = 0.05  # of the matcher's time the reach count may take
 
 
 def pause_after(took_s: float, *, tick_s: float, share: float = SHARE) -> float:
