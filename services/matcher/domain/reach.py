@@ -92,13 +92,52 @@ def count(
     distance: DistanceFn,
     is_beginner: Callable[[Profile], bool],
 ) -> Reach:
-    """Over profiles of the need's trade: those that fit it, and with each relaxation."""
+    """Over profiles of the need's trade: those that fit it, and with each relaxation.
+
+    The same counts as `fits` for each profile and relaxation, in one pass over a profile's
+    constraints (a round counts hundreds of needs over thousands of profiles each): a profile
+    that fails none counts as asked; one that fails only one constraint counts for the
+    relaxations that loosen it enough; two or more, for none (a relaxation loosens one)."""
     ways = relaxations(need)
+    index = {w.name: i for i, w in enumerate(ways)}
     compatible, relaxed = 0, [0] * len(ways)
+    later = {w.name: w.later for w in ways if w.later}
+    farther = [(i, w.extra_km) for i, w in enumerate(ways) if w.extra_km]
+    start = need.start_date
     for profile in profiles:
+        if profile.consent is None or not profile.consent.active_at(at):
+            continue
         km = distance(need.commune_insee, profile.commune_insee)
-        beginner = is_beginner(profile)
-        compatible += fits(need, profile, AS_ASKED, at=at, distance_km=km, beginner=beginner)
-        for i, way in enumerate(ways):
-            relaxed[i] += fits(need, profile, way, at=at, distance_km=km, beginner=beginner)
+        if km is None:
+            continue
+        fails: list[str] = []
+        if km > profile.mobility_km:
+            fails.append("distance")
+        if need.driving_licence_required and not profile.has_driving_licence:
+            fails.append("sans_permis")
+        clash = need.schedules & profile.unavailable_schedules
+        if clash:
+            fails.append(f"sans_horaire:{next(iter(clash))}" if len(clash) == 1 else "horaires")
+        if not need.open_to_beginners and is_beginner(profile):
+            fails.append("debutants")
+        available = profile.available_from
+        if start is not None and available is not None and available > start:
+            fails.append("un_mois_plus_tard")
+        if len(fails) > 1:
+            continue
+        if not fails:
+            compatible += 1
+            for i in range(len(ways)):
+                relaxed[i] += 1  # loosening anything keeps a profile that fits as asked
+            continue
+        [fail] = fails
+        if fail == "distance":
+            for i, extra in farther:
+                relaxed[i] += km <= profile.mobility_km + extra
+        elif fail == "un_mois_plus_tard":
+            assert start is not None and available is not None
+            if fail in index and available <= start + later[fail]:
+                relaxed[index[fail]] += 1
+        elif fail in index:
+            relaxed[index[fail]] += 1
     return Reach(compatible, tuple((w.name, n) for w, n in zip(ways, relaxed, strict=True)))

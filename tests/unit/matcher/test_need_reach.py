@@ -15,6 +15,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given as example_of
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from services.matcher import reach as publishing
 from services.matcher.adapters import reach_store
@@ -229,3 +232,71 @@ async def test_nothing_due_publishes_nothing(
     monkeypatch.setattr(reach_store, "claim_due", claim_due)
     deps = Deps(pool=_Pool(), pipeline=pipeline, clock=lambda: NOW)  # type: ignore[arg-type]
     assert await publishing.publish_due(deps) == 0 and outbox == []
+
+
+_COMMUNES = st.sampled_from([*sorted(KM), "NOWHERE"])
+_SCHEDULES = st.frozensets(st.sampled_from(["early_morning", "night", "weekend"]))
+_DAYS = st.one_of(st.none(), st.integers(min_value=-10, max_value=60))
+
+
+@settings(max_examples=300, deadline=None)
+@example_of(
+    licence=st.booleans(),
+    schedules=_SCHEDULES,
+    beginners=st.booleans(),
+    start=st.booleans(),
+    people=st.lists(
+        st.tuples(
+            _COMMUNES,
+            st.sampled_from([5, 10, 20, 30]),
+            st.booleans(),
+            _SCHEDULES,
+            st.booleans(),
+            _DAYS,
+            st.booleans(),
+        ),
+        max_size=12,
+    ),
+)
+def test_the_one_pass_count_is_the_count_of_fits_for_every_relaxation(
+    licence: bool,
+    schedules: frozenset[str],
+    beginners: bool,
+    start: bool,
+    people: list[tuple[str, int, bool, frozenset[str], bool, int | None, bool]],
+) -> None:
+    """`count` decides each profile's relaxations in one pass; `fits` is the definition."""
+    n = need(
+        commune_insee="HERE",
+        driving_licence_required=licence,
+        schedules=schedules,
+        open_to_beginners=beginners,
+        start_date=START if start else None,
+    )
+    profiles = [
+        _fit(
+            commune_insee=commune,
+            mobility_km=km,
+            has_driving_licence=has_licence,
+            unavailable_schedules=unavailable,
+            experience="Débutant" if novice else EXPERIENCED,
+            available_from=None if days is None else START + timedelta(days=days),
+            consent=consent() if consenting else consent(withdrawn_at=NOW - timedelta(days=1)),
+        )
+        for commune, km, has_licence, unavailable, novice, days, consenting in people
+    ]
+
+    def beginner(p: Profile) -> bool:
+        return skills.beginner(p.experience)
+
+    def fitting(relax: reach.Relaxation) -> int:
+        return sum(
+            reach.fits(
+                n, p, relax, at=NOW, distance_km=KM.get(p.commune_insee), beginner=beginner(p)
+            )
+            for p in profiles
+        )
+
+    got = _count(n, profiles)
+    assert got.compatible == fitting(reach.AS_ASKED)
+    assert dict(got.what_if) == {w.name: fitting(w) for w in reach.relaxations(n)}
