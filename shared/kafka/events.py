@@ -19,6 +19,7 @@ from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
 from shared.topics import Topic
 
 E = TypeVar("E", bound=Event)
+T = TypeVar("T")  # what a policy decodes a record into: an event, or what is kept of it
 
 
 def event_policy(
@@ -52,13 +53,14 @@ BATCH_WAIT_MS = 50
 def subscribe_batches(
     broker: KafkaBroker,
     topic: Topic,
-    store: Callable[[list[E]], Awaitable[object]],
-    policy: BatchPolicy[E],
+    store: Callable[[list[T]], Awaitable[object]],
+    policy: BatchPolicy[T],
     *,
     service: str,
     group: str,
     description: str,
     max_records: int = BATCH_RECORDS,
+    wait_ms: int = BATCH_WAIT_MS,
 ) -> None:
     """`store` every batch read from `topic` by `group`, from the earliest offset on a new
     group, with `policy`'s decoding and dead letters (shared/kafka/batch.py): committed once
@@ -71,7 +73,7 @@ def subscribe_batches(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=BATCH_WAIT_MS,
+        batch_timeout_ms=wait_ms,
         decoder=raw_body,
         title=f"{service}:{topic.name}",
         description=description,

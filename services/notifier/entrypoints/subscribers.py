@@ -38,7 +38,8 @@ from shared.contracts import (
 )
 from shared.contracts.actions import ActionProposed, RegistrationChanged
 from shared.dlq.sender import send_to_dead_letter
-from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
+from shared.kafka.batch import BatchPolicy, Undecodable
+from shared.kafka.events import subscribe_batches
 from shared.logs import correlation_id
 from shared.metrics import CONSUMED, DEAD_LETTERS, HANDLER_SECONDS
 from shared.topics import (
@@ -219,19 +220,17 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
         await handlers.handle_matches_found(events, pool=n.pool, hash_key=n.hash_key, clock=n.clock)
 
     # ~10 MatchFound per need: one transaction per batch instead of one per match.
-    @broker.subscriber(
-        MATCHES.name,
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
+    subscribe_batches(
+        broker,
+        MATCHES,
+        matches,
+        MATCH_POLICY,
+        service="notifier",
+        group=group,
+        description="Each match becomes an alert in its référent's inbox, and its deliveries.",
         max_records=MATCH_BATCH,
-        batch_timeout_ms=BATCH_WAIT_MS,
-        decoder=raw_body,
-        title=f"notifier:{MATCHES.name}",
+        wait_ms=BATCH_WAIT_MS,
     )
-    async def on_matches(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, matches, MATCH_POLICY)
 
     @subscriber(REFERENTS)
     async def on_referent(message: KafkaMessage) -> None:
@@ -245,19 +244,17 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
         await handle_candidates(events, get())
 
     # A ProfileUpserted per profile change: its sharing kept in one transaction per batch.
-    @broker.subscriber(
-        CANDIDATES.name,
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
+    subscribe_batches(
+        broker,
+        CANDIDATES,
+        candidates,
+        CANDIDATE_POLICY,
+        service="notifier",
+        group=group,
+        description="Who each profile is shared with (alerts follow it); erasures.",
         max_records=CANDIDATE_BATCH,
-        batch_timeout_ms=BATCH_WAIT_MS,
-        decoder=raw_body,
-        title=f"notifier:{CANDIDATES.name}",
+        wait_ms=BATCH_WAIT_MS,
     )
-    async def on_candidates(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, candidates, CANDIDATE_POLICY)
 
     @subscriber(ACTION_PROPOSALS)
     async def on_action_proposal(message: KafkaMessage) -> None:
