@@ -15,7 +15,7 @@ help:
 	@echo "make migrate     apply the SQL migrations, then the services' roles and grants"
 	@echo "make referential import ROME 4.0 and the communes (ROME_DIR=, COMMUNES_FILE=)"
 	@echo "make chaos       fault suite on the full stack (kills, restarts, poison, scale-out)"
-	@echo "make bench       load benchmark (N=, DURATION=), results in bench/results/"
+	@echo "make bench       load benchmark: 10 + 10/s, 15 + 15/s, a 500-need CSV burst (BENCH_*=), results in bench/results/"
 	@echo "make audit       pip-audit of the environment (ignores: deploy/pip-audit-ignore.txt)"
 	@echo "make asyncapi    write the AsyncAPI documents under docs/asyncapi/"
 	@echo "make compose-test  docker-compose.yml built and run with podman, the demo through it"
