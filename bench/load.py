@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py [--profiles N] [--duration 300] [--rate 20] [--grace 120]
     .venv/bin/python bench/load.py --rate 20,10,5    # one indexing, then one window per rate
     .venv/bin/python bench/load.py --reuse --rate 10  # the profiles indexed by the last run
+    .venv/bin/python bench/load.py --reuse --rate 0 --burst 500  # the CSV burst alone
 
 1. Indexes N profiles posted through the profile API (spread over `--referents` référents,
    alerts by e-mail at once; Haute-Garonne-like trades, communes and constraints, see
@@ -14,6 +15,9 @@
    are closed first (as filled, through the API): a window starts with none open. After the
    window, waits up to `grace` s for the last alerts; no topic is ever read back from the
    start.
+   With `--burst N`, a last window sends one CSV of N needs (POST /needs/bulk) while profile
+   updates arrive at `--burst-updates`/s for `--burst-seconds` s, and reports `last_alert_s`:
+   from the file sent to the last of its needs' first alerts.
 3. Reports need → alert latency (POST sent → first AlertSent "sent" of the need, record time)
    p50/p95/p99, need → first MatchFound, throughput, maximum lag per group, peak RSS per service
    (during the load, and VmHWM since start, of the pids in .stack/pids), and the raw aiokafka vs
