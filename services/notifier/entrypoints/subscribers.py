@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -58,6 +59,7 @@ from ..bootstrap import Notifier
 
 log = logging.getLogger("spie.notifier.consumer")
 GetNotifier = Callable[[], Notifier]
+T = TypeVar("T")
 
 
 class DeadLetter(Exception):
@@ -106,24 +108,33 @@ def _decode(record: ConsumerRecord, *expected: type) -> object:
     return event
 
 
-def _decode_match(record: ConsumerRecord) -> MatchFound:
+def _decode_batched(record: ConsumerRecord, *expected: type) -> object:
+    """`_decode` for a batch: what can never be handled is Undecodable (its dead letter)."""
     try:
-        event = _decode(record, MatchFound)
+        return _decode(record, *expected)
     except (UnknownEventError, DeadLetter) as exc:
         raise Undecodable(str(exc)) from exc
+
+
+def _decode_match(record: ConsumerRecord) -> MatchFound:
+    event = _decode_batched(record, MatchFound)
     assert isinstance(event, MatchFound)
     return event
 
 
+def _policy(decode: Callable[[ConsumerRecord], T]) -> BatchPolicy[T]:
+    return BatchPolicy(
+        service="notifier",
+        decode=decode,
+        # The database refuses this content: it will refuse it again on every retry.
+        poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
+        reason=lambda exc: f"refused by the database: {type(exc).__name__}",
+    )
+
+
 MATCH_BATCH = 500
 BATCH_WAIT_MS = 20  # when idle: how long a poll waits, and the pause after an empty one
-MATCH_POLICY: BatchPolicy[MatchFound] = BatchPolicy(
-    service="notifier",
-    decode=_decode_match,
-    # The database refuses this content: it will refuse it again on every retry.
-    poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
-    reason=lambda exc: f"refused by the database: {type(exc).__name__}",
-)
+MATCH_POLICY = _policy(_decode_match)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +154,7 @@ def _decode_candidate(record: ConsumerRecord) -> CandidateEvent:
             return Erasure(UUID((record.key or b"").decode()), None)
         except ValueError as exc:
             raise Undecodable("tombstone whose key is not a candidate id") from exc
-    try:
-        event = _decode(record, ProfileErased, ProfileUpserted)
-    except (UnknownEventError, DeadLetter) as exc:
-        raise Undecodable(str(exc)) from exc
+    event = _decode_batched(record, ProfileErased, ProfileUpserted)
     if isinstance(event, ProfileErased):
         return Erasure(event.payload.candidate_id, event.payload.version)
     assert isinstance(event, ProfileUpserted)
@@ -155,12 +163,7 @@ def _decode_candidate(record: ConsumerRecord) -> CandidateEvent:
 
 
 CANDIDATE_BATCH = 200
-CANDIDATE_POLICY: BatchPolicy[CandidateEvent] = BatchPolicy(
-    service="notifier",
-    decode=_decode_candidate,
-    poison=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
-    reason=lambda exc: f"refused by the database: {type(exc).__name__}",
-)
+CANDIDATE_POLICY = _policy(_decode_candidate)
 
 
 async def handle_candidates(events: list[CandidateEvent], n: Notifier) -> None:
