@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
@@ -152,36 +154,60 @@ async def _published(conn: asyncpg.Connection, schema: str) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_a_published_row_is_deleted_once_kept_its_stated_time(
-    dsn: str, kafka_bootstrap: str, unique: str
-) -> None:
+@asynccontextmanager
+async def _relaying(
+    dsn: str, kafka_bootstrap: str, unique: str, *, keep_seconds: float
+) -> AsyncIterator[tuple[asyncpg.Connection, OutboxRelay, str, str, Callable[[], None]]]:
+    """An outbox schema of its own and its topic; `start()` runs the relay until the end."""
     schema, topic = f"t_{unique}", f"test.outbox.{unique}"
     await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=1)])
     conn = await connect(dsn)
     relay = OutboxRelay(
-        dsn, schema=schema, bootstrap=kafka_bootstrap, poll_seconds=0.2, keep_seconds=2
+        dsn, schema=schema, bootstrap=kafka_bootstrap, poll_seconds=0.2, keep_seconds=keep_seconds
     )
-    stop = asyncio.Event()
+    stop, tasks = asyncio.Event(), []
+
+    def start() -> None:
+        tasks.append(asyncio.create_task(relay.run(stop)))
+
     try:
         await install(conn, schema=schema)
-        async with conn.transaction():
-            await enqueue_events(conn, schema=schema, events=[_closed(uuid.uuid4(), 1)] * 3)
-            await conn.execute(f"update {schema}.outbox set topic = $1", topic)
-        task = asyncio.create_task(relay.run(stop))
-        await asyncio.wait_for(_published(conn, schema), timeout=15)
-        published = asyncio.get_running_loop().time()
-        rows = f"select count(*) from {schema}.outbox"
-        assert await conn.fetchval(rows) == 3  # published, kept until the bound
-        while await conn.fetchval(rows):
-            assert asyncio.get_running_loop().time() - published < 10, "never deleted"
-            await asyncio.sleep(0.2)
-        assert asyncio.get_running_loop().time() - published > 1.5
-        assert relay.published == 3
+        yield conn, relay, schema, topic, start
     finally:
         stop.set()
         await conn.execute(f"drop schema {schema} cascade")
         await conn.close()
-    await task
+    await asyncio.gather(*tasks)
+
+
+async def _three_published_kept(
+    conn: asyncpg.Connection, schema: str, topic: str, *, at_most: float
+) -> float:
+    """Three events enqueued and relayed: seconds their rows stayed after publication (at most
+    `at_most`, or the test fails)."""
+    async with conn.transaction():
+        await enqueue_events(conn, schema=schema, events=[_closed(uuid.uuid4(), 1)] * 3)
+        await conn.execute(f"update {schema}.outbox set topic = $1", topic)
+    await asyncio.wait_for(_published(conn, schema), timeout=15)
+    loop = asyncio.get_running_loop()
+    published = loop.time()
+    rows = f"select count(*) from {schema}.outbox"
+    assert await conn.fetchval(rows) == 3  # published, kept until the bound
+    while await conn.fetchval(rows):
+        assert loop.time() - published < at_most, "never deleted"
+        await asyncio.sleep(0.1)
+    return loop.time() - published
+
+
+async def test_a_published_row_is_deleted_once_kept_its_stated_time(
+    dsn: str, kafka_bootstrap: str, unique: str
+) -> None:
+    async with _relaying(dsn, kafka_bootstrap, unique, keep_seconds=2) as (
+        conn, relay, schema, topic, start,
+    ):  # fmt: skip
+        start()
+        assert await _three_published_kept(conn, schema, topic, at_most=10) > 1.5
+        assert relay.published == 3
 
 
 async def test_a_long_running_relay_deletes_what_is_due_without_reading_the_whole_table(
@@ -199,20 +225,14 @@ async def test_a_long_running_relay_deletes_what_is_due_without_reading_the_whol
         return await scan(*args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(relay_module, "purge_published", counted)
-    schema, topic = f"t_{unique}", f"test.outbox.{unique}"
-    await ensure_topics(kafka_bootstrap, [Topic(topic, partitions=1)])
-    conn = await connect(dsn)
-    relay = OutboxRelay(
-        dsn, schema=schema, bootstrap=kafka_bootstrap, poll_seconds=0.2, keep_seconds=1
-    )
-    stop = asyncio.Event()
-    rows = f"select count(*) from {schema}.outbox"
-    try:
-        await install(conn, schema=schema)
+    async with _relaying(dsn, kafka_bootstrap, unique, keep_seconds=1) as (
+        conn, _relay, schema, topic, start,
+    ):  # fmt: skip
+        rows = f"select count(*) from {schema}.outbox"
         # Published an hour ago by an earlier relay: the first scan finds it.
         await enqueue(conn, schema=schema, topic=topic, key=b"old", value=b"x")
         await conn.execute(f"update {schema}.outbox set published_at = now() - interval '1 h'")
-        task = asyncio.create_task(relay.run(stop))
+        start()
         loop = asyncio.get_running_loop()
         started = loop.time()
         while await conn.fetchval(rows):
@@ -221,19 +241,5 @@ async def test_a_long_running_relay_deletes_what_is_due_without_reading_the_whol
         await asyncio.sleep(relay_module.PURGE_EVERY_SECONDS + 1.5)  # past the scans' time
         scanning = len(scans)
         assert scanning >= 1
-        async with conn.transaction():
-            await enqueue_events(conn, schema=schema, events=[_closed(uuid.uuid4(), 1)] * 3)
-            await conn.execute(f"update {schema}.outbox set topic = $1", topic)
-        await asyncio.wait_for(_published(conn, schema), timeout=15)
-        published = loop.time()
-        assert await conn.fetchval(rows) == 3  # published, kept until the bound
-        while await conn.fetchval(rows):
-            assert loop.time() - published < 5, "never deleted"
-            await asyncio.sleep(0.1)
-        assert loop.time() - published > 0.8
+        assert await _three_published_kept(conn, schema, topic, at_most=5) > 0.8
         assert len(scans) == scanning  # deleted by their ids, no scan of the table since
-    finally:
-        stop.set()
-        await conn.execute(f"drop schema {schema} cascade")
-        await conn.close()
-    await task
