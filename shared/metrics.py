@@ -35,6 +35,11 @@ INDEX_POINTS = Gauge("spie_index_points", "Points in the vector index", ["collec
 INDEX_UPKEEP = Gauge(
     "spie_index_upkeep_running", "1 while the embedded index builds its graph (matcher paused)"
 )
+TEXTS_READ = Counter(
+    "spie_texts_read_total",
+    "Texts the matcher's encoder was asked for: encoded, or their vector kept from before",
+    ["kind", "outcome"],
+)
 ALERTS_SENT = Counter("spie_alerts_sent_total", "Alerts delivered", ["channel", "status"])
 
 

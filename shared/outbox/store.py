@@ -10,6 +10,7 @@ import asyncpg
 
 from shared.contracts import TOPIC_OF_EVENT, Event, encode_event
 from shared.db.migrate import migrate
+from shared.db.rows import insert_rows
 from shared.kafka.broker import event_headers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -64,13 +65,17 @@ async def enqueue_event(conn: asyncpg.Connection, *, schema: str, event: Event) 
     )
 
 
+_COLUMNS = [("topic", "text"), ("key", "bytea"), ("value", "bytea"), ("headers", "jsonb")]
+
+
 async def enqueue_events(conn: asyncpg.Connection, *, schema: str, events: Sequence[Event]) -> int:
-    """Several events in one pipelined insert and one NOTIFY, in the order given."""
+    """Several events in one insert and one NOTIFY, their ids in the order given."""
     if not events:
         return 0
-    await conn.executemany(
-        f"insert into {_schema(schema)}.outbox (topic, key, value, headers)"  # noqa: S608
-        " values ($1, $2, $3, $4)",
+    await insert_rows(
+        conn,
+        f"{_schema(schema)}.outbox",
+        _COLUMNS,
         [
             (TOPIC_OF_EVENT[type(e)].name, e.key(), encode_event(e), event_headers(e))
             for e in events

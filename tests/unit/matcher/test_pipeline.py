@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
+import numpy as np
+
+from services.matcher.adapters.embedder import Kind
 from services.matcher.mapping import to_event
 from services.matcher.pipeline import Pipeline, point_id
 from tests.unit.matcher.factories import MURET, NOW, SAINT_GAUDENS, need, profile
@@ -148,3 +152,21 @@ async def test_a_need_is_encoded_by_its_title_and_skills_and_searched_by_its_who
     [other] = await pipeline.texts.need_vectors([replace(short, title="Plombier / Plombière")])
     assert other.dense != a.dense  # control: the title is what the encoder reads
     assert pipeline.texts.need_query(long) == "maçon. lecture de plans, coulage de béton"
+
+
+async def test_needs_with_the_same_title_and_skills_are_encoded_once(pipeline: Pipeline) -> None:
+    asked: list[str] = []
+    encode = pipeline.texts.embedder.encode
+
+    def counting(texts: list[str], *, kind: Kind) -> np.ndarray:
+        asked.extend(texts)
+        return encode(texts, kind=kind)
+
+    pipeline.texts.embedder.encode = counting  # type: ignore[method-assign]
+    first = need(description="Chantier à Muret.")
+    again = replace(first, need_id=str(uuid.uuid4()), description="Autre site, à Blagnac.")
+    other = replace(first, need_id=str(uuid.uuid4()), skills=("coffrage",))
+    [a] = await pipeline.texts.need_vectors([first])
+    [b, c] = await pipeline.texts.need_vectors([again, other])
+    assert asked == ["maçon. lecture de plans, coulage de béton", "maçon. coffrage"]
+    assert a.dense == b.dense and c.dense != a.dense
