@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 _TYPE = re.compile(r"^[a-z ]+(\[\])?$")
@@ -69,7 +70,7 @@ def columns_of(rows: Sequence[Sequence[Any]], types: Sequence[str]) -> list[list
 
 
 async def insert_rows(
-    conn: asyncpg.Connection,
+    conn: asyncpg.Connection | PoolConnectionProxy,
     table: str,
     columns: Sequence[tuple[str, str]],
     rows: Sequence[Sequence[Any]],

@@ -76,21 +76,27 @@ async def record_follow_ups(conn: Conn, events: list[ActionProposalFeedbackGiven
 
 
 async def record_matches(conn: Conn, events: list[MatchFound]) -> None:
-    """Only a match on a need of a trade the person was proposed to discover before it."""
-    await conn.executemany(
+    """Only a match on a need of a trade the person was proposed to discover before it.
+    One statement for the batch (most matches are not of such a trade: nothing is written)."""
+    rows = [
+        (e.payload.match_id, e.payload.candidate_id, e.payload.need.rome_code, e.occurred_at)
+        for e in events
+        if e.payload.need.rome_code
+    ]
+    if not rows:
+        return
+    await conn.execute(
         """
         insert into actions.coordination_matches (match_id, candidate_id, rome_code, matched_at)
-        select $1, $2, $3::text, $4
+        select u.match_id, u.candidate_id, u.rome_code, u.matched_at
+          from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
+               as u(match_id, candidate_id, rome_code, matched_at)
          where exists (select 1 from actions.coordination_proposals p
-                        where p.candidate_id = $2 and p.rome_code = $3::text and p.discovery
-                          and p.proposed_at <= $4)
+                        where p.candidate_id = u.candidate_id and p.rome_code = u.rome_code
+                          and p.discovery and p.proposed_at <= u.matched_at)
         on conflict (match_id) do nothing
         """,
-        [
-            (e.payload.match_id, e.payload.candidate_id, e.payload.need.rome_code, e.occurred_at)
-            for e in events
-            if e.payload.need.rome_code
-        ],
+        *(list(column) for column in zip(*rows, strict=True)),
     )
 
 

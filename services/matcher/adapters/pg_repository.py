@@ -8,6 +8,8 @@ from uuid import UUID
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from shared.db.rows import insert_rows
+
 SCHEMA = "matcher"
 Kind = Literal["need", "profile"]
 Conn = asyncpg.Connection | PoolConnectionProxy  # a connection, or one lent by the pool
@@ -95,14 +97,25 @@ MATCH_COLUMNS = (
     "shared_with",
     "federation",
 )
-_INSERT_MATCH = (
-    "insert into matcher.matches (match_id, need_id, candidate_id, need_version,"
-    " profile_version, direction, rank, score, threshold, score_parts, explanation,"
-    " model_version, referential_version, inputs_hash, structure, shared_with, federation)"
-    " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-    " on conflict (need_id, candidate_id, need_version, profile_version) do nothing"
-    " returning match_id"
-)
+_TYPES = {
+    "match_id": "uuid",
+    "need_id": "uuid",
+    "candidate_id": "uuid",
+    "need_version": "integer",
+    "profile_version": "integer",
+    "direction": "text",
+    "rank": "integer",
+    "score": "double precision",
+    "threshold": "double precision",
+    "score_parts": "jsonb",
+    "explanation": "text",
+    "model_version": "text",
+    "referential_version": "text",
+    "inputs_hash": "text",
+    "structure": "text",
+    "shared_with": "text[]",
+    "federation": "text",
+}
 
 
 async def save_match(conn: Conn, *, row: dict[str, Any]) -> bool:
@@ -111,11 +124,16 @@ async def save_match(conn: Conn, *, row: dict[str, Any]) -> bool:
 
 
 async def save_matches(conn: Conn, *, rows: list[dict[str, Any]]) -> set[UUID]:
-    """`save_match` for several rows, pipelined; the ids of the matches new."""
+    """`save_match` for several rows, in one statement; the ids of the matches new."""
     if not rows:
         return set()
-    inserted = await conn.fetchmany(
-        _INSERT_MATCH, [tuple(r[c] for c in MATCH_COLUMNS) for r in rows]
+    inserted = await insert_rows(
+        conn,
+        "matcher.matches",
+        [(c, _TYPES[c]) for c in MATCH_COLUMNS],
+        [tuple(r[c] for c in MATCH_COLUMNS) for r in rows],
+        tail="on conflict (need_id, candidate_id, need_version, profile_version) do nothing",
+        returning="match_id",
     )
     return {r["match_id"] for r in inserted}
 

@@ -6,6 +6,8 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.db.rows import insert_rows
+
 from ..domain.errors import AlertNotFound
 from ..domain.model import Alert, Referent
 
@@ -19,10 +21,19 @@ def _alert(row: asyncpg.Record) -> Alert:
     return Alert(**{k: row[k] for k in row.keys() if k in fields})
 
 
-_INSERT = """insert into notifier.alerts (alert_id, match_id, need_id, candidate_id, referent_id,
-               structure, shared_with, explanation, need, distance_km, created_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           on conflict do nothing returning alert_id"""
+_COLUMNS = [
+    ("alert_id", "uuid"),
+    ("match_id", "uuid"),
+    ("need_id", "uuid"),
+    ("candidate_id", "uuid"),
+    ("referent_id", "uuid"),
+    ("structure", "text"),
+    ("shared_with", "text[]"),
+    ("explanation", "text"),
+    ("need", "jsonb"),
+    ("distance_km", "double precision"),
+    ("created_at", "timestamptz"),
+]
 
 
 def _row(a: Alert) -> tuple[object, ...]:
@@ -46,7 +57,14 @@ async def insert_alerts(conn: asyncpg.Connection, *, alerts: list[Alert]) -> lis
     including a pair met twice in the list (the first one wins, as one by one)."""
     if not alerts:
         return []
-    rows = await conn.fetchmany(_INSERT, [_row(a) for a in alerts])
+    rows = await insert_rows(
+        conn,
+        "notifier.alerts",
+        _COLUMNS,
+        [_row(a) for a in alerts],
+        tail="on conflict do nothing",
+        returning="alert_id",
+    )
     stored = {r["alert_id"] for r in rows}
     return [a for a in alerts if a.alert_id in stored]
 

@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from shared.contracts import AlertChannel
+from shared.db.rows import insert_rows
 
 from ..domain.model import Alert, Delivery, DeliveryPlan, DeliveryStatus
 
@@ -37,11 +38,19 @@ async def add_all_deliveries(
     ]
     if not rows:
         return
-    await conn.executemany(
-        """insert into notifier.deliveries
-               (delivery_id, alert_id, referent_id, channel, digest, due_at)
-           values ($1, $2, $3, $4, $5, $6) on conflict (alert_id, channel) do nothing""",
+    await insert_rows(
+        conn,
+        "notifier.deliveries",
+        [
+            ("delivery_id", "uuid"),
+            ("alert_id", "uuid"),
+            ("referent_id", "uuid"),
+            ("channel", "text"),
+            ("digest", "boolean"),
+            ("due_at", "timestamptz"),
+        ],
         rows,
+        tail="on conflict (alert_id, channel) do nothing",
     )
     # Wakes the delivery workers now rather than at their next poll (delivered at commit).
     await conn.execute("select pg_notify($1, '')", DELIVERIES_CHANNEL)
