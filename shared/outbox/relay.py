@@ -17,7 +17,13 @@ from shared.aio import sleep_or_stop
 from shared.db.pool import connect
 from shared.kafka.security import PLAINTEXT, KafkaSecurity
 from shared.metrics import PRODUCED
-from shared.outbox.store import _schema, channel, purge_published, purge_published_upto
+from shared.outbox.store import (
+    _schema,
+    channel,
+    published_ages,
+    purge_published,
+    purge_published_upto,
+)
 from shared.settings import BaseServiceSettings
 from shared.transient import is_transient
 
@@ -52,11 +58,11 @@ class OutboxRelay:
         self._purged_at = -math.inf
         # (when, the highest id) of each batch this relay marked published: what is due is
         # deleted by a range of the primary key, not by reading the whole table. Rows
-        # published before this relay led (another replica, an earlier run) are found by a
-        # scan of the table, every round until they are all due (`_scan_until`), then every
-        # SCAN_EVERY_SECONDS (a row whose transaction committed after a higher id's).
+        # published before this relay led (another replica, an earlier run) are read once
+        # when it takes the lead, as (when, highest id) per second of publication; the whole
+        # table is scanned every SCAN_EVERY_SECONDS only (a row whose transaction committed
+        # after a higher id's).
         self._batches: deque[tuple[float, int]] = deque()
-        self._scan_until = -math.inf
         self._scanned_at = -math.inf
         self.published = 0
         self._wake = asyncio.Event()
@@ -112,8 +118,10 @@ class OutboxRelay:
                 if await sleep_or_stop(stop, self.poll_seconds * 5):
                     return
             await conn.add_listener(channel(self.schema), self._on_notify)
-            self._batches.clear()
-            self._scan_until = time.monotonic() + self.keep_seconds
+            now = time.monotonic()
+            ages = await published_ages(conn, schema=self.schema)
+            self._batches = deque((now - age, upto) for age, upto in ages)
+            self._scanned_at = now
             while not stop.is_set():
                 # Cleared before reading, never after: a NOTIFY that arrives while a batch is
                 # being relayed must wake the next round, not wait for the poll.
@@ -177,8 +185,7 @@ class OutboxRelay:
         if now - self._purged_at >= min(self.keep_seconds / 10, PURGE_EVERY_SECONDS):
             self._purged_at = now
             keep = self.keep_seconds
-            scan_due = now - self._scanned_at >= SCAN_EVERY_SECONDS
-            if now <= self._scan_until + PURGE_EVERY_SECONDS or scan_due:
+            if now - self._scanned_at >= SCAN_EVERY_SECONDS:
                 self._scanned_at = now
                 await purge_published(conn, schema=self.schema, keep_seconds=keep)
             upto = None

@@ -108,6 +108,19 @@ async def purge_published(conn: asyncpg.Connection, *, schema: str, keep_seconds
     return int(status.split()[-1])
 
 
+async def published_ages(conn: asyncpg.Connection, *, schema: str) -> list[tuple[float, int]]:
+    """What a relay that takes the lead has to delete in time: (seconds since the last of them
+    was published, their highest id) of the published rows per second of publication, oldest
+    first. One read of the table, once."""
+    second = "date_trunc('second', published_at)"
+    rows = await conn.fetch(
+        "select extract(epoch from now() - max(published_at))::float8 as age,"  # noqa: S608
+        f" max(id) as upto from {_schema(schema)}.outbox where published_at is not null"
+        f" group by {second} order by {second}"
+    )
+    return [(r["age"], r["upto"]) for r in rows]
+
+
 async def purge_published_upto(
     conn: asyncpg.Connection, *, schema: str, last_id: int, keep_seconds: float
 ) -> int:
