@@ -136,6 +136,22 @@ async def upkeep_done(http: httpx.AsyncClient) -> float:
         await asyncio.sleep(1)
 
 
+async def texts_read(http: httpx.AsyncClient) -> dict[str, float]:
+    """The matcher's spie_texts_read_total: {"query encoded": n, "query kept": n, ...}."""
+    ops = issue_ops(load_base_settings().keyring(), name="bench", days=1)
+    metrics = (
+        await http.get(f"{url('matcher')}/metrics", headers={"Authorization": f"Bearer {ops}"})
+    ).text
+    found = {}
+    for line in metrics.splitlines():
+        if line.startswith("spie_texts_read_total{"):
+            labels, _, value = line.partition("} ")
+            kind = labels.split('kind="')[1].split('"')[0]
+            outcome = labels.split('outcome="')[1].split('"')[0]
+            found[f"{kind} {outcome}"] = float(value)
+    return found
+
+
 async def index_profiles(
     http: httpx.AsyncClient, fleet: Fleet, n: int, bootstrap: str
 ) -> dict[str, Any]:
@@ -329,6 +345,7 @@ async def window(
         asyncio.create_task(watch.run(stop)),
         asyncio.create_task(sample(bootstrap, samples, stop)),
     ]
+    read_before = await texts_read(http)
     began, cpu_before, load_before = time.time(), cpu_seconds(), os.getloadavg()
     posted, refused = await drive()
     load_s = time.time() - began
@@ -337,6 +354,7 @@ async def window(
     cpu_done = cpu_seconds()  # the load's work until its last alert (or the grace period)
     stop.set()
     await asyncio.gather(*tasks)
+    read_after = await texts_read(http)
     first_alert = {n: t for n, t in watch.first_alert().items() if n in posted}
     alert_ms = {n: (t - posted[n]) * 1000 for n, t in first_alert.items()}
     match_ms = [(t - posted[n]) * 1000 for n, t in watch.first_match.items() if n in posted]
@@ -383,6 +401,9 @@ async def window(
         "cpu_ms_per_pair": cpu_per_pair(cpu_before, cpu_done, len(posted)),
         "load_average_1m": {"load_start": load_before[0], "load_end": load_after[0]},
         "cores": os.cpu_count(),
+        # What the matcher's encoder was asked for during the window: the texts it encoded,
+        # and those whose vectors it kept from before (a need's title and skills seen again).
+        "texts_read": {k: read_after[k] - read_before.get(k, 0) for k in sorted(read_after)},
     }
     return figures, ([(posted[n], ms) for n, ms in alert_ms.items()], samples, began + load_s)
 
