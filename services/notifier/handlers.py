@@ -89,16 +89,22 @@ async def alerts_sent(
 
 
 async def _plan(
-    conn: asyncpg.Connection, planned: list[tuple[Alert, Referent]], now: datetime
+    conn: asyncpg.Connection,
+    planned: list[tuple[Alert, Referent]],
+    now: datetime,
+    *,
+    stored_planned: bool = False,
 ) -> None:
-    """Deliveries of each alert by its référent's preferences; the alerts marked planned."""
+    """Deliveries of each alert by its référent's preferences; the alerts marked planned
+    (unless they were stored so)."""
     if not planned:
         return
     await deliveries_repo.add_all_deliveries(
         conn,
         planned=[(a, plan_deliveries(now, r.preferences, active=r.active)) for a, r in planned],
     )
-    await alerts_repo.mark_all_planned(conn, alert_ids=[a.alert_id for a, _ in planned])
+    if not stored_planned:
+        await alerts_repo.mark_all_planned(conn, alert_ids=[a.alert_id for a, _ in planned])
 
 
 def _alert(event: MatchFound, now: datetime) -> Alert:
@@ -151,9 +157,13 @@ async def handle_matches_found(
         shares = await alerts_repo.known_shares(
             conn, candidate_ids=[e.payload.candidate_id for e in alive]
         )
-        alerts = await alerts_repo.insert_alerts(
-            conn, alerts=[_with_latest_shares(_alert(e, now), e, shares) for e in alive]
-        )
+        new = [_with_latest_shares(_alert(e, now), e, shares) for e in alive]
+        referent_ids = sorted({a.referent_id for a in new}, key=str)
+        await _lock_referents(conn, referent_ids)
+        referents = await referents_repo.get_referents(conn, referent_ids=referent_ids)
+        # An alert whose référent is not known yet is stored unplanned, and planned when
+        # ReferentUpserted arrives; the others are stored planned, their deliveries added here.
+        alerts = await alerts_repo.insert_alerts(conn, alerts=new, planned_for=referents.keys())
         if not alerts:
             return []
         await enqueue_events(
@@ -161,12 +171,8 @@ async def handle_matches_found(
             schema=SCHEMA,
             events=[alert_sent_event(a, AlertChannel.INBOX, "sent") for a in alerts],
         )
-        referent_ids = sorted({a.referent_id for a in alerts}, key=str)
-        await _lock_referents(conn, referent_ids)
-        referents = await referents_repo.get_referents(conn, referent_ids=referent_ids)
-        # An alert whose référent is not known yet is planned when ReferentUpserted arrives.
         known = [(a, referents[a.referent_id]) for a in alerts if a.referent_id in referents]
-        await _plan(conn, known, now)
+        await _plan(conn, known, now, stored_planned=True)
     return alerts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from uuid import UUID
 
 import asyncpg
@@ -33,6 +34,7 @@ _COLUMNS = [
     ("need", "jsonb"),
     ("distance_km", "double precision"),
     ("created_at", "timestamptz"),
+    ("planned", "boolean"),
 ]
 
 
@@ -52,16 +54,20 @@ def _row(a: Alert) -> tuple[object, ...]:
     )
 
 
-async def insert_alerts(conn: asyncpg.Connection, *, alerts: list[Alert]) -> list[Alert]:
+async def insert_alerts(
+    conn: asyncpg.Connection, *, alerts: list[Alert], planned_for: Collection[UUID] = ()
+) -> list[Alert]:
     """The alerts stored, in order; those whose match or pair was already alerted are skipped,
-    including a pair met twice in the list (the first one wins, as one by one)."""
+    including a pair met twice in the list (the first one wins, as one by one). Those of the
+    référents `planned_for` are stored as planned (their deliveries are the caller's to add, in
+    the same transaction)."""
     if not alerts:
         return []
     rows = await insert_rows(
         conn,
         "notifier.alerts",
         _COLUMNS,
-        [_row(a) for a in alerts],
+        [(*_row(a), a.referent_id in planned_for) for a in alerts],
         tail="on conflict do nothing",
         returning="alert_id",
     )

@@ -85,6 +85,32 @@ async def test_a_replayed_batch_alerts_each_pair_once_and_emits_nothing_twice(
     assert deliveries == 20  # one e-mail each, planned in the same transaction
 
 
+async def test_an_alert_of_a_referent_not_known_yet_waits_and_is_planned_when_they_arrive(
+    pool: asyncpg.Pool, unique: str
+) -> None:
+    known, later = uuid.uuid4(), uuid.uuid4()
+    structure = f"CD31-{unique}"
+    claire = referent_event(known, structure, "Claire")
+    await handle_referent_upserted(claire, pool=pool, clock=clock)
+    batch = [match_event(known, structure), match_event(later, structure)]
+    await handle_matches_found(batch, pool=pool, hash_key=KEY, clock=clock)
+
+    async def planned_and_deliveries(referent_id: uuid.UUID) -> tuple[bool, int]:
+        row = await pool.fetchrow(
+            "select bool_and(a.planned) as planned, count(d.delivery_id) as deliveries"
+            " from notifier.alerts a left join notifier.deliveries d using (alert_id)"
+            " where a.referent_id = $1",
+            referent_id,
+        )
+        return row["planned"], row["deliveries"]
+
+    assert await planned_and_deliveries(known) == (True, 1)  # stored planned, e-mail queued
+    assert await planned_and_deliveries(later) == (False, 0)
+    arrived = referent_event(later, structure, "Jules")
+    assert await handle_referent_upserted(arrived, pool=pool, clock=clock) == 1
+    assert await planned_and_deliveries(later) == (True, 1)
+
+
 async def test_a_batch_brings_back_no_alert_of_an_erased_candidate(
     pool: asyncpg.Pool, unique: str
 ) -> None:
