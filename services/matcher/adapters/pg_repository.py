@@ -77,27 +77,8 @@ async def record_erasure(conn: Conn, *, kind: Kind, entity_id: str, version: int
     )
 
 
-MATCH_COLUMNS = (
-    "match_id",
-    "need_id",
-    "candidate_id",
-    "need_version",
-    "profile_version",
-    "direction",
-    "rank",
-    "score",
-    "threshold",
-    "score_parts",
-    "explanation",
-    "model_version",
-    "referential_version",
-    "inputs_hash",
-    # Who may read the row (services/matcher/adapters/audit_log.py).
-    "structure",
-    "shared_with",
-    "federation",
-)
-_TYPES = {
+# Each column of an audit row and its type (one INSERT per batch: shared/db/rows.py).
+_MATCH_TYPES = {
     "match_id": "uuid",
     "need_id": "uuid",
     "candidate_id": "uuid",
@@ -112,10 +93,12 @@ _TYPES = {
     "model_version": "text",
     "referential_version": "text",
     "inputs_hash": "text",
+    # Who may read the row (services/matcher/adapters/audit_log.py).
     "structure": "text",
     "shared_with": "text[]",
     "federation": "text",
 }
+MATCH_COLUMNS = tuple(_MATCH_TYPES)
 
 
 async def save_match(conn: Conn, *, row: dict[str, Any]) -> bool:
@@ -130,7 +113,7 @@ async def save_matches(conn: Conn, *, rows: list[dict[str, Any]]) -> set[UUID]:
     inserted = await insert_rows(
         conn,
         "matcher.matches",
-        [(c, _TYPES[c]) for c in MATCH_COLUMNS],
+        list(_MATCH_TYPES.items()),
         [tuple(r[c] for c in MATCH_COLUMNS) for r in rows],
         tail="on conflict (need_id, candidate_id, need_version, profile_version) do nothing",
         returning="match_id",
