@@ -23,11 +23,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
-from services.matcher.adapters.embedder import Embedder
+from services.matcher.adapters.embedder import Embedder, Kind
 from services.matcher.domain.kept import Kept
 from services.matcher.domain.model import Need, Profile
 from services.matcher.domain.ports import Sparse
@@ -53,8 +52,10 @@ class Texts:
         self.lexicon = rome_lexicon(resolver)
         self.resolver = resolver
         self.trades = trades
-        self._kept = Kept[np.ndarray](_KEPT)
-        self._queries = Kept[np.ndarray](_KEPT_QUERIES)
+        self._kept: dict[Kind, Kept[np.ndarray]] = {
+            "passage": Kept(_KEPT),
+            "query": Kept(_KEPT_QUERIES),
+        }
 
     # -- texts ------------------------------------------------------------------------------
     def need_text(self, need: Need) -> str:
@@ -104,7 +105,7 @@ class Texts:
     def _profile_dense(self, profiles: Sequence[Profile]) -> np.ndarray:
         passages = [self._profile_passages(p) for p in profiles]
         vectors = self._encode_kept(
-            [t for jobs, skills in passages for t in (*jobs, *skills)], self._kept, "passage"
+            [t for jobs, skills in passages for t in (*jobs, *skills)], "passage"
         )
         if not passages:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
@@ -118,7 +119,7 @@ class Texts:
         unit: np.ndarray = (summed / np.where(norms > 0, norms, 1.0)).astype(np.float32)
         return unit
 
-    def _encode(self, texts: list[str], kind: Literal["query", "passage"]) -> np.ndarray:
+    def _encode(self, texts: list[str], kind: Kind) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return self.embedder.encode(texts, kind=kind)
@@ -126,13 +127,11 @@ class Texts:
     def _encode_queries(self, queries: list[str]) -> np.ndarray:
         if not queries:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        vectors = self._encode_kept(queries, self._queries, "query")
+        vectors = self._encode_kept(queries, "query")
         return np.stack([vectors[q] for q in queries])
 
-    def _encode_kept(
-        self, texts: list[str], kept: Kept[np.ndarray], kind: Literal["query", "passage"]
-    ) -> dict[str, np.ndarray]:
-        """The texts' vectors: those kept, the others encoded in one call and kept."""
+    def _encode_kept(self, texts: list[str], kind: Kind) -> dict[str, np.ndarray]:
+        """The texts' vectors: those kept (per kind), the others encoded in one call and kept."""
         encoded = 0
 
         def encode(missing: list[str]) -> list[np.ndarray]:
@@ -140,7 +139,7 @@ class Texts:
             encoded = len(missing)
             return list(self._encode(missing, kind))
 
-        vectors = kept.many(texts, encode)
+        vectors = self._kept[kind].many(texts, encode)
         TEXTS_READ.labels(kind, "encoded").inc(encoded)
         TEXTS_READ.labels(kind, "kept").inc(len(texts) - encoded)
         return vectors
