@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -122,34 +123,30 @@ async def upkeep_done(http: httpx.AsyncClient) -> float:
     Seconds waited; /metrics answers only once a round has ended."""
     started = time.monotonic()
     await asyncio.sleep(MatcherSettings.model_fields["optimize_quiet_s"].default + 3)
-    ops = issue_ops(load_base_settings().keyring(), name="bench", days=1)
     while True:
-        metrics = (
-            await http.get(
-                f"{url('matcher')}/metrics",
-                headers={"Authorization": f"Bearer {ops}"},  # /metrics is for ops only
-                timeout=1800,
-            )
-        ).text
-        if "spie_index_upkeep_running 0.0" in metrics.splitlines():
+        if "spie_index_upkeep_running 0.0" in (await matcher_metrics(http)).splitlines():
             return round(time.monotonic() - started, 1)
         await asyncio.sleep(1)
 
 
+async def matcher_metrics(http: httpx.AsyncClient) -> str:
+    """The matcher's /metrics (for ops only: a token issued from the stack's keyring)."""
+    ops = issue_ops(load_base_settings().keyring(), name="bench", days=1)
+    response = await http.get(
+        f"{url('matcher')}/metrics", headers={"Authorization": f"Bearer {ops}"}, timeout=1800
+    )
+    return response.text
+
+
 async def texts_read(http: httpx.AsyncClient) -> dict[str, float]:
     """The matcher's spie_texts_read_total: {"query encoded": n, "query kept": n, ...}."""
-    ops = issue_ops(load_base_settings().keyring(), name="bench", days=1)
-    metrics = (
-        await http.get(f"{url('matcher')}/metrics", headers={"Authorization": f"Bearer {ops}"})
-    ).text
-    found = {}
-    for line in metrics.splitlines():
-        if line.startswith("spie_texts_read_total{"):
-            labels, _, value = line.partition("} ")
-            kind = labels.split('kind="')[1].split('"')[0]
-            outcome = labels.split('outcome="')[1].split('"')[0]
-            found[f"{kind} {outcome}"] = float(value)
-    return found
+    return {
+        f"{sample.labels['kind']} {sample.labels['outcome']}": sample.value
+        for family in text_string_to_metric_families(await matcher_metrics(http))
+        if family.name == "spie_texts_read"
+        for sample in family.samples
+        if sample.name == "spie_texts_read_total"
+    }
 
 
 async def index_profiles(
