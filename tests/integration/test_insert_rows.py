@@ -63,7 +63,7 @@ async def test_the_first_of_two_conflicting_rows_wins_and_the_stored_row_is_kept
     assert [tuple(r) for r in read] == [(old, "stored before"), (new, "first")]
 
 
-async def test_no_row_is_no_statement(db_conn: asyncpg.Connection) -> None:
+async def test_an_empty_batch_inserts_nothing(db_conn: asyncpg.Connection) -> None:
     table = await _table(db_conn)
     assert await insert_rows(db_conn, table, COLUMNS, [], returning="ref") == []
     assert await db_conn.fetchval(f"select count(*) from {table}") == 0
