@@ -93,8 +93,8 @@ async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -
             "need event ignored: older than known", extra={"fields": _ids(need_id=need.need_id)}
         )
     kept = [(e, n) for e, n, ok in zip(events, needs, fresh, strict=True) if ok]
-    vectors = await deps.pipeline.index_needs([n for _, n in kept])
-    readings = await deps.pipeline.need_readings([n for _, n in kept])
+    indexed = await deps.pipeline.index_needs([n for _, n in kept])
+    readings = [i.reading for i in indexed]
     # Their trades, for the trades a person could discover (action_catalogue.py).
     await action_catalogue.keep_open_needs(deps.pool, deps.pipeline, [n for _, n in kept])
     # Every version accepted: its federation sees the trade the matcher reads (intake).
@@ -106,8 +106,8 @@ async def handle_needs(events: Sequence[NeedPosted | NeedUpdated], deps: Deps) -
     # Concurrently: while one waits for the index (its own thread), another is scored.
     ranked = await asyncio.gather(
         *(
-            deps.pipeline.rank_for_need(n, at=now, vectors=v)
-            for (_, n), v in zip(kept, vectors, strict=True)
+            deps.pipeline.rank_for_need(n, at=now, indexed=i)
+            for (_, n), i in zip(kept, indexed, strict=True)
         )
     )
     outcomes = [
@@ -154,11 +154,11 @@ async def handle_profiles_upserted(events: Sequence[ProfileUpserted], deps: Deps
     now = deps.clock()
     before = await _indexed_fiches(deps, [p.candidate_id for _, p in kept])
     # index_profiles removes a profile whose consent is no longer active instead of indexing it.
-    vectors = await deps.pipeline.index_profiles([p for _, p in kept], at=now)
+    indexed = await deps.pipeline.index_profiles([p for _, p in kept], at=now)
     ranked = await asyncio.gather(
         *(
-            deps.pipeline.rank_for_profile(p, at=now, vectors=v)
-            for (_, p), v in zip(kept, vectors, strict=True)
+            deps.pipeline.rank_for_profile(p, at=now, indexed=i)
+            for (_, p), i in zip(kept, indexed, strict=True)
         )
     )
     outcomes = [

@@ -28,7 +28,7 @@ from services.matcher.scoring import Proposal, Scored, Scorer, rounded
 from services.matcher.selection import Head
 from services.matcher.texts import Texts, Vectors
 
-__all__ = ["Pipeline", "Proposal", "Settings", "Vectors", "engine_name", "point_id"]
+__all__ = ["Indexed", "Pipeline", "Proposal", "Settings", "Vectors", "engine_name", "point_id"]
 
 # 3: one engine (e5 texts, trades read from the whole text, evidence before taxonomy)
 # 4: a need's dense vector reads its title and skills (texts.py); an index of 3 is re-built
@@ -55,6 +55,14 @@ class Settings:
     top_k: int = 10
     threshold: float = ranking.DEFAULT_THRESHOLD
     pool: int = 200  # points fetched per search before the exact checks and rescoring
+
+
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """What indexing read of a document, handed on to match it without reading it again."""
+
+    vectors: Vectors
+    reading: Reading
 
 
 class Pipeline:
@@ -112,7 +120,7 @@ class Pipeline:
         return None if commune is None else {"lat": commune.latitude, "lon": commune.longitude}
 
     # -- indexing ---------------------------------------------------------------------------
-    async def index_profiles(self, profiles: Sequence[Profile], *, at: datetime) -> list[Vectors]:
+    async def index_profiles(self, profiles: Sequence[Profile], *, at: datetime) -> list[Indexed]:
         """Index the profiles that can be matched (active consent, known commune)."""
         vectors = await self.texts.profile_vectors(profiles)
         readings = await asyncio.to_thread(
@@ -142,13 +150,13 @@ class Pipeline:
             await self.index.upsert(PROFILES, points)
         if gone:
             await self.index.delete(PROFILES, gone)
-        return vectors
+        return [Indexed(v, r) for v, r in zip(vectors, readings, strict=True)]
 
     async def need_readings(self, needs: Sequence[Need]) -> list[Reading]:
         """Each need's trades (kept per text by the reader: a second call costs nothing)."""
         return await asyncio.to_thread(lambda: [self.texts.need_reading(n) for n in needs])
 
-    async def index_needs(self, needs: Sequence[Need]) -> list[Vectors]:
+    async def index_needs(self, needs: Sequence[Need]) -> list[Indexed]:
         vectors = await self.texts.need_vectors(needs)
         readings = await self.need_readings(needs)
         points = [
@@ -158,7 +166,7 @@ class Pipeline:
         ]
         if points:
             await self.index.upsert(NEEDS, points)
-        return vectors
+        return [Indexed(v, r) for v, r in zip(vectors, readings, strict=True)]
 
     def _need_payload(self, need: Need, reading: Reading) -> dict[str, Any]:
         return {
@@ -180,13 +188,16 @@ class Pipeline:
 
     # -- matching ---------------------------------------------------------------------------
     async def rank_for_need(
-        self, need: Need, *, at: datetime, vectors: Vectors | None = None
+        self, need: Need, *, at: datetime, indexed: Indexed | None = None
     ) -> list[Proposal]:
+        """`indexed`: what index_needs read of this need (else it is read again here)."""
         location = self._where(need.commune_insee)
         if location is None:
             return []
-        vec = vectors or (await self.texts.need_vectors([need]))[0]
-        reading = await asyncio.to_thread(self.texts.need_reading, need)
+        if indexed is None:
+            vectors = (await self.texts.need_vectors([need]))[0]
+            indexed = Indexed(vectors, await asyncio.to_thread(self.texts.need_reading, need))
+        vec, reading = indexed.vectors, indexed.reading
         where = prefilter.profiles_for_need(need, location["lat"], location["lon"], at=at)
         found = await self._candidates(PROFILES, vec, where, reading.codes[:1], documents=False)
         return await self._best(
@@ -198,13 +209,17 @@ class Pipeline:
         )
 
     async def rank_for_profile(
-        self, profile: Profile, *, at: datetime, vectors: Vectors | None = None
+        self, profile: Profile, *, at: datetime, indexed: Indexed | None = None
     ) -> list[Proposal]:
+        """`indexed`: what index_profiles read of this profile (else it is read again here)."""
         location = self._where(profile.commune_insee)
         if location is None or profile.consent is None or not profile.consent.active_at(at):
             return []
-        vec = vectors or (await self.texts.profile_vectors([profile]))[0]
-        reading = await asyncio.to_thread(self.texts.profile_reading, profile)
+        if indexed is None:
+            vectors = (await self.texts.profile_vectors([profile]))[0]
+            reading = await asyncio.to_thread(self.texts.profile_reading, profile)
+            indexed = Indexed(vectors, reading)
+        vec, reading = indexed.vectors, indexed.reading
         where = prefilter.needs_for_profile(profile, location["lat"], location["lon"])
         found = await self._candidates(NEEDS, vec, where, reading.codes)
         return await self._best(

@@ -1,10 +1,13 @@
 """The index in-process: Qdrant Edge shards on disk, one per collection.
 
-Edge calls are synchronous Rust; they run on one worker thread, which serialises writes to a
-shard. Edge 0.9 holds the GIL while it works, so the event loop waits for a search or a graph
-build all the same (measured): what keeps the matcher answering is keeping each call short (the
-segment policy below for graph builds). One process at a time opens a folder: a second matcher (or a
-re-index) pointed at it gets `IndexBusy` instead of two writers on the same segments.
+Edge calls are synchronous Rust. Writes run on one worker thread, which serialises them; reads
+(searches, points read back) run on the event loop itself. Edge 0.9 holds the GIL while it
+works, so the event loop waits for a search or a graph build wherever it runs (measured): a read
+handed to the thread bought nothing, and each hand-over (submit, wake the loop, resolve the
+future) costs ~130 µs of CPU (measured here), a dozen of them per need and per profile update.
+What keeps the matcher answering is keeping each call short (the segment policy below for graph
+builds). One process at a time opens a folder: a second matcher (or a re-index) pointed at it
+gets `IndexBusy` instead of two writers on the same segments.
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ class EdgeIndex:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qdrant-edge")
         self._lock_fd: int | None = None
         self._names: dict[Any, str] = {}
+        self._reopening = 0  # shards being closed and reopened on the worker thread
 
     def _name(self, point_id: Any) -> str:
         """The id as text. `str(uuid.UUID)` costs ~4.5 µs, a third of the event loop's time
@@ -104,7 +108,15 @@ class EdgeIndex:
         return name
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """A write (or opening, closing, optimising), on the worker thread, in order."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def _read(self, fn: Callable[[], T]) -> T:
+        """A read, here; behind the worker while a shard is being reopened (a merge, closing),
+        as every read was before."""
+        if self._reopening:
+            return await self._run(fn)
+        return fn()
 
     async def ensure(self, dim: int) -> None:
         await self._run(self._ensure, dim)
@@ -173,14 +185,14 @@ class EdgeIndex:
             filter=_built(where) if where is not None else None,
             with_payload=with_payload,
         )
-        found = await self._run(self._shards[collection].query, request)
+        found = await self._read(lambda: self._shards[collection].query(request))
         return [Hit(self._name(p.id), p.score, p.payload or {}) for p in found]
 
     async def vectors(
         self, collection: Collection, ids: Sequence[str], *, channel: ports.Channel | None = None
     ) -> dict[str, Stored]:
         wanted: Any = [channel] if channel else True
-        records = await self._run(self._retrieve, collection, list(ids), False, wanted)
+        records = await self._read(lambda: self._retrieve(collection, list(ids), False, wanted))
         return {self._name(r.id): _stored(r.vector) for r in records}
 
     async def payloads(
@@ -188,7 +200,7 @@ class EdgeIndex:
     ) -> dict[str, dict[str, Any]]:
         # Only the fields asked for cross into Python: each converted field costs.
         wanted: Any = True if fields is None else qe.PayloadSelector.Include(list(fields))
-        records = await self._run(self._retrieve, collection, list(ids), wanted, False)
+        records = await self._read(lambda: self._retrieve(collection, list(ids), wanted, False))
         return {self._name(r.id): r.payload or {} for r in records}
 
     def _retrieve(self, collection: str, ids: list[str], payload: Any, vector: Any) -> list[Any]:
@@ -211,7 +223,11 @@ class EdgeIndex:
     async def optimize(self, *, merge: bool = False) -> None:
         for name, shard in list(self._shards.items()):
             if merge:
-                await self._run(self._merge, name)
+                self._reopening += 1
+                try:
+                    await self._run(self._merge, name)
+                finally:
+                    self._reopening -= 1
             else:
                 await self._run(shard.optimize)
 
@@ -265,6 +281,7 @@ class EdgeIndex:
                 os.close(self._lock_fd)  # closing the descriptor releases the lock
                 self._lock_fd = None
 
+        self._reopening += 1
         await self._run(close_all)
         self._pool.shutdown(wait=True)
 

@@ -4,10 +4,14 @@ made before that policy, once the matcher opens it (whatever its encoder's vecto
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
+import threading
+import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import qdrant_edge as qe
@@ -78,8 +82,22 @@ async def test_a_merging_round_leaves_one_segment_that_finds_the_same_points(
         return [h.id for h in hits]
 
     before, segments = await nearest(), await index.segments(PROFILES)
-    await index.optimize(merge=True)
+    # Searches asked while the shard is closed and reopened wait for it, then answer the same
+    # (a read runs on the event loop, not behind the worker, when no shard is being reopened).
+    started, rewrite = threading.Event(), edge_index.rewrite_shard
+
+    def slow_rewrite(*args: Any) -> qe.EdgeShard:  # the shard is out while this runs
+        started.set()
+        time.sleep(0.3)
+        return rewrite(*args)
+
+    monkeypatch.setattr(edge_index, "rewrite_shard", slow_rewrite)
+    merging = asyncio.create_task(index.optimize(merge=True))
+    await asyncio.to_thread(started.wait, 10)
+    during = await asyncio.gather(*(nearest() for _ in range(5)))
+    await merging
     assert segments >= 3 and await index.segments(PROFILES) == 1
+    assert during == [before] * 5
     assert await nearest() == before
     await index.close()
     assert _policy(tmp_path / "profiles")["default_segment_number"] == 8  # the usual policy again
