@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import qdrant_edge as qe
 
-from services.matcher.adapters import edge_index
+from services.matcher.adapters import edge_index, edge_rewrite
 from services.matcher.adapters.edge_index import EdgeIndex
 from services.matcher.domain.ports import PROFILES, Point, Sparse
 
@@ -84,7 +84,7 @@ async def test_a_merging_round_leaves_one_segment_that_finds_the_same_points(
     before, segments = await nearest(), await index.segments(PROFILES)
     # Searches asked while the shard is closed and reopened wait for it, then answer the same
     # (a read runs on the event loop, not behind the worker, when no shard is being reopened).
-    started, rewrite = threading.Event(), edge_index.rewrite_shard
+    started, rewrite = threading.Event(), edge_rewrite.rewrite_shard
 
     def slow_rewrite(*args: Any) -> qe.EdgeShard:  # the shard is out while this runs
         started.set()
