@@ -88,7 +88,13 @@ async def bootstrap(
         connect_timeout=settings.webhook_connect_timeout_seconds,
     )
     clock = clock or utcnow
-    channels = Channels(email=email, webhook=webhook, public_url=settings.public_url, clock=clock)
+    channels = Channels(
+        email=email,
+        webhook=webhook,
+        public_url=settings.public_url,
+        clock=clock,
+        email_spacing=timedelta(seconds=settings.email_spacing_seconds),
+    )
     return Notifier(
         settings=settings,
         pool=pool,

@@ -6,13 +6,21 @@ transaction before the send, so a crash at any point before the COMMIT leaves it
 sent after restart: never lost. A resend needs a crash between the server's "250 OK" and the
 COMMIT (about a millisecond); the Message-ID / X-Spie-Delivery stay the same so that a receiver
 can drop it. Exactly-once delivery over SMTP is not possible; this is the narrowest window.
+
+Immediate e-mails are spaced: at most one a référent every `Channels.email_spacing`
+(SPIE_EMAIL_SPACING_SECONDS, 60 s). An alert with none sent to its référent within that time goes
+at once; the alerts that follow wait until the spacing has passed and then go together, in one
+e-mail (at most MAX_BURST alerts). A need fitting ten of a référent's people over a minute is one
+e-mail, not ten; it also makes the notifier's work follow the e-mails a référent reads rather than
+the matches (each e-mail costs a dozen statements and an SMTP exchange). Two workers sending to
+the same référent at the same instant may both send: the spacing is a courtesy, not a lock.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import aiosmtplib
@@ -61,6 +69,7 @@ class Channels:
     webhook: WebhookPoster
     public_url: str
     clock: Clock
+    email_spacing: timedelta = timedelta(seconds=60)  # between immediate e-mails of a référent
 
 
 async def deliver_next(pool: asyncpg.Pool, channels: Channels) -> bool:
@@ -113,6 +122,17 @@ async def _deliver(
         limit = None if delivery.digest else MAX_BURST - 1
         group = [delivery]
         group += await deliveries_repo.claim_group(conn, first=delivery, now=now, limit=limit)
+        if not delivery.digest and ch.email_spacing:
+            last = await deliveries_repo.last_immediate_email(
+                conn, referent_id=referent.referent_id
+            )
+            if last is not None and now < last + ch.email_spacing:
+                # Sent to them a moment ago: these wait, and go together (module docstring).
+                ids = [d.delivery_id for d in group]
+                await deliveries_repo.postpone_all(
+                    conn, delivery_ids=ids, until=last + ch.email_spacing
+                )
+                return
         await _email(conn, group, referent, ch)
 
 
@@ -122,13 +142,17 @@ async def settle(
     status: DeliveryStatus,
     detail: str | None,
     alerts: list[Alert] | None = None,
+    *,
+    at: datetime | None = None,
 ) -> None:
-    """Settle the deliveries and record an AlertSent for each (`alerts`: already read)."""
+    """Settle the deliveries and record an AlertSent for each (`alerts`: already read; `at`:
+    when they were sent, by the notifier's clock, else the database's)."""
     await deliveries_repo.finish(
         conn,
         delivery_ids=[d.delivery_id for d in group],
         status=status,
         error=None if status is DeliveryStatus.SENT else detail,
+        sent_at=at,
     )
     if alerts is None:
         alerts = await alerts_repo.get_alerts(conn, alert_ids=[d.alert_id for d in group])
@@ -159,7 +183,7 @@ async def _email(
         # Marked sent first, in a savepoint undone if sending fails: once the server has
         # accepted the message, only the COMMIT remains before the delivery is settled.
         async with conn.transaction():
-            await settle(conn, group, DeliveryStatus.SENT, None, alerts)
+            await settle(conn, group, DeliveryStatus.SENT, None, alerts, at=ch.clock())
             await ch.email.send(
                 to=referent.email, subject=text.subject, body=text.body, message_id=message_id
             )

@@ -57,6 +57,13 @@ class NotifierSettings(BaseServiceSettings):
     )
     delivery_workers: int = Field(default=2, ge=1, le=16)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
+    email_spacing_seconds: float = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="At most one immediate e-mail a référent this often; the alerts that follow"
+        " wait and go together in one e-mail (0: each due alert at once).",
+    )
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_token_days: int = Field(
         default=7, ge=1, le=30, description="Life of a sign-in link (single-use)."

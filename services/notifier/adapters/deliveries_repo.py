@@ -121,20 +121,44 @@ async def claim_group(
     return [_delivery(r) for r in rows]
 
 
+async def last_immediate_email(conn: asyncpg.Connection, *, referent_id: UUID) -> datetime | None:
+    """When the référent's last immediate e-mail was sent (None: never)."""
+    found: datetime | None = await conn.fetchval(
+        """select max(sent_at) from notifier.deliveries where referent_id = $1
+             and channel = 'email' and not digest and status = 'sent'""",
+        referent_id,
+    )
+    return found
+
+
+async def postpone_all(
+    conn: asyncpg.Connection, *, delivery_ids: list[UUID], until: datetime
+) -> None:
+    """Due again at `until` (no attempt counted: they were not sent)."""
+    await conn.execute(
+        "update notifier.deliveries set due_at = $2 where delivery_id = any($1::uuid[])",
+        delivery_ids,
+        until,
+    )
+
+
 async def finish(
     conn: asyncpg.Connection,
     *,
     delivery_ids: list[UUID],
     status: DeliveryStatus,
     error: str | None = None,
+    sent_at: datetime | None = None,
 ) -> None:
+    """`sent_at`: by the caller's clock (the e-mails' spacing reads it), else now()."""
     await conn.execute(
         """update notifier.deliveries set status = $2, last_error = $3, attempts = attempts + 1,
-               sent_at = case when $2 = 'sent' then now() end
+               sent_at = case when $2 = 'sent' then coalesce($4, now()) end
            where delivery_id = any($1::uuid[])""",
         delivery_ids,
         status.value,
         error,
+        sent_at,
     )
 
 

@@ -128,12 +128,69 @@ async def test_alerts_due_together_reach_an_immediate_referent_in_one_email(
     assert burst["subject"] == "3 nouvelles pistes"
     assert all(f"burst {unique} {label}" in burst["body"] for label in "abc")
 
-    await found("d")  # alone: the usual single alert
+    await found("d")  # alone, but a moment after the burst: it waits for the spacing
     while await deliver_next(pool, channels):
+        pass
+    assert len([m for m in mail.sent if unique in m["body"]]) == 1
+    later = Channels(
+        email=mail,
+        webhook=NoWebhook(),
+        public_url="http://x",
+        clock=lambda: now + channels.email_spacing,
+    )
+    while await deliver_next(pool, later):
         pass
     [_, single] = [m for m in mail.sent if unique in m["body"]]
     assert single["subject"].startswith("Nouvelle piste : Maçon / Maçonne à Muret")
     assert f"burst {unique} d" in single["body"]
+
+
+async def test_alerts_following_an_email_within_the_spacing_go_together_when_it_has_passed(
+    pool: asyncpg.Pool, unique: str
+) -> None:
+    start, spacing = datetime(2026, 11, 27, 10, tzinfo=PARIS), timedelta(seconds=60)
+    claire = await _claire(pool, unique, start, mode="immediate")
+    other = await _claire(pool, f"{unique}-b", start, mode="immediate")
+    mail = FakeMail()
+
+    async def deliver(at: datetime) -> None:
+        channels = Channels(
+            email=mail,
+            webhook=NoWebhook(),
+            public_url="http://x",
+            clock=lambda: at,
+            email_spacing=spacing,
+        )
+        while await deliver_next(pool, channels):
+            pass
+
+    async def found(referent_id: uuid.UUID, structure: str, label: str, at: datetime) -> None:
+        await handle_match_found(
+            match_event(referent_id, structure, explanation=f"spaced {unique} {label}"),
+            pool=pool,
+            hash_key=KEY,
+            clock=lambda: at,
+        )
+        await deliver(at)
+
+    def to(referent_id: uuid.UUID) -> list[dict[str, str]]:
+        return [m for m in mail.sent if m["to"] == f"{referent_id.hex[:12]}@example.org"]
+
+    hers = f"CD31-{unique}"
+    await found(claire, hers, "first", start)
+    assert len(to(claire)) == 1  # none sent to her before: at once
+    await found(claire, hers, "second", start + spacing / 4)
+    await found(claire, hers, "third", start + spacing / 2)
+    await found(other, f"CD31-{unique}-b", "elsewhere", start + spacing / 2)
+    assert len(to(claire)) == 1  # hers wait for the spacing ...
+    assert len(to(other)) == 1  # ... another référent's alert of the same moment does not
+    await found(claire, hers, "last", start + spacing - timedelta(seconds=1))
+    assert len(to(claire)) == 1
+    await deliver(start + spacing)
+    first, together = to(claire)
+    assert f"spaced {unique} first" in first["body"]
+    assert together["subject"] == "3 nouvelles pistes"
+    assert all(f"spaced {unique} {w}" in together["body"] for w in ("second", "third", "last"))
 
 
 async def test_an_erasure_cancels_the_pending_digest_lines_and_says_so_on_the_alerts_topic(
