@@ -168,11 +168,12 @@ def test_a_gendered_twin_reads_as_its_masculine_twin_in_any_sentence(
 ) -> None:
     masculine, feminine = first
     other = _inclusive(masculine, feminine, mark) if mark else feminine
-    if not other[-1].isalnum():
-        # "... - FLE - H/F": the dash before "H/F" is read as its separator and goes with it.
-        open_to_all = ""
     if second:
         masculine, other = f"{masculine}, {second[0]}", f"{other}, {second[1]}"
+    if not other[-1].isalnum():
+        # "... - FLE - H/F": the dash before "H/F" is read as its separator and goes with it
+        # (whichever title of the two ends the text).
+        open_to_all = ""
     gendered, plain = sentence.format(other + open_to_all), sentence.format(masculine)
     neutral = real_resolver().neutral
     assert neutral(gendered) == neutral(plain)
