@@ -52,9 +52,14 @@ class BatchPolicy(Generic[E]):
     transient: Callable[[BaseException], bool] = is_transient
 
 
-def raw_body(_message: object) -> None:
-    """A FastStream decoder that parses nothing: the records are decoded here, once each."""
-    return None
+async def raw_records(message: Any) -> Any:
+    """A FastStream decoder of a batch that parses nothing: the handler gets the records
+    themselves (decoded by consume_batch, once each). Taking them here rather than asking for the
+    `KafkaMessage` in the handler's signature, and being a coroutine, spares two hand-overs to
+    a worker thread and back for every batch read: FastStream runs a plain function given as
+    decoder, and fast_depends the context lookup behind `KafkaMessage`, on a thread (measured:
+    ~6 % of the actions service's samples under the load bench, for nothing)."""
+    return message.raw_message
 
 
 async def consume_batch(

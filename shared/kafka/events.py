@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 import asyncpg
 from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker
 
 from shared.contracts import Event, UnknownEventError, decode_event
-from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_body
+from shared.kafka.batch import BatchPolicy, Undecodable, consume_batch, raw_records
 from shared.topics import Topic
 
 E = TypeVar("E", bound=Event)
@@ -74,9 +74,9 @@ def subscribe_batches(
         batch=True,
         max_records=max_records,
         batch_timeout_ms=wait_ms,
-        decoder=raw_body,
+        decoder=raw_records,
         title=f"{service}:{topic.name}",
         description=description,
     )
-    async def on_batch(message: KafkaMessage) -> None:
-        await consume_batch(broker, message.raw_message, store, policy)
+    async def on_batch(records: Any) -> None:  # the batch's records (raw_records)
+        await consume_batch(broker, records, store, policy)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker
 
 from services.matcher import handlers
 from services.matcher.batches import handle_batch
@@ -31,7 +31,7 @@ from shared.contracts import (
     ProfileUpserted,
 )
 from shared.contracts.actions import ActionProposalFeedbackGiven, ActionProposed, ActionPublished
-from shared.kafka.batch import consume_batch, raw_body
+from shared.kafka.batch import consume_batch, raw_records
 
 BATCH_RECORDS = 64  # needs or profiles per batch: ~10 matches each, one transaction
 BATCH_WAIT_MS = 20  # when idle: how long a poll waits, and the pause after an empty one
@@ -70,7 +70,7 @@ def register(
         "batch": True,
         "max_records": BATCH_RECORDS,
         "batch_timeout_ms": BATCH_WAIT_MS,
-        "decoder": raw_body,
+        "decoder": raw_records,  # each handler gets the batch's records
     }
     needs = batch_policy(topics.NEEDS, (NeedPosted, NeedUpdated, NeedClosed))
     profiles = batch_policy(topics.CANDIDATES, (ProfileUpserted, ProfileErased))
@@ -92,8 +92,8 @@ def register(
         description="NeedPosted, NeedUpdated, NeedClosed",
         **batched,
     )
-    async def on_needs(msg: KafkaMessage) -> None:
-        await consume_batch(broker, msg.raw_message, handle, needs)
+    async def on_needs(records: Any) -> None:
+        await consume_batch(broker, records, handle, needs)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.CANDIDATES.name,
@@ -101,8 +101,8 @@ def register(
         description="ProfileUpserted, ProfileErased (a tombstone erases too)",
         **batched,
     )
-    async def on_candidates(msg: KafkaMessage) -> None:
-        await consume_batch(broker, msg.raw_message, handle, profiles)
+    async def on_candidates(records: Any) -> None:
+        await consume_batch(broker, records, handle, profiles)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.FEEDBACK.name,
@@ -110,8 +110,8 @@ def register(
         description="MatchFeedbackGiven: the référent's decision, stored with the match",
         **batched,
     )
-    async def on_feedback(msg: KafkaMessage) -> None:
-        await consume_batch(broker, msg.raw_message, handle, feedback)
+    async def on_feedback(records: Any) -> None:
+        await consume_batch(broker, records, handle, feedback)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.ACTIONS.name,
@@ -119,8 +119,8 @@ def register(
         description="ActionPublished: the catalogue, proposed to the persons each action fits",
         **batched,
     )
-    async def on_actions(msg: KafkaMessage) -> None:
-        await consume_batch(broker, msg.raw_message, handle, actions)
+    async def on_actions(records: Any) -> None:
+        await consume_batch(broker, records, handle, actions)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         topics.ACTION_FEEDBACK.name,
@@ -129,8 +129,8 @@ def register(
         " proposal",
         **batched,
     )
-    async def on_action_feedback(msg: KafkaMessage) -> None:
-        await consume_batch(broker, msg.raw_message, handle, action_feedback)
+    async def on_action_feedback(records: Any) -> None:
+        await consume_batch(broker, records, handle, action_feedback)
 
 
 def document_publishers(broker: KafkaBroker) -> None:
