@@ -10,7 +10,10 @@ can drop it. Exactly-once delivery over SMTP is not possible; this is the narrow
 Immediate e-mails are spaced: at most one a référent every `Channels.email_spacing`
 (SPIE_EMAIL_SPACING_SECONDS, 60 s). An alert with none sent to its référent within that time goes
 at once; the alerts that follow wait until the spacing has passed and then go together, in one
-e-mail (at most MAX_BURST alerts). A need fitting ten of a référent's people over a minute is one
+e-mail (all of them, as in a digest; MAX_BURST bounds a group only when the spacing is 0). The
+alerts of a batch of matches are planned due at the end of their référent's spacing already
+(handlers.py); the check here catches the others (and a race). A need fitting ten of a
+référent's people over a minute is one
 e-mail, not ten; it also makes the notifier's work follow the e-mails a référent reads rather than
 the matches (each e-mail costs a dozen statements and an SMTP exchange). Two workers sending to
 the same référent at the same instant may both send: the spacing is a courtesy, not a lock.
@@ -39,7 +42,7 @@ from .handlers import Clock, alerts_sent
 
 log = logging.getLogger("spie.notifier.delivery")
 MAX_EMAIL_ATTEMPTS = 10
-MAX_BURST = 20  # immediate alerts of one référent due at once, grouped in one e-mail
+MAX_BURST = 20  # immediate alerts of one référent due at once in one e-mail, when not spaced
 TRANSIENT_SMTP = (OSError, TimeoutError, aiosmtplib.SMTPException)
 _ALERT_STATUS = {
     DeliveryStatus.SENT: "sent",
@@ -119,10 +122,14 @@ async def _deliver(
     elif decision.action == "suppress":
         await settle(conn, [delivery], DeliveryStatus.SUPPRESSED, decision.reason)
     else:
-        limit = None if delivery.digest else MAX_BURST - 1
+        # Spaced, an immediate e-mail carries every alert due, as a digest does: capped, the
+        # alerts beyond the cap would wait a spacing more, and pile up when a référent gets
+        # more than MAX_BURST a spacing (measured: a queue growing without end under the bench).
+        spaced = not delivery.digest and bool(ch.email_spacing)
+        limit = None if delivery.digest or spaced else MAX_BURST - 1
         group = [delivery]
         group += await deliveries_repo.claim_group(conn, first=delivery, now=now, limit=limit)
-        if not delivery.digest and ch.email_spacing:
+        if spaced:
             last = await deliveries_repo.last_immediate_email(
                 conn, referent_id=referent.referent_id
             )

@@ -11,7 +11,7 @@ import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -38,7 +38,7 @@ from .adapters import (
 from .adapters import federation_access_repo as federation_repo
 from .adapters.db import connection, transaction
 from .domain.feedback import check_may_act, parse_decision
-from .domain.model import Alert, FederationAccount, Referent
+from .domain.model import Alert, DeliveryPlan, FederationAccount, Referent
 from .domain.schedule import email_plan, plan_deliveries
 
 SCHEMA = "notifier"
@@ -94,17 +94,42 @@ async def _plan(
     now: datetime,
     *,
     stored_planned: bool = False,
+    email_spacing: timedelta = timedelta(0),
 ) -> None:
     """Deliveries of each alert by its référent's preferences; the alerts marked planned
     (unless they were stored so)."""
     if not planned:
         return
-    await deliveries_repo.add_all_deliveries(
-        conn,
-        planned=[(a, plan_deliveries(now, r.preferences, active=r.active)) for a, r in planned],
-    )
+    plans = [(a, plan_deliveries(now, r.preferences, active=r.active)) for a, r in planned]
+    if email_spacing:
+        plans = await _spaced(conn, plans, email_spacing)
+    await deliveries_repo.add_all_deliveries(conn, planned=plans)
     if not stored_planned:
         await alerts_repo.mark_all_planned(conn, alert_ids=[a.alert_id for a, _ in planned])
+
+
+async def _spaced(
+    conn: asyncpg.Connection, plans: list[tuple[Alert, list[DeliveryPlan]]], spacing: timedelta
+) -> list[tuple[Alert, list[DeliveryPlan]]]:
+    """Immediate e-mails due no earlier than their référent's last one + the spacing (one
+    query for the batch): they wait in the queue instead of being taken and put back
+    (delivery.py)."""
+    immediate = {a.referent_id for a, ps in plans for p in ps if _immediate(p)}
+    if not immediate:
+        return plans
+    last = await deliveries_repo.last_immediate_emails(conn, referent_ids=sorted(immediate))
+
+    def spaced(alert: Alert, plan: DeliveryPlan) -> DeliveryPlan:
+        sent = last.get(alert.referent_id)
+        if not _immediate(plan) or sent is None or plan.due_at >= sent + spacing:
+            return plan
+        return replace(plan, due_at=sent + spacing)
+
+    return [(a, [spaced(a, p) for p in ps]) for a, ps in plans]
+
+
+def _immediate(plan: DeliveryPlan) -> bool:
+    return plan.channel is AlertChannel.EMAIL and not plan.digest
 
 
 def _alert(event: MatchFound, now: datetime) -> Alert:
@@ -143,9 +168,15 @@ async def handle_match_found(
 
 
 async def handle_matches_found(
-    events: list[MatchFound], *, pool: asyncpg.Pool, hash_key: bytes, clock: Clock
+    events: list[MatchFound],
+    *,
+    pool: asyncpg.Pool,
+    hash_key: bytes,
+    clock: Clock,
+    email_spacing: timedelta = timedelta(0),
 ) -> list[Alert]:
-    """Record a batch of matches in one transaction, as if one by one; the alerts new."""
+    """Record a batch of matches in one transaction, as if one by one; the alerts new.
+    `email_spacing`: immediate e-mails planned after their référent's spacing (delivery.py)."""
     now = clock()
     async with transaction(pool) as conn:
         hashes = [candidate_hash(hash_key, e.payload.candidate_id) for e in events]
@@ -172,7 +203,7 @@ async def handle_matches_found(
             events=[alert_sent_event(a, AlertChannel.INBOX, "sent") for a in alerts],
         )
         known = [(a, referents[a.referent_id]) for a in alerts if a.referent_id in referents]
-        await _plan(conn, known, now, stored_planned=True)
+        await _plan(conn, known, now, stored_planned=True, email_spacing=email_spacing)
     return alerts
 
 

@@ -131,6 +131,20 @@ async def last_immediate_email(conn: asyncpg.Connection, *, referent_id: UUID) -
     return found
 
 
+async def last_immediate_emails(
+    conn: asyncpg.Connection, *, referent_ids: list[UUID]
+) -> dict[UUID, datetime]:
+    """When each of these référents' last immediate e-mail was sent (those ever sent one)."""
+    rows = await conn.fetch(
+        """select referent_id, max(sent_at) as sent_at from notifier.deliveries
+           where referent_id = any($1::uuid[]) and channel = 'email' and not digest
+             and status = 'sent'
+           group by referent_id""",
+        referent_ids,
+    )
+    return {r["referent_id"]: r["sent_at"] for r in rows}
+
+
 async def postpone_all(
     conn: asyncpg.Connection, *, delivery_ids: list[UUID], until: datetime
 ) -> None:

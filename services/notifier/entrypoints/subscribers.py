@@ -220,7 +220,13 @@ def register(broker: KafkaBroker, get: GetNotifier, *, group: str = "notifier") 
 
     async def matches(events: list[MatchFound]) -> None:
         n = get()
-        await handlers.handle_matches_found(events, pool=n.pool, hash_key=n.hash_key, clock=n.clock)
+        await handlers.handle_matches_found(
+            events,
+            pool=n.pool,
+            hash_key=n.hash_key,
+            clock=n.clock,
+            email_spacing=n.channels.email_spacing,
+        )
 
     # ~10 MatchFound per need: one transaction per batch instead of one per match.
     subscribe_batches(

@@ -20,6 +20,7 @@ from services.notifier.delivery import Channels, deliver_next
 from services.notifier.domain.schedule import PARIS
 from services.notifier.handlers import (
     handle_match_found,
+    handle_matches_found,
     handle_profile_erased,
     handle_referent_upserted,
 )
@@ -145,13 +146,20 @@ async def test_alerts_due_together_reach_an_immediate_referent_in_one_email(
     assert f"burst {unique} d" in single["body"]
 
 
+@pytest.mark.parametrize("planned_spaced", [True, False], ids=["planned", "put-back"])
 async def test_alerts_following_an_email_within_the_spacing_go_together_when_it_has_passed(
-    pool: asyncpg.Pool, unique: str
+    pool: asyncpg.Pool, unique: str, planned_spaced: bool
 ) -> None:
+    """Planned due at the end of the spacing by the batch handler (the notifier's way), or
+    due at once and put back by the delivery worker (a référent's waiting alerts): the same
+    e-mails."""
     start, spacing = datetime(2026, 11, 27, 10, tzinfo=PARIS), timedelta(seconds=60)
     claire = await _claire(pool, unique, start, mode="immediate")
     other = await _claire(pool, f"{unique}-b", start, mode="immediate")
     mail = FakeMail()
+
+    def to(referent_id: uuid.UUID) -> list[dict[str, str]]:
+        return [m for m in mail.sent if m["to"] == f"{referent_id.hex[:12]}@example.org"]
 
     async def deliver(at: datetime) -> None:
         channels = Channels(
@@ -165,16 +173,20 @@ async def test_alerts_following_an_email_within_the_spacing_go_together_when_it_
             pass
 
     async def found(referent_id: uuid.UUID, structure: str, label: str, at: datetime) -> None:
-        await handle_match_found(
-            match_event(referent_id, structure, explanation=f"spaced {unique} {label}"),
+        [alert] = await handle_matches_found(
+            [match_event(referent_id, structure, explanation=f"spaced {unique} {label}")],
             pool=pool,
             hash_key=KEY,
             clock=lambda: at,
+            email_spacing=spacing if planned_spaced else timedelta(0),
         )
+        due = await pool.fetchval(
+            "select due_at from notifier.deliveries where alert_id = $1", alert.alert_id
+        )
+        sent = to(referent_id)
+        expected = at if not sent or not planned_spaced else max(at, start + spacing)
+        assert due == expected  # planned after the spacing, or due at once
         await deliver(at)
-
-    def to(referent_id: uuid.UUID) -> list[dict[str, str]]:
-        return [m for m in mail.sent if m["to"] == f"{referent_id.hex[:12]}@example.org"]
 
     hers = f"CD31-{unique}"
     await found(claire, hers, "first", start)
