@@ -103,7 +103,7 @@ async def _plan(
     plans = [(a, plan_deliveries(now, r.preferences, active=r.active)) for a, r in planned]
     if email_spacing:
         plans = await _spaced(conn, plans, email_spacing)
-    await deliveries_repo.add_all_deliveries(conn, planned=plans)
+    await deliveries_repo.add_all_deliveries(conn, planned=plans, now=now)
     if not stored_planned:
         await alerts_repo.mark_all_planned(conn, alert_ids=[a.alert_id for a, _ in planned])
 

@@ -29,8 +29,12 @@ def _delivery(row: asyncpg.Record) -> Delivery:
 
 
 async def add_all_deliveries(
-    conn: asyncpg.Connection, *, planned: list[tuple[Alert, list[DeliveryPlan]]]
+    conn: asyncpg.Connection,
+    *,
+    planned: list[tuple[Alert, list[DeliveryPlan]]],
+    now: datetime | None = None,
 ) -> None:
+    """`now`: the workers are woken only if one of these is due by then (else always)."""
     rows = [
         (uuid.uuid4(), a.alert_id, a.referent_id, p.channel.value, p.digest, p.due_at)
         for a, plans in planned
@@ -52,8 +56,10 @@ async def add_all_deliveries(
         rows,
         tail="on conflict (alert_id, channel) do nothing",
     )
-    # Wakes the delivery workers now rather than at their next poll (delivered at commit).
-    await conn.execute("select pg_notify($1, '')", DELIVERIES_CHANNEL)
+    # Wakes the delivery workers now rather than at their next poll (delivered at commit);
+    # not for deliveries due later (a digest, a spaced e-mail): their poll finds them.
+    if now is None or any(due_at <= now for *_, due_at in rows):
+        await conn.execute("select pg_notify($1, '')", DELIVERIES_CHANNEL)
 
 
 async def claim_due(conn: asyncpg.Connection, *, now: datetime) -> Delivery | None:
@@ -135,14 +141,16 @@ async def last_immediate_emails(
     conn: asyncpg.Connection, *, referent_ids: list[UUID]
 ) -> dict[UUID, datetime]:
     """When each of these référents' last immediate e-mail was sent (those ever sent one)."""
+    # One short descent of deliveries_immediate_sent per référent (a grouped scan of their
+    # rows took ~0.9 ms a batch under the load bench).
     rows = await conn.fetch(
-        """select referent_id, max(sent_at) as sent_at from notifier.deliveries
-           where referent_id = any($1::uuid[]) and channel = 'email' and not digest
-             and status = 'sent'
-           group by referent_id""",
+        """select r.referent_id, (select max(d.sent_at) from notifier.deliveries d
+                where d.referent_id = r.referent_id and d.channel = 'email' and not d.digest
+                  and d.status = 'sent') as sent_at
+           from unnest($1::uuid[]) as r(referent_id)""",
         referent_ids,
     )
-    return {r["referent_id"]: r["sent_at"] for r in rows}
+    return {r["referent_id"]: r["sent_at"] for r in rows if r["sent_at"] is not None}
 
 
 async def postpone_all(

@@ -77,6 +77,8 @@ async def app(
         consumer_group=f"notifier-sup-{uuid.uuid4().hex[:8]}",
         delivery_workers=1,
         delivery_poll_seconds=0.2,
+        # Two alerts to one référent, each awaited here: not the spacing's test (test_digest.py).
+        email_spacing_seconds=0,
     )
     application = create_app(settings, email=mailer, clock=clock)
     async with application.router.lifespan_context(application):
