@@ -13,10 +13,10 @@ at once; the alerts that follow wait until the spacing has passed and then go to
 e-mail (all of them, as in a digest; MAX_BURST bounds a group only when the spacing is 0). The
 alerts of a batch of matches are planned due at the end of their référent's spacing already
 (handlers.py); the check here catches the others (and a race). A need fitting ten of a
-référent's people over a minute is one
-e-mail, not ten; it also makes the notifier's work follow the e-mails a référent reads rather than
-the matches (each e-mail costs a dozen statements and an SMTP exchange). Two workers sending to
-the same référent at the same instant may both send: the spacing is a courtesy, not a lock.
+référent's people over a minute is one e-mail, not ten; it also makes the notifier's work follow
+the e-mails a référent reads rather than the matches (each e-mail costs a dozen statements and
+an SMTP exchange). Two workers sending to the same référent at the same instant may both send:
+the spacing is a courtesy, not a lock.
 """
 
 from __future__ import annotations
