@@ -129,12 +129,7 @@ async def claim_group(
 
 async def last_immediate_email(conn: asyncpg.Connection, *, referent_id: UUID) -> datetime | None:
     """When the référent's last immediate e-mail was sent (None: never)."""
-    found: datetime | None = await conn.fetchval(
-        """select max(sent_at) from notifier.deliveries where referent_id = $1
-             and channel = 'email' and not digest and status = 'sent'""",
-        referent_id,
-    )
-    return found
+    return (await last_immediate_emails(conn, referent_ids=[referent_id])).get(referent_id)
 
 
 async def last_immediate_emails(
