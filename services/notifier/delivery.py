@@ -10,7 +10,8 @@ can drop it. Exactly-once delivery over SMTP is not possible; this is the narrow
 Immediate e-mails are spaced: at most one a référent every `Channels.email_spacing`
 (SPIE_EMAIL_SPACING_SECONDS, 60 s). An alert with none sent to its référent within that time goes
 at once; the alerts that follow wait until the spacing has passed and then go together, in one
-e-mail (all of them, as in a digest; MAX_BURST bounds a group only when the spacing is 0). The
+e-mail (all of them, as in a digest, which writes out the first twenty and counts the others:
+messages.py; MAX_BURST bounds a group only when the spacing is 0). The
 alerts of a batch of matches are planned due at the end of their référent's spacing already
 (handlers.py); the check here catches the others (and a race). A need fitting ten of a
 référent's people over a minute is one e-mail, not ten; it also makes the notifier's work follow

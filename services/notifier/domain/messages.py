@@ -84,16 +84,28 @@ def burst_email(alerts: list[Alert], referent: Referent, public_url: str) -> Ema
     return _grouped("", alerts, referent, public_url)
 
 
+SHOWN_IN_FULL = 20  # alerts written out in one grouped e-mail; the rest are counted, in the inbox
+
+
 def _grouped(prefix: str, alerts: list[Alert], referent: Referent, public_url: str) -> EmailText:
+    """Every alert counted; the first SHOWN_IN_FULL written out, each with its link, and the
+    others left to the inbox (a référent with a hundred alerts due at once, after quiet
+    hours at a peak, gets a message that reads to its end)."""
     count = len(alerts)
     plural = "s" if count > 1 else ""
+    shown = alerts[:SHOWN_IN_FULL]
     blocks = "\n\n".join(
-        f"{i}. {need_block(a)}\n   {inbox_link(public_url, a)}" for i, a in enumerate(alerts, 1)
+        f"{i}. {need_block(a)}\n   {inbox_link(public_url, a)}" for i, a in enumerate(shown, 1)
     )
+    inbox = f"{public_url.rstrip('/')}/boite"
+    rest = count - len(shown)
+    if rest:
+        others = "autre piste vous attend" if rest == 1 else "autres pistes vous attendent"
+        blocks += f"\n\n... et {rest} {others} dans votre boîte de pistes : {inbox}"
     body = (
         f"Bonjour {referent.name},\n\n"
         f"Voici {count} nouvelle{plural} piste{plural} pour les profils que vous accompagnez.\n\n"
-        f"{blocks}\n\nVotre boîte de pistes : {public_url.rstrip('/')}/boite\n\n{FOOTER}\n"
+        f"{blocks}\n\nVotre boîte de pistes : {inbox}\n\n{FOOTER}\n"
     )
     return EmailText(f"{prefix}{count} nouvelle{plural} piste{plural}", body)
 

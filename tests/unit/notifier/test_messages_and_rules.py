@@ -81,6 +81,26 @@ def test_alerts_due_together_read_as_one_message_with_a_link_each() -> None:
     assert all(f"http://x/boite#alerte-{a.alert_id}" in text.body for a in alerts)
 
 
+def test_a_long_grouped_email_writes_out_the_first_alerts_and_counts_the_rest() -> None:
+    alerts = [alert(need={**NEED, "title": f"Métier {i}"}) for i in range(1, 24)]
+    text = messages.burst_email(alerts, REFERENT, "http://x")
+    assert text.subject == "23 nouvelles pistes"
+    assert "Voici 23 nouvelles pistes" in text.body
+    shown = alerts[: messages.SHOWN_IN_FULL]
+    assert all(f"http://x/boite#alerte-{a.alert_id}" in text.body for a in shown)
+    assert f"{messages.SHOWN_IN_FULL}. Métier {messages.SHOWN_IN_FULL} -" in text.body
+    left = alerts[messages.SHOWN_IN_FULL :]
+    assert not any(str(a.alert_id) in text.body for a in left)
+    assert "... et 3 autres pistes vous attendent dans votre boîte de pistes : http://x/boite" in (
+        text.body
+    )
+    # Positive control: at the limit, every alert is written out and nothing is left over.
+    full = messages.digest_email(shown, REFERENT, "http://x")
+    assert all(str(a.alert_id) in full.body for a in shown) and "... et" not in full.body
+    one_more = messages.digest_email(alerts[: messages.SHOWN_IN_FULL + 1], REFERENT, "http://x")
+    assert "... et 1 autre piste vous attend dans" in one_more.body
+
+
 def test_numbers_and_dates_read_the_french_way() -> None:
     assert labels.hours(17.5) == "17,5 h"
     assert labels.french_date("2027-03-01") == "1er mars 2027"
