@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any, Literal
 
 from services.matcher.adapters.pg_repository import MATCH_COLUMNS
@@ -97,11 +98,37 @@ def profile_from_payload(p: ProfilePayload) -> Profile:
 
 
 def inputs_hash(need: Need, profile: Profile) -> str:
-    """SHA-256 of both documents as matched (no routing data: it does not change a score)."""
-    data = {"need": need_to_dict(need), "profile": profile_to_dict(profile)}
-    data["need"].pop("summary", None)
-    data["profile"].pop("routing", None)
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    """SHA-256 of both documents as matched (no routing data: it does not change a score):
+    of `{"need": ..., "profile": ...}` in sorted-key JSON, each document written once for the
+    proposals of a batch that share it (a need's ten profiles, a profile's ten needs)."""
+    text = f'{{"need": {_need_json(need)}, "profile": {_profile_json(profile)}}}'
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _need_json(need: Need) -> str:
+    return _written(need, lambda: {k: v for k, v in need_to_dict(need).items() if k != "summary"})
+
+
+def _profile_json(profile: Profile) -> str:
+    return _written(
+        profile, lambda: {k: v for k, v in profile_to_dict(profile).items() if k != "routing"}
+    )
+
+
+_WRITTEN: dict[int, tuple[object, str]] = {}
+
+
+def _written(document: object, as_dict: Callable[[], dict[str, Any]]) -> str:
+    """The document's sorted-key JSON, kept for the few documents seen last (by identity: the
+    object is held with its text, so its id cannot be reused meanwhile; documents are frozen)."""
+    kept = _WRITTEN.get(id(document))
+    if kept is not None and kept[0] is document:
+        return kept[1]
+    if len(_WRITTEN) >= 256:
+        _WRITTEN.clear()
+    text = json.dumps(as_dict(), sort_keys=True, default=str)
+    _WRITTEN[id(document)] = (document, text)
+    return text
 
 
 def match_id(need: Need, profile: Profile) -> uuid.UUID:
