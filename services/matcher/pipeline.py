@@ -34,6 +34,7 @@ __all__ = ["Indexed", "Pipeline", "Proposal", "Settings", "Vectors", "engine_nam
 # 4: a need's dense vector reads its title and skills (texts.py); an index of 3 is re-built
 RANKING_VERSION = "evidence-4"
 _NS = uuid.UUID("6f1c1d8e-8a51-4d0c-a3f7-3c1f0b7a9e21")
+_NEEDS_READ = 8_192  # needs' documents kept decoded (open needs: a few thousand)
 
 
 def engine_name(embedder: Embedder) -> str:
@@ -86,6 +87,7 @@ class Pipeline:
             trades = TradeReader(knowledge, embedder, neutral=resolver.neutral)
         self.texts = Texts(embedder=embedder, resolver=resolver, trades=trades)
         self.scorer = Scorer(resolver, self.distance)
+        self._needs_read: dict[str, Need] = {}
 
     @property
     def model_version(self) -> str:
@@ -225,10 +227,24 @@ class Pipeline:
         return await self._best(
             found,
             # A need's skills and welcome bound its score: its document is read up front.
-            lambda payload: Head(need_of(payload), (_indexed_trades(payload), reading)),
+            lambda payload: Head(self._need_read(payload), (_indexed_trades(payload), reading)),
             lambda _: profile,
             at=at,
         )
+
+    def _need_read(self, payload: dict[str, Any]) -> Need:
+        """The need of an indexed document, decoded once per document text: a profile update
+        reads the documents of the ~200 needs its searches find, mostly the same open needs
+        (a document's text is its content: a need changed is another text, read anew)."""
+        doc = payload["doc"]
+        if not isinstance(doc, str):
+            return need_of(payload)
+        need = self._needs_read.get(doc)
+        if need is None:
+            if len(self._needs_read) >= _NEEDS_READ:
+                self._needs_read.clear()
+            need = self._needs_read[doc] = need_of(payload)
+        return need
 
     async def _candidates(
         self,

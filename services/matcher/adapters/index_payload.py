@@ -2,9 +2,10 @@
 
 The need or profile itself travels as one compact JSON string ("doc"): the index hands a
 string back to Python far faster than a nested dict. Points written before this (a dict under
-"doc") are still read. Parsed documents are not cached: a cache of 20k of each kind saved no
-CPU at 100k profiles (40-44 ms a need with or without) and its ~60k long-lived objects made
-every full pass of the garbage collector, which holds the GIL, longer.
+"doc") are still read. Profiles' parsed documents are not cached: a cache of 20k of each kind
+saved no CPU at 100k profiles (40-44 ms a need with or without) and its ~60k long-lived objects
+made every full pass of the garbage collector, which holds the GIL, longer. Needs' are, by the
+pipeline (a few thousand open needs, found again by every profile update).
 """
 
 from __future__ import annotations

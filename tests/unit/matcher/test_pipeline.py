@@ -170,3 +170,18 @@ async def test_needs_with_the_same_title_and_skills_are_encoded_once(pipeline: P
     [b, c] = await pipeline.texts.need_vectors([again, other])
     assert asked == ["maçon. lecture de plans, coulage de béton", "maçon. coffrage"]
     assert a.dense == b.dense and c.dense != a.dense
+
+async def test_a_profile_update_reads_a_need_changed_since_the_last_one_as_it_is_now(
+    pipeline: Pipeline,
+) -> None:
+    """Needs found by a profile's searches are decoded once per document: a need changed (a
+    later version, other hours) is another document, and the next proposal carries it."""
+    first = need(summary=_summary())
+    await pipeline.index_needs([first])
+    [before] = await pipeline.rank_for_profile(profile(), at=NOW)
+    [again] = await pipeline.rank_for_profile(profile(), at=NOW)
+    assert before.need == again.need == first
+    later = replace(first, version=2, summary={**_summary(), "hours_per_week": 24})
+    await pipeline.index_needs([later])
+    [after] = await pipeline.rank_for_profile(profile(), at=NOW)
+    assert after.need == later and after.need.summary["hours_per_week"] == 24
