@@ -7,7 +7,10 @@ a few dozen vectors). A point the lexical search did not return is not rescored 
 search is exact, so its score is at most the last one returned (0 when fewer came back than
 asked), a bound good enough to rank it; the exact lexical score is read only for the few dozen
 pairs ranking then assesses (`Candidates.exact_lexical`). The restricted sparse search it
-replaces cost ~10 ms a need at 100k profiles, a fifth of the whole step.
+replaces cost ~10 ms a need at 100k profiles, a fifth of the whole step. Each search asks a
+few points beyond its limit and is cut between two scores (`_whole_ties`): twins are found
+both or neither (the dev set's held-out half showed one twin found and its twin left out at
+the 200th place of the dense search).
 """
 
 from __future__ import annotations
@@ -36,6 +39,22 @@ from services.matcher.domain.ports import (
 # and assesses a few dozen, and each document read crosses from the index into Python (~40 µs).
 HEAD_FIELDS = ("rome_codes", "trades")
 DOC_FIELDS = ("doc", *HEAD_FIELDS)
+
+
+TIES = 8  # points asked of each search beyond its limit, to cut it between two scores
+
+
+def _whole_ties(hits: list[Hit], asked: int) -> tuple[list[Hit], float | None]:
+    """The hits of a search asked for `asked` points, and the score it was cut at (None when
+    it returned fewer: nothing was left out). A full search may have left out points scoring
+    as its last ones: those last ones are dropped too, so that points of equal score (twins:
+    the same texts but a first name or a gendered word) are all in or all out, never split by
+    the limit. When every hit scores the same, all are kept."""
+    if len(hits) < asked:
+        return hits, None
+    cut = hits[-1].score
+    kept = [h for h in hits if h.score != cut]
+    return (kept or hits), cut
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +111,17 @@ async def gather(
         )
 
     lexical_limit = pool // 2
-    searches = [
-        ids_only("dense", dense, where, pool),
-        ids_only("lexical", sparse, where, lexical_limit),
+    asked: list[tuple[Channel, list[float] | Sparse, Condition, int]] = [
+        ("dense", dense, where, pool),
+        ("lexical", sparse, where, lexical_limit),
     ]
     if codes:
-        searches.append(ids_only("dense", dense, All((where, In("rome_codes", codes))), pool // 2))
-    dense_hits, lexical_hits, *trade = await asyncio.gather(*searches)
-    dense_of = {h.id: h.score for hits in (dense_hits, *trade) for h in hits}
+        asked.append(("dense", dense, All((where, In("rome_codes", codes))), pool // 2))
+    found = await asyncio.gather(*(ids_only(c, v, w, n + TIES) for c, v, w, n in asked))
+    (dense_hits, _), (lexical_hits, lexical_cut), *trade = [
+        _whole_ties(hits, n + TIES) for hits, (*_, n) in zip(found, asked, strict=True)
+    ]
+    dense_of = {h.id: h.score for hits, _ in ((dense_hits, None), *trade) for h in hits}
     lexical_of = {h.id: h.score for h in lexical_hits}
     ids = list(dict.fromkeys(chain(dense_of, lexical_of)))
     if not ids:
@@ -110,9 +132,9 @@ async def gather(
     if no_dense:
         rescored = await ids_only("dense", dense, HasId(no_dense), len(no_dense))
         dense_of.update((h.id, h.score) for h in rescored)
-    # The lexical search is exact: what it did not return scores at most its last score, and
-    # nothing at all (no shared feature) when it returned fewer points than asked.
-    floor = lexical_hits[-1].score if len(lexical_hits) >= lexical_limit else 0.0
+    # The lexical search is exact: what it did not keep scores at most the score it was cut at,
+    # and nothing at all (no shared feature) when it returned fewer points than asked.
+    floor = 0.0 if lexical_cut is None else lexical_cut
     # A point deleted between the search and the read is simply gone.
     points = [
         Found(i, payloads[i], dense_of.get(i, 0.0), lexical_of.get(i, floor))
