@@ -32,7 +32,8 @@ __all__ = ["Indexed", "Pipeline", "Proposal", "Settings", "Vectors", "engine_nam
 
 # 3: one engine (e5 texts, trades read from the whole text, evidence before taxonomy)
 # 4: a need's dense vector reads its title and skills (texts.py); an index of 3 is re-built
-RANKING_VERSION = "evidence-4"
+# 5: ... as the mean of its title plus the mean of its skills, each encoded once and kept
+RANKING_VERSION = "evidence-5"
 _NS = uuid.UUID("6f1c1d8e-8a51-4d0c-a3f7-3c1f0b7a9e21")
 _NEEDS_READ = 8_192  # needs' documents kept decoded (open needs: a few thousand)
 

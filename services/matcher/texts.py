@@ -1,12 +1,16 @@
 """What the engine reads of a need or a profile: gender-neutral texts, vectors and trades.
 
-- A need's dense vector is its title and skills as one e5 "query"; its description counts through
-  the lexical vector and the trade reading, which read the whole text, as a profile's experience
-  does. The description was most of a need's tokens (the encoder's cost is linear in them: ~1.4 ms
-  of CPU a token, up to 600 characters), and on the dev set's held-out half encoding it changed
-  nothing (nDCG@10 0.8978 without vs 0.8980 with; dev half 0.9134 vs 0.9184). Needs repeat
-  their titles and skills (a federation's CSV, the same job at several sites, a need posted
-  again): each distinct query is encoded once and kept, like a profile's passages.
+- A need's dense vector is the mean of its title plus the mean of its skills, each an e5 "query"
+  encoded once per distinct wording and kept, as a profile's passages are; its description
+  counts through the lexical vector and the trade reading, which read the whole text, as a
+  profile's experience does. The description was most of a need's tokens (the encoder's cost
+  is linear in them: ~1.4 ms of CPU a token, up to 600 characters), and on the dev set's
+  held-out half encoding it changed nothing (nDCG@10 0.8978 without vs 0.8980 with; dev half
+  0.9134 vs 0.9184). Title and skills were one query until engine 5 (~37 ms of CPU for each
+  need whose title and skills came together for the first time: every need, in a département
+  where each need is a new combination); titles and skills repeat a lot (a federation's CSV,
+  the same job at several sites, skills taken from the ROME's lists), so a need now costs the
+  encoding of its new words only.
 - A profile is encoded as the mean of its desired jobs plus the mean of its skills, each job and
   each skill an e5 "passage" encoded once per distinct wording and kept (titles and skills
   repeat a lot across 100k profiles, experiences do not): indexing stays cheap, and the
@@ -37,7 +41,7 @@ from shared.metrics import TEXTS_READ
 
 TEXT_CHARS = 600  # of a description or an experience
 _KEPT = 32_768  # distinct short passages whose vectors are kept (~50 MB at 384 floats)
-_KEPT_QUERIES = 4_096  # distinct need queries (~6 MB)
+_KEPT_QUERIES = 16_384  # distinct need titles and skills (~25 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +67,12 @@ class Texts:
             f"{need.title}. {', '.join(need.skills)}. {need.description[:TEXT_CHARS]}"
         )
 
-    def need_query(self, need: Need) -> str:
-        """What the need's dense vector reads: its title and skills, gender-neutral."""
-        return self.resolver.neutral(f"{need.title}. {', '.join(need.skills)}")
+    def _need_queries(self, need: Need) -> tuple[list[str], list[str]]:
+        """([its title], its skills), each one a gender-neutral query."""
+        neutral = self.resolver.neutral
+        title = neutral(need.title)
+        skills = [s for s in (neutral(t) for t in need.skills) if s]
+        return ([title] if title else []), skills
 
     def profile_text(self, profile: Profile) -> str:
         return self.resolver.neutral(
@@ -90,31 +97,31 @@ class Texts:
     # -- vectors ----------------------------------------------------------------------------
     async def need_vectors(self, needs: Sequence[Need]) -> list[Vectors]:
         # Encoding is CPU-bound: a worker thread keeps the event loop answering.
-        queries = [self.need_query(n) for n in needs]
-        dense = await asyncio.to_thread(self._encode_queries, queries)
+        queries = [self._need_queries(n) for n in needs]
+        dense = await asyncio.to_thread(self._combined, queries, "query")
         return self._with_sparse(dense, [self.need_text(n) for n in needs])
 
     async def profile_vectors(self, profiles: Sequence[Profile]) -> list[Vectors]:
-        dense = await asyncio.to_thread(self._profile_dense, profiles)
+        passages = [self._profile_passages(p) for p in profiles]
+        dense = await asyncio.to_thread(self._combined, passages, "passage")
         return self._with_sparse(dense, [self.profile_text(p) for p in profiles])
 
     def _with_sparse(self, dense: np.ndarray, texts: list[str]) -> list[Vectors]:
         sparse = [Sparse(*self.lexicon.sparse_vector(t)) for t in texts]
         return [Vectors(d.tolist(), s) for d, s in zip(dense, sparse, strict=True)]
 
-    def _profile_dense(self, profiles: Sequence[Profile]) -> np.ndarray:
-        passages = [self._profile_passages(p) for p in profiles]
-        vectors = self._encode_kept(
-            [t for jobs, skills in passages for t in (*jobs, *skills)], "passage"
-        )
-        if not passages:
+    def _combined(self, parts: Sequence[tuple[list[str], list[str]]], kind: Kind) -> np.ndarray:
+        """For each document, the unit vector of the mean of its first texts (desired jobs, a
+        need's title) plus the mean of its second (skills), each text encoded once and kept."""
+        vectors = self._encode_kept([t for first, second in parts for t in (*first, *second)], kind)
+        if not parts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         zero = np.zeros(self.embedder.dim, dtype=np.float32)
 
         def mean(texts: list[str]) -> np.ndarray:
             return np.mean([vectors[t] for t in texts], axis=0) if texts else zero
 
-        summed = np.stack([mean(jobs) + mean(skills) for jobs, skills in passages])
+        summed = np.stack([mean(first) + mean(second) for first, second in parts])
         norms = np.linalg.norm(summed, axis=1, keepdims=True)
         unit: np.ndarray = (summed / np.where(norms > 0, norms, 1.0)).astype(np.float32)
         return unit
@@ -123,12 +130,6 @@ class Texts:
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return self.embedder.encode(texts, kind=kind)
-
-    def _encode_queries(self, queries: list[str]) -> np.ndarray:
-        if not queries:
-            return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        vectors = self._encode_kept(queries, "query")
-        return np.stack([vectors[q] for q in queries])
 
     def _encode_kept(self, texts: list[str], kind: Kind) -> dict[str, np.ndarray]:
         """The texts' vectors: those kept (per kind), the others encoded in one call and kept."""

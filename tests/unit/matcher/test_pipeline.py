@@ -151,10 +151,11 @@ async def test_a_need_is_encoded_by_its_title_and_skills_and_searched_by_its_who
     assert a.sparse != b.sparse  # the description still counts, through the lexical vector
     [other] = await pipeline.texts.need_vectors([replace(short, title="Plombier / Plombière")])
     assert other.dense != a.dense  # control: the title is what the encoder reads
-    assert pipeline.texts.need_query(long) == "maçon. lecture de plans, coulage de béton"
 
 
-async def test_needs_with_the_same_title_and_skills_are_encoded_once(pipeline: Pipeline) -> None:
+async def test_a_need_s_title_and_each_skill_are_encoded_once_whatever_need_they_come_with(
+    pipeline: Pipeline,
+) -> None:
     asked: list[str] = []
     encode = pipeline.texts.embedder.encode
 
@@ -168,8 +169,17 @@ async def test_needs_with_the_same_title_and_skills_are_encoded_once(pipeline: P
     other = replace(first, need_id=str(uuid.uuid4()), skills=("coffrage",))
     [a] = await pipeline.texts.need_vectors([first])
     [b, c] = await pipeline.texts.need_vectors([again, other])
-    assert asked == ["maçon. lecture de plans, coulage de béton", "maçon. coffrage"]
+    assert asked == ["maçon", "lecture de plans", "coulage de béton", "coffrage"]
     assert a.dense == b.dense and c.dense != a.dense
+    # A new need of known words encodes nothing; a new skill is the only text encoded.
+    asked.clear()
+    [d] = await pipeline.texts.need_vectors(
+        [replace(other, skills=("coffrage", "lecture de plans"))]
+    )
+    [e] = await pipeline.texts.need_vectors([replace(other, skills=("ferraillage",))])
+    assert asked == ["ferraillage"]
+    assert d.dense != c.dense and e.dense != c.dense
+
 
 async def test_a_profile_update_reads_a_need_changed_since_the_last_one_as_it_is_now(
     pipeline: Pipeline,
