@@ -20,6 +20,7 @@ from services.matcher.adapters.embedder import Embedder
 from services.matcher.adapters.index_payload import encode_doc, need_of, profile_of
 from services.matcher.adapters.rome_vectors import load_knowledge
 from services.matcher.domain import prefilter, ranking
+from services.matcher.domain.kept import Kept
 from services.matcher.domain.model import Need, Profile, need_to_dict, profile_to_dict
 from services.matcher.domain.ports import NEEDS, PROFILES, Collection, Condition, Point, VectorIndex
 from services.matcher.domain.rome import RomeResolver
@@ -88,7 +89,7 @@ class Pipeline:
             trades = TradeReader(knowledge, embedder, neutral=resolver.neutral)
         self.texts = Texts(embedder=embedder, resolver=resolver, trades=trades)
         self.scorer = Scorer(resolver, self.distance)
-        self._needs_read: dict[str, Need] = {}
+        self._needs_read = Kept[Need](_NEEDS_READ)
 
     @property
     def model_version(self) -> str:
@@ -240,12 +241,7 @@ class Pipeline:
         doc = payload["doc"]
         if not isinstance(doc, str):
             return need_of(payload)
-        need = self._needs_read.get(doc)
-        if need is None:
-            if len(self._needs_read) >= _NEEDS_READ:
-                self._needs_read.clear()
-            need = self._needs_read[doc] = need_of(payload)
-        return need
+        return self._needs_read.one(doc, lambda: need_of(payload))
 
     async def _candidates(
         self,

@@ -39,3 +39,7 @@ class Kept(Generic[V]):
                 while len(self._kept) > self._limit:
                     self._kept.popitem(last=False)
         return found
+
+    def one(self, key: str, compute: Callable[[], V]) -> V:
+        """The key's value: kept, or computed by `compute()` and kept."""
+        return self.many([key], lambda _: [compute()])[key]
