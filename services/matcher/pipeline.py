@@ -27,7 +27,7 @@ from services.matcher.domain.rome import RomeResolver
 from services.matcher.domain.trades import Reading, TradeReader
 from services.matcher.scoring import Proposal, Scored, Scorer, rounded
 from services.matcher.selection import Head
-from services.matcher.texts import Texts, Vectors
+from services.matcher.texts import KeptEncoder, Texts, Vectors
 
 __all__ = ["Indexed", "Pipeline", "Proposal", "Settings", "Vectors", "engine_name", "point_id"]
 
@@ -84,10 +84,12 @@ class Pipeline:
         self.embedder = embedder
         self.resolver = resolver
         self.settings = settings or Settings()
+        # One kept encoder: a need's title is encoded once, for its vector and its trades.
+        encoder = KeptEncoder(embedder)
         if trades is None:
             knowledge = load_knowledge(resolver.snapshot, embedder)
-            trades = TradeReader(knowledge, embedder, neutral=resolver.neutral)
-        self.texts = Texts(embedder=embedder, resolver=resolver, trades=trades)
+            trades = TradeReader(knowledge, encoder, neutral=resolver.neutral)
+        self.texts = Texts(encoder=encoder, resolver=resolver, trades=trades)
         self.scorer = Scorer(resolver, self.distance)
         self._needs_read = Kept[Need](_NEEDS_READ)
 

@@ -41,7 +41,53 @@ from shared.metrics import TEXTS_READ
 
 TEXT_CHARS = 600  # of a description or an experience
 _KEPT = 32_768  # distinct short passages whose vectors are kept (~50 MB at 384 floats)
-_KEPT_QUERIES = 16_384  # distinct need titles and skills (~25 MB)
+_KEPT_QUERIES = 32_768  # distinct need titles and skills, profiles' jobs as read for trades
+SHORT = 160  # characters: a text this long or shorter repeats (a title, a skill) and is kept
+
+
+class KeptEncoder:
+    """The encoder, each short text's vector kept per kind (queries and passages apart): a text
+    is encoded once however many documents carry it, and whichever reading asks (a need's title
+    is both a part of its dense vector and what its trade reading starts from). Longer texts (a
+    title with its description, read for the trade) are encoded each time, never kept: they do
+    not repeat, and would push out the ones that do. The same vectors as the encoder's, to the
+    last bit (an e5 text's vector does not depend on the other texts of its batch)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.name = embedder.name
+        self.dim = embedder.dim
+        self._kept: dict[Kind, Kept[np.ndarray]] = {
+            "passage": Kept(_KEPT),
+            "query": Kept(_KEPT_QUERIES),
+        }
+
+    def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        short = [t for t in texts if len(t) <= SHORT]
+        kept = self.vectors(short, kind) if short else {}
+        long = [t for t in dict.fromkeys(texts) if t not in kept]
+        if long:
+            kept = {**kept, **dict(zip(long, self._encode(long, kind), strict=True))}
+        return np.stack([kept[t] for t in texts])
+
+    def vectors(self, texts: Sequence[str], kind: Kind) -> dict[str, np.ndarray]:
+        """The texts' vectors: those kept (per kind), the others encoded in one call and kept."""
+        encoded = 0
+
+        def encode(missing: list[str]) -> list[np.ndarray]:
+            nonlocal encoded
+            encoded = len(missing)
+            return list(self._encode(missing, kind))
+
+        vectors = self._kept[kind].many(texts, encode)
+        TEXTS_READ.labels(kind, "encoded").inc(encoded)
+        TEXTS_READ.labels(kind, "kept").inc(len(texts) - encoded)
+        return vectors
+
+    def _encode(self, texts: list[str], kind: Kind) -> np.ndarray:
+        return self.embedder.encode(texts, kind=kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +97,14 @@ class Vectors:
 
 
 class Texts:
-    def __init__(self, *, embedder: Embedder, resolver: RomeResolver, trades: TradeReader) -> None:
-        self.embedder = embedder
+    def __init__(
+        self, *, encoder: KeptEncoder, resolver: RomeResolver, trades: TradeReader
+    ) -> None:
+        self.encoder = encoder
+        self.embedder = encoder.embedder
         self.lexicon = rome_lexicon(resolver)
         self.resolver = resolver
         self.trades = trades
-        self._kept: dict[Kind, Kept[np.ndarray]] = {
-            "passage": Kept(_KEPT),
-            "query": Kept(_KEPT_QUERIES),
-        }
 
     # -- texts ------------------------------------------------------------------------------
     def need_text(self, need: Need) -> str:
@@ -113,7 +158,8 @@ class Texts:
     def _combined(self, parts: Sequence[tuple[list[str], list[str]]], kind: Kind) -> np.ndarray:
         """For each document, the unit vector of the mean of its first texts (desired jobs, a
         need's title) plus the mean of its second (skills), each text encoded once and kept."""
-        vectors = self._encode_kept([t for first, second in parts for t in (*first, *second)], kind)
+        texts = [t for first, second in parts for t in (*first, *second)]
+        vectors = self.encoder.vectors(texts, kind)
         if not parts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         zero = np.zeros(self.embedder.dim, dtype=np.float32)
@@ -125,25 +171,6 @@ class Texts:
         norms = np.linalg.norm(summed, axis=1, keepdims=True)
         unit: np.ndarray = (summed / np.where(norms > 0, norms, 1.0)).astype(np.float32)
         return unit
-
-    def _encode(self, texts: list[str], kind: Kind) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return self.embedder.encode(texts, kind=kind)
-
-    def _encode_kept(self, texts: list[str], kind: Kind) -> dict[str, np.ndarray]:
-        """The texts' vectors: those kept (per kind), the others encoded in one call and kept."""
-        encoded = 0
-
-        def encode(missing: list[str]) -> list[np.ndarray]:
-            nonlocal encoded
-            encoded = len(missing)
-            return list(self._encode(missing, kind))
-
-        vectors = self._kept[kind].many(texts, encode)
-        TEXTS_READ.labels(kind, "encoded").inc(encoded)
-        TEXTS_READ.labels(kind, "kept").inc(len(texts) - encoded)
-        return vectors
 
 
 _lexicons: dict[str, LexicalIndex] = {}
