@@ -18,8 +18,10 @@
   this did as well as encoding the jobs and the skills as two joined passages (0.9185 vs
   0.9179 nDCG@10), which would repeat far less.
 - Both get a lexical vector of their whole text and a trade reading (domain/trades.py).
-Every text first goes through `RomeResolver.neutral` (plain typography, feminine job words in
-their masculine form, inclusive markers dropped): twins read the same to the last character.
+One `KeptEncoder` serves the vectors and the trade reading: a need's title, a part of both, is
+encoded once. Every text first goes through `RomeResolver.neutral` (plain typography, feminine
+job words in their masculine form, inclusive markers dropped): twins read the same to the last
+character.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class KeptEncoder:
         long = [t for t in dict.fromkeys(texts) if t not in kept]
         if long:
             kept = {**kept, **dict(zip(long, self._encode(long, kind), strict=True))}
+            TEXTS_READ.labels(kind, "encoded").inc(len(long))
         return np.stack([kept[t] for t in texts])
 
     def vectors(self, texts: Sequence[str], kind: Kind) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from prometheus_client import REGISTRY
 
 from services.matcher.adapters.embedder import FakeEmbedder, Kind
 from services.matcher.adapters.qdrant_client_index import memory_index
@@ -80,13 +81,21 @@ async def test_shared_vectors_and_readings_are_the_encoders_own(resolver: RomeRe
     assert (await shared.need_readings(needs))[0].fiches  # a reading that says something
 
 
+def _counted(outcome: str) -> float:
+    labels = {"kind": "query", "outcome": outcome}
+    return REGISTRY.get_sample_value("spie_texts_read_total", labels) or 0.0
+
+
 def test_long_texts_are_encoded_each_time_short_ones_once() -> None:
     counting = Counting()
     kept = KeptEncoder(counting)
     short, long = "Maçon", "Maçon. " + "x" * SHORT
+    encoded, found = _counted("encoded"), _counted("kept")
     first = kept.encode([short, long, short], kind="query")
     second = kept.encode([long, short], kind="query")
     assert counting.asked == [(short, "query"), (long, "query"), (long, "query")]
+    # What ops read of the encoder: every text encoded is counted, the long ones too.
+    assert (_counted("encoded") - encoded, _counted("kept") - found) == (3, 2)
     assert np.array_equal(first[0], first[2]) and np.array_equal(first[1], second[0])
     assert np.array_equal(first[0], counting.encode([short], kind="query")[0])
     # Queries and passages are kept apart: the same words as a passage are encoded again.
