@@ -71,7 +71,8 @@ class KeptEncoder:
         kept = self.vectors(short, kind) if short else {}
         long = [t for t in dict.fromkeys(texts) if t not in kept]
         if long:
-            kept = {**kept, **dict(zip(long, self._encode(long, kind), strict=True))}
+            encoded = self.embedder.encode(long, kind=kind)
+            kept = {**kept, **dict(zip(long, encoded, strict=True))}
             TEXTS_READ.labels(kind, "encoded").inc(len(long))
         return np.stack([kept[t] for t in texts])
 
@@ -82,15 +83,12 @@ class KeptEncoder:
         def encode(missing: list[str]) -> list[np.ndarray]:
             nonlocal encoded
             encoded = len(missing)
-            return list(self._encode(missing, kind))
+            return list(self.embedder.encode(missing, kind=kind))
 
         vectors = self._kept[kind].many(texts, encode)
         TEXTS_READ.labels(kind, "encoded").inc(encoded)
         TEXTS_READ.labels(kind, "kept").inc(len(texts) - encoded)
         return vectors
-
-    def _encode(self, texts: list[str], kind: Kind) -> np.ndarray:
-        return self.embedder.encode(texts, kind=kind)
 
 
 @dataclass(frozen=True, slots=True)
