@@ -22,6 +22,8 @@ from itertools import chain
 from typing import Any
 
 from services.matcher.domain.ports import (
+    NEEDS,
+    PROFILES,
     All,
     Channel,
     Collection,
@@ -39,6 +41,9 @@ from services.matcher.domain.ports import (
 # and assesses a few dozen, and each document read crosses from the index into Python (~40 µs).
 HEAD_FIELDS = ("rome_codes", "trades")
 DOC_FIELDS = ("doc", *HEAD_FIELDS)
+# What the searches' points are read for, per collection: an index written by this process alone
+# may keep these fields in memory (adapters/kept_index.py).
+KEPT_FIELDS = {PROFILES: HEAD_FIELDS, NEEDS: DOC_FIELDS}
 
 
 TIES = 8  # points asked of each search beyond its limit, to cut it between two scores

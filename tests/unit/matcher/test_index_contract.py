@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.matcher.adapters.edge_index import EdgeIndex, IndexBusy
+from services.matcher.adapters.kept_index import KeptPayloads
 from services.matcher.adapters.qdrant_client_index import memory_index
 from services.matcher.domain.ports import (
     PROFILES,
@@ -28,9 +29,15 @@ from services.matcher.domain.ports import (
 DIM = 4
 
 
-@pytest.fixture(params=["edge", "qdrant-client"])
+@pytest.fixture(params=["edge", "edge-kept", "qdrant-client"])
 async def index(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[VectorIndex]:
-    idx: VectorIndex = EdgeIndex(tmp_path / "index") if request.param == "edge" else memory_index()
+    idx: VectorIndex
+    if request.param == "edge":
+        idx = EdgeIndex(tmp_path / "index")
+    elif request.param == "edge-kept":  # as the matcher runs it (bootstrap.build_index)
+        idx = KeptPayloads(EdgeIndex(tmp_path / "index"), fields={PROFILES: ("licence", "doc")})
+    else:
+        idx = memory_index()
     await idx.ensure(DIM)
     yield idx
     await idx.close()
@@ -134,6 +141,17 @@ async def test_an_upsert_replaces_the_point(index: VectorIndex) -> None:
         PROFILES, channel="dense", vector=[1, 0, 0, 0], where=Eq("licence", 1), limit=3
     )
     assert [h.id for h in hits] == [a.id] and await index.count(PROFILES) == 1
+
+
+async def test_fields_read_again_after_a_write_are_the_written_ones(index: VectorIndex) -> None:
+    a, b = point([1, 0, 0, 0], licence=0), point([0, 1, 0, 0], licence=0)
+    await index.upsert(PROFILES, [a, b])
+    read = await index.payloads(PROFILES, [a.id, b.id], fields=["licence", "doc"])
+    assert read == {a.id: {"licence": 0, "doc": {"n": 1.444}}, b.id: read[b.id]}
+    await index.upsert(PROFILES, [Point(a.id, a.dense, a.sparse, {**a.payload, "licence": 1})])
+    await index.delete(PROFILES, [b.id])
+    again = await index.payloads(PROFILES, [a.id, b.id], fields=["licence"])
+    assert again == {a.id: {"licence": 1}}
 
 
 async def test_scrolling_pages_through_every_point_once_with_its_payload(
