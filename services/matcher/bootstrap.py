@@ -16,7 +16,7 @@ from services.matcher.adapters.embedder import Embedder, build_embedder
 from services.matcher.adapters.kept_index import KeptPayloads
 from services.matcher.adapters.pg_repository import SCHEMA, claim_index_model
 from services.matcher.adapters.qdrant_client_index import QdrantServerIndex
-from services.matcher.candidates import KEPT_FIELDS
+from services.matcher.candidates import KEPT_FIELDS, KEPT_VECTORS
 from services.matcher.domain.ports import VectorIndex
 from services.matcher.domain.rome import RomeResolver
 from services.matcher.handlers import Deps, erase_left_over
@@ -71,7 +71,7 @@ def build_index(settings: MatcherSettings) -> VectorIndex:
             AsyncQdrantClient(url=settings.qdrant_url), prefix=settings.qdrant_collection_prefix
         )
     # This process alone writes an Edge index: what it reads of the points found is kept.
-    return KeptPayloads(EdgeIndex(settings.index_path), fields=KEPT_FIELDS)
+    return KeptPayloads(EdgeIndex(settings.index_path), fields=KEPT_FIELDS, vectors=KEPT_VECTORS)
 
 
 async def bootstrap(

@@ -44,6 +44,7 @@ DOC_FIELDS = ("doc", *HEAD_FIELDS)
 # What the searches' points are read for, per collection: an index written by this process alone
 # may keep these fields in memory (adapters/kept_index.py).
 KEPT_FIELDS = {PROFILES: HEAD_FIELDS, NEEDS: DOC_FIELDS}
+KEPT_VECTORS: dict[Collection, Channel] = {NEEDS: "lexical"}  # a few thousand open needs
 
 
 TIES = 8  # points asked of each search beyond its limit, to cut it between two scores

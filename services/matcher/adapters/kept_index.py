@@ -1,4 +1,5 @@
-"""An index whose points' short payload fields are kept in memory by the process that writes it.
+"""An index whose points' payload fields (and a small collection's vectors) are kept in memory
+by the process that writes it.
 
 Under load (100k profiles, 10 needs + 10 profile updates a second, py-spy on the matcher), a
 fifth of the matcher's CPU went to reading back the trades of the ~340 profiles a need finds
@@ -11,16 +12,18 @@ that several matchers share: another's writes would not be seen (bootstrap wraps
     index = KeptPayloads(EdgeIndex(path), fields={PROFILES: ("rome_codes", "trades")})
     await index.payloads(PROFILES, ids, fields=("trades",))  # read once, then from memory
 
-Only reads of kept fields are served here (a subset of a collection's `fields`); any other
-read, and every search, goes to the index. The values handed out are shared between calls
-and must not be changed; equal lists are stored once (most profiles share their trades).
+Only reads of kept fields (a subset of a collection's `fields`) and of the kept channel's
+vectors (the open needs' lexical vectors, which a profile update reads for the needs it
+assesses) are served here; any other read, and every search, goes to the index. The values
+handed out are shared between calls and must not be changed; equal lists are stored once
+(most profiles share their trades).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from services.matcher.domain.ports import (
     Channel,
@@ -33,7 +36,7 @@ from services.matcher.domain.ports import (
     VectorIndex,
 )
 
-_ABSENT = object()  # a field the point has not got
+V = TypeVar("V")
 _SHARED = 200_000  # distinct list values stored once; the table is started again past it
 
 
@@ -43,20 +46,26 @@ class KeptPayloads:
         index: VectorIndex,
         *,
         fields: Mapping[Collection, Sequence[str]],
+        vectors: Mapping[Collection, Channel] | None = None,
         limit: int = 250_000,
     ) -> None:
-        """`fields`: per collection, the payload fields kept; `limit`: points kept per
-        collection (the least recently read go first)."""
+        """`fields`: per collection, the payload fields kept; `vectors`: per collection, the
+        channel whose stored vectors are kept (a small collection's: the open needs');
+        `limit`: points kept per collection (the least recently read go first)."""
         self.inner = index
         self._fields = {c: tuple(f) for c, f in fields.items()}
+        self._channel = dict(vectors or {})
         self._limit = limit
-        self._kept: dict[Collection, OrderedDict[str, tuple[Any, ...]]] = {
+        self._payloads: dict[Collection, OrderedDict[str, dict[str, Any]]] = {
             c: OrderedDict() for c in self._fields
+        }
+        self._vectors: dict[Collection, OrderedDict[str, Stored]] = {
+            c: OrderedDict() for c in self._channel
         }
         # Writes under way, and writes ended, per collection: a read that overlapped one is not
         # kept (it may hold what the write replaced).
-        self._busy: dict[Collection, int] = dict.fromkeys(self._fields, 0)
-        self._writes: dict[Collection, int] = dict.fromkeys(self._fields, 0)
+        self._busy: dict[Collection, int] = {}
+        self._writes: dict[Collection, int] = {}
         self._shared: dict[Any, Any] = {}
 
     def __getattr__(self, name: str) -> Any:  # what only the wrapped index has (segments...)
@@ -71,18 +80,48 @@ class KeptPayloads:
         await self._writing(collection, ids, self.inner.delete(collection, ids))
 
     async def _writing(self, collection: Collection, ids: Sequence[str], write: Any) -> None:
-        kept = self._kept.get(collection)
-        if kept is None:
-            await write
-            return
-        self._busy[collection] += 1
+        self._busy[collection] = self._busy.get(collection, 0) + 1
         try:
             await write
         finally:
             self._busy[collection] -= 1
-            self._writes[collection] += 1
+            self._writes[collection] = self._writes.get(collection, 0) + 1
+            payloads, vectors = self._payloads.get(collection), self._vectors.get(collection)
             for i in ids:
-                kept.pop(i, None)
+                if payloads is not None:
+                    payloads.pop(i, None)
+                if vectors is not None:
+                    vectors.pop(i, None)
+
+    async def _through(
+        self,
+        collection: Collection,
+        kept: OrderedDict[str, V],
+        ids: Sequence[str],
+        read: Callable[[list[str]], Awaitable[dict[str, V]]],
+    ) -> dict[str, V]:
+        """Each point's value, kept or read (the missing ones in one call) and kept."""
+        found: dict[str, V] = {}
+        for i in ids:
+            value = kept.get(i)
+            if value is not None:
+                kept.move_to_end(i)
+                found[i] = value
+        missing = [i for i in dict.fromkeys(ids) if i not in found]
+        if missing:
+            quiet = not self._busy.get(collection)
+            writes = self._writes.get(collection, 0)
+            fresh = await read(missing)
+            found.update(fresh)
+            if (
+                quiet
+                and not self._busy.get(collection)
+                and writes == self._writes.get(collection, 0)
+            ):
+                kept.update(fresh)
+                while len(kept) > self._limit:
+                    kept.popitem(last=False)
+        return found
 
     # -- reads --------------------------------------------------------------------------------
     async def payloads(
@@ -91,33 +130,30 @@ class KeptPayloads:
         names = self._fields.get(collection)
         if names is None or fields is None or not set(fields) <= set(names):
             return await self.inner.payloads(collection, ids, fields=fields)
-        kept = self._kept[collection]
-        found: dict[str, tuple[Any, ...]] = {}
-        for i in ids:
-            values = kept.get(i)
-            if values is not None:
-                kept.move_to_end(i)
-                found[i] = values
-        missing = [i for i in dict.fromkeys(ids) if i not in found]
-        if missing:
-            quiet = not self._busy[collection]
-            writes = self._writes[collection]
-            read = await self.inner.payloads(collection, missing, fields=names)
-            fresh = {i: self._values(names, p) for i, p in read.items()}
-            found.update(fresh)
-            if quiet and not self._busy[collection] and writes == self._writes[collection]:
-                kept.update(fresh)
-                while len(kept) > self._limit:
-                    kept.popitem(last=False)
-        wanted = [(n, names.index(n)) for n in fields]
+
+        async def read(missing: list[str]) -> dict[str, dict[str, Any]]:
+            got = await self.inner.payloads(collection, missing, fields=names)
+            return {i: {n: self._one(v) for n, v in p.items()} for i, p in got.items()}
+
+        found = await self._through(collection, self._payloads[collection], ids, read)
+        # A dict of its own for each caller (ranking adds the fields it reads later to it).
+        if len(fields) == len(names):
+            return {i: dict(p) for i in ids if (p := found.get(i)) is not None}
         return {
-            i: {n: v[k] for n, k in wanted if v[k] is not _ABSENT}
-            for i in ids
-            if (v := found.get(i)) is not None
+            i: {n: p[n] for n in fields if n in p} for i in ids if (p := found.get(i)) is not None
         }
 
-    def _values(self, names: tuple[str, ...], payload: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(self._one(payload.get(n, _ABSENT)) for n in names)
+    async def vectors(
+        self, collection: Collection, ids: Sequence[str], *, channel: Channel | None = None
+    ) -> dict[str, Stored]:
+        if channel is None or self._channel.get(collection) != channel:
+            return await self.inner.vectors(collection, ids, channel=channel)
+
+        async def read(missing: list[str]) -> dict[str, Stored]:
+            return await self.inner.vectors(collection, missing, channel=channel)
+
+        found = await self._through(collection, self._vectors[collection], ids, read)
+        return {i: v for i in ids if (v := found.get(i)) is not None}
 
     def _one(self, value: Any) -> Any:
         """Equal lists stored once (the same trades for thousands of profiles)."""
@@ -150,11 +186,6 @@ class KeptPayloads:
             with_payload=with_payload,
         )
 
-    async def vectors(
-        self, collection: Collection, ids: Sequence[str], *, channel: Channel | None = None
-    ) -> dict[str, Stored]:
-        return await self.inner.vectors(collection, ids, channel=channel)
-
     # -- the rest, as the index does it ---------------------------------------------------------
     async def ensure(self, dim: int) -> None:
         await self.inner.ensure(dim)
@@ -171,8 +202,10 @@ class KeptPayloads:
         await self.inner.optimize(merge=merge)
 
     async def close(self) -> None:
-        for kept in self._kept.values():
-            kept.clear()
+        for payloads in self._payloads.values():
+            payloads.clear()
+        for vectors in self._vectors.values():
+            vectors.clear()
         await self.inner.close()
 
 

@@ -57,6 +57,10 @@ class Pick:
     trade: Trade
 
 
+# The skills employers ask near a home come back for every profile of that home: keyed once.
+_key = lru_cache(maxsize=65_536)(normalise)
+
+
 def discover(
     wished: Sequence[str],
     person_skills: tuple[str, ...],
@@ -73,7 +77,7 @@ def discover(
     for trade in asked:
         counts[trade.rome_code] += trade.open_needs
         for skill in trade.skills:
-            wanted[trade.rome_code].setdefault(normalise(skill), skill)
+            wanted[trade.rome_code].setdefault(_key(skill), skill)
     trades = [
         Trade(c, True, open_nearby=counts.get(c, 0), mixite=mixite(c))
         for c in dict.fromkeys(wished)

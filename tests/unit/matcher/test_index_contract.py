@@ -35,7 +35,11 @@ async def index(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "edge":
         idx = EdgeIndex(tmp_path / "index")
     elif request.param == "edge-kept":  # as the matcher runs it (bootstrap.build_index)
-        idx = KeptPayloads(EdgeIndex(tmp_path / "index"), fields={PROFILES: ("licence", "doc")})
+        idx = KeptPayloads(
+            EdgeIndex(tmp_path / "index"),
+            fields={PROFILES: ("licence", "doc")},
+            vectors={PROFILES: "lexical"},
+        )
     else:
         idx = memory_index()
     await idx.ensure(DIM)
@@ -152,6 +156,17 @@ async def test_fields_read_again_after_a_write_are_the_written_ones(index: Vecto
     await index.delete(PROFILES, [b.id])
     again = await index.payloads(PROFILES, [a.id, b.id], fields=["licence"])
     assert again == {a.id: {"licence": 1}}
+
+
+async def test_vectors_read_again_after_a_write_are_the_written_ones(index: VectorIndex) -> None:
+    a, b = point([1, 0, 0, 0], sparse=(2,)), point([0, 1, 0, 0], sparse=(3,))
+    await index.upsert(PROFILES, [a, b])
+    read = await index.vectors(PROFILES, [a.id, b.id], channel="lexical")
+    assert read[a.id].sparse.indices == [2] and read[b.id].sparse.indices == [3]
+    await index.upsert(PROFILES, [Point(a.id, a.dense, Sparse([5], [1.0]), a.payload)])
+    await index.delete(PROFILES, [b.id])
+    again = await index.vectors(PROFILES, [a.id, b.id], channel="lexical")
+    assert list(again) == [a.id] and again[a.id].sparse.indices == [5]
 
 
 async def test_scrolling_pages_through_every_point_once_with_its_payload(

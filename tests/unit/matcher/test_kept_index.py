@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.matcher.adapters.kept_index import KeptPayloads
-from services.matcher.domain.ports import NEEDS, PROFILES, Collection, Point, Sparse
+from services.matcher.domain.ports import (
+    NEEDS,
+    PROFILES,
+    Channel,
+    Collection,
+    Point,
+    Sparse,
+    Stored,
+)
 
 
 class Counted:
@@ -15,15 +23,24 @@ class Counted:
 
     def __init__(self) -> None:
         self.points: dict[str, dict[str, Any]] = {}
+        self.sparse: dict[str, Sparse] = {}
         self.read: list[str] = []
         self.hold_reads: asyncio.Event | None = None
 
     async def upsert(self, collection: Collection, points: Sequence[Point]) -> None:
         self.points.update((p.id, dict(p.payload)) for p in points)
+        self.sparse.update((p.id, p.sparse) for p in points)
 
     async def delete(self, collection: Collection, ids: Sequence[str]) -> None:
         for i in ids:
             self.points.pop(i, None)
+            self.sparse.pop(i, None)
+
+    async def vectors(
+        self, collection: Collection, ids: Sequence[str], *, channel: Channel | None = None
+    ) -> dict[str, Stored]:
+        self.read.extend(ids)
+        return {i: Stored([], self.sparse[i]) for i in ids if i in self.sparse}
 
     async def payloads(
         self, collection: Collection, ids: Sequence[str], *, fields: Sequence[str] | None = None
@@ -44,7 +61,11 @@ def profile(pid: str, trades: list[list[Any]], doc: str = "{}") -> Point:
 
 
 def kept(inner: Counted) -> KeptPayloads:
-    return KeptPayloads(inner, fields={PROFILES: ("rome_codes", "trades")})  # type: ignore[arg-type]
+    return KeptPayloads(
+        inner,  # type: ignore[arg-type]
+        fields={PROFILES: ("rome_codes", "trades")},
+        vectors={NEEDS: "lexical"},
+    )
 
 
 async def test_kept_fields_are_read_from_the_index_once() -> None:
@@ -100,3 +121,19 @@ async def test_equal_trades_are_stored_once() -> None:
     # Control: the index itself hands out one list per point.
     inner_read = await inner.payloads(PROFILES, ["a", "b"], fields=("trades",))
     assert inner_read["a"]["trades"] is not inner_read["b"]["trades"]
+
+
+async def test_the_open_needs_lexical_vectors_are_read_once() -> None:
+    inner = Counted()
+    index = kept(inner)
+    await index.upsert(NEEDS, [Point("n", [1.0], Sparse([4, 9], [0.5, 0.5]), {})])
+    first = await index.vectors(NEEDS, ["n"], channel="lexical")
+    second = await index.vectors(NEEDS, ["n"], channel="lexical")
+    assert first == second == {"n": Stored([], Sparse([4, 9], [0.5, 0.5]))}
+    assert inner.read == ["n"]
+    # Control: the dense channel, and the profiles' vectors, are read every time.
+    await index.vectors(NEEDS, ["n"], channel="dense")
+    await index.vectors(PROFILES, ["n"], channel="lexical")
+    assert inner.read == ["n", "n", "n"]
+    await index.upsert(NEEDS, [Point("n", [1.0], Sparse([7], [1.0]), {})])
+    assert (await index.vectors(NEEDS, ["n"], channel="lexical"))["n"].sparse.indices == [7]
