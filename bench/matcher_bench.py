@@ -43,8 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.matcher.adapters.edge_index import EdgeIndex
 from services.matcher.adapters.embedder import SERVICE_DEFAULT, build_embedder
-from services.matcher.adapters.kept_index import KeptPayloads
-from services.matcher.candidates import KEPT_FIELDS, KEPT_VECTORS
+from services.matcher.bootstrap import edge_index
 from services.matcher.domain.model import Consent, Need, Profile
 from services.matcher.domain.ports import PROFILES, Point
 from services.matcher.domain.rome import RomeResolver
@@ -240,9 +239,7 @@ async def rank_at(
     rnd = random.Random(size)  # noqa: S311 - synthetic data
     communes = sorted(pipe.resolver.snapshot.communes)
     dim = pipe.embedder.dim
-    index = KeptPayloads(
-        EdgeIndex(where), fields=KEPT_FIELDS, vectors=KEPT_VECTORS
-    )  # as bootstrap.build_index
+    index = edge_index(where)  # as the service runs it
     await index.ensure(dim)
     pipe.index = index
     t = time.perf_counter()

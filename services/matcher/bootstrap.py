@@ -70,8 +70,13 @@ def build_index(settings: MatcherSettings) -> VectorIndex:
         return QdrantServerIndex(
             AsyncQdrantClient(url=settings.qdrant_url), prefix=settings.qdrant_collection_prefix
         )
-    # This process alone writes an Edge index: what it reads of the points found is kept.
-    return KeptPayloads(EdgeIndex(settings.index_path), fields=KEPT_FIELDS, vectors=KEPT_VECTORS)
+    return edge_index(settings.index_path)
+
+
+def edge_index(path: Path) -> VectorIndex:
+    """The embedded index, as the service runs it: this process alone writes it, so what it
+    reads of the points found is kept (adapters/kept_index.py)."""
+    return KeptPayloads(EdgeIndex(path), fields=KEPT_FIELDS, vectors=KEPT_VECTORS)
 
 
 async def bootstrap(

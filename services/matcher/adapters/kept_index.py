@@ -21,10 +21,10 @@ handed out are shared between calls and must not be changed; equal lists are sto
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from services.matcher.domain.kept import Kept
 from services.matcher.domain.ports import (
     Channel,
     Collection,
@@ -55,21 +55,15 @@ class KeptPayloads:
         self.inner = index
         self._fields = {c: tuple(f) for c, f in fields.items()}
         self._channel = dict(vectors or {})
-        self._limit = limit
-        self._payloads: dict[Collection, OrderedDict[str, dict[str, Any]]] = {
-            c: OrderedDict() for c in self._fields
+        self._payloads: dict[Collection, Kept[dict[str, Any]]] = {
+            c: Kept(limit) for c in self._fields
         }
-        self._vectors: dict[Collection, OrderedDict[str, Stored]] = {
-            c: OrderedDict() for c in self._channel
-        }
+        self._vectors: dict[Collection, Kept[Stored]] = {c: Kept(limit) for c in self._channel}
         # Writes under way, and writes ended, per collection: a read that overlapped one is not
         # kept (it may hold what the write replaced).
         self._busy: dict[Collection, int] = {}
         self._writes: dict[Collection, int] = {}
         self._shared: dict[Any, Any] = {}
-
-    def __getattr__(self, name: str) -> Any:  # what only the wrapped index has (segments...)
-        return getattr(self.inner, name)
 
     # -- writes: the points written or deleted are forgotten ---------------------------------
     async def upsert(self, collection: Collection, points: Sequence[Point]) -> None:
@@ -86,27 +80,19 @@ class KeptPayloads:
         finally:
             self._busy[collection] -= 1
             self._writes[collection] = self._writes.get(collection, 0) + 1
-            payloads, vectors = self._payloads.get(collection), self._vectors.get(collection)
-            for i in ids:
-                if payloads is not None:
-                    payloads.pop(i, None)
-                if vectors is not None:
-                    vectors.pop(i, None)
+            for kept in (self._payloads.get(collection), self._vectors.get(collection)):
+                if kept is not None:
+                    kept.forget(ids)
 
     async def _through(
         self,
         collection: Collection,
-        kept: OrderedDict[str, V],
+        kept: Kept[V],
         ids: Sequence[str],
         read: Callable[[list[str]], Awaitable[dict[str, V]]],
     ) -> dict[str, V]:
         """Each point's value, kept or read (the missing ones in one call) and kept."""
-        found: dict[str, V] = {}
-        for i in ids:
-            value = kept.get(i)
-            if value is not None:
-                kept.move_to_end(i)
-                found[i] = value
+        found = kept.some(ids)
         missing = [i for i in dict.fromkeys(ids) if i not in found]
         if missing:
             quiet = not self._busy.get(collection)
@@ -118,9 +104,7 @@ class KeptPayloads:
                 and not self._busy.get(collection)
                 and writes == self._writes.get(collection, 0)
             ):
-                kept.update(fresh)
-                while len(kept) > self._limit:
-                    kept.popitem(last=False)
+                kept.keep(fresh)
         return found
 
     # -- reads --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -27,18 +27,36 @@ class Kept(Generic[V]):
         self, keys: Sequence[str], compute: Callable[[list[str]], Sequence[V]]
     ) -> dict[str, V]:
         """Each key's value: kept, or computed by `compute(missing keys)` and kept."""
+        found = self.some(keys)
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing:
+            computed = dict(zip(missing, compute(missing), strict=True))
+            self.keep(computed)
+            found.update(computed)
+        return found
+
+    def some(self, keys: Iterable[str]) -> dict[str, V]:
+        """The values kept of these keys (the others left out), each now the most recent."""
         with self._lock:
             found = {k: self._kept[k] for k in keys if k in self._kept}
             for k in found:
                 self._kept.move_to_end(k)
-        missing = [k for k in dict.fromkeys(keys) if k not in found]
-        if missing:
-            found.update(zip(missing, compute(missing), strict=True))
-            with self._lock:
-                self._kept.update((k, found[k]) for k in missing)
-                while len(self._kept) > self._limit:
-                    self._kept.popitem(last=False)
         return found
+
+    def keep(self, values: Mapping[str, V]) -> None:
+        with self._lock:
+            self._kept.update(values)
+            while len(self._kept) > self._limit:
+                self._kept.popitem(last=False)
+
+    def forget(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for k in keys:
+                self._kept.pop(k, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
 
     def one(self, key: str, compute: Callable[[], V]) -> V:
         """The key's value: kept, or computed by `compute()` and kept."""
